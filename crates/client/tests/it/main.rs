@@ -1,0 +1,3 @@
+//! Integration tests for `recodex-client`.
+
+mod debug_models;

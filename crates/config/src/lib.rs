@@ -1,0 +1,28 @@
+//! Configuration: where Codex keeps its files, `config.toml` and its layers, command-line
+//! overrides, profiles, project trust, feature flags and format-preserving edits.
+//!
+//! The shape follows two stages: [`LayerStack`] is what was read (every layer, merged as
+//! TOML), and [`Config`] is the checked, resolved value handed down to the rest of the
+//! program, immutable once built. This crate never reads the process environment or
+//! argv; the binary passes those in.
+
+mod diagnostics;
+mod edit;
+mod error;
+mod features;
+mod home;
+mod loader;
+mod merge;
+mod overrides;
+
+pub use diagnostics::TomlDiagnostic;
+pub use edit::{ConfigEdit, apply_edits, set_feature_enabled};
+pub use error::ConfigError;
+pub use features::{
+    FEATURES, FeatureSpec, Features, Stage, feature_spec, is_known_feature_key,
+    resolve_feature_key,
+};
+pub use home::{CONFIG_TOML_FILE, find_codex_home, profile_config_path};
+pub use loader::{Layer, LayerSource, LayerStack, LoadOptions};
+pub use merge::merge_toml_values;
+pub use overrides::{CliOverrides, parse_override};
