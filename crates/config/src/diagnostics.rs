@@ -15,6 +15,8 @@ pub struct TomlDiagnostic {
     pub column: usize,
     /// The parser's or deserializer's message (first line of it for serde errors).
     pub message: String,
+    /// How many characters to underline (at least one caret is drawn).
+    pub width: usize,
     /// The text of the line the error points at.
     pub source_line: String,
     /// The full message of the underlying TOML error (its own `Display`).
@@ -36,8 +38,27 @@ impl TomlDiagnostic {
             line: line + 1,
             column: column + 1,
             message: err.message().trim_end().to_owned(),
+            width: err
+                .span()
+                .and_then(|span| contents.get(span))
+                .map_or(1, |s| s.chars().count().max(1)),
             source_line,
             cause,
+        }
+    }
+
+    /// A diagnostic for the byte range `span` of `contents`, with our own message.
+    pub fn at_span(path: &Path, contents: &str, span: std::ops::Range<usize>, message: String) -> Self {
+        let (line, column) = line_column(contents.as_bytes(), span.start);
+        let width = contents.get(span.clone()).map_or(1, |s| s.chars().count().max(1));
+        Self {
+            path: path.to_path_buf(),
+            line: line + 1,
+            column: column + 1,
+            cause: message.clone(),
+            message,
+            width,
+            source_line: contents.lines().nth(line).unwrap_or("").to_owned(),
         }
     }
 
@@ -46,8 +67,9 @@ impl TomlDiagnostic {
         let number = self.line.to_string();
         let pad = " ".repeat(number.len());
         let caret_pad = " ".repeat(self.column.saturating_sub(1));
+        let carets = "^".repeat(self.width.max(1));
         format!(
-            "{self}\n{pad} |\n{number} | {}\n{pad} | {caret_pad}^",
+            "{self}\n{pad} |\n{number} | {}\n{pad} | {caret_pad}{carets}",
             self.source_line
         )
     }

@@ -151,6 +151,13 @@ mod tests {
     }
 
     #[test]
+    fn a_new_table_is_separated_from_existing_content() {
+        let dir = home_with(Some("model_reasoning_effort = \"x\"\n"));
+        set_feature_enabled(dir.path(), "memories", true).unwrap();
+        assert_eq!(read(&dir), "model_reasoning_effort = \"x\"\n\n[features]\nmemories = true\n");
+    }
+
+    #[test]
     fn replacing_a_value_keeps_its_comment() {
         let dir = home_with(Some("[features]\nmemories = false # why\n"));
         set_feature_enabled(dir.path(), "memories", true).unwrap();

@@ -39,6 +39,8 @@ pub enum ConfigError {
     Invalid {
         /// serde's message, e.g. "unknown variant `x`, expected ...\nin `key`\n".
         message: String,
+        /// Where in a config file the bad value is, when it came from a file.
+        located: Option<Box<crate::diagnostics::TomlDiagnostic>>,
     },
     /// A `-c key=value` argument without `=`.
     #[error("Invalid override (missing '='): {0}")]
@@ -49,9 +51,12 @@ pub enum ConfigError {
     /// `--enable`/`--disable`/`features enable` named no feature.
     #[error("Unknown feature flag: {0}")]
     UnknownFeature(String),
-    /// Unknown keys were found and `--strict-config` was given.
+    /// An unknown key in a config file under `--strict-config`.
     #[error("{0}")]
-    Strict(String),
+    Strict(Box<crate::diagnostics::TomlDiagnostic>),
+    /// An unknown key without a file position (a `-c` key) under `--strict-config`.
+    #[error("{0}")]
+    StrictOverride(String),
     /// `--profile NAME` together with a legacy `[profiles.NAME]` / `profile = "NAME"`.
     #[error(
         "--profile `{name}` cannot be used while {base} contains legacy `profile = \"{name}\"` or `[profiles.{name}]` config; move those settings into {profile_file} and remove the legacy profile selector/table. See https://developers.openai.com/codex/config-advanced#profiles for more information."
@@ -70,9 +75,11 @@ pub enum ConfigError {
     /// `model_provider` names no built-in or configured provider.
     #[error("Model provider `{0}` not found")]
     UnknownProvider(String),
-    /// A legacy `profile = "X"` selects a profile table that does not exist.
-    #[error("config profile `{0}` not found")]
-    UnknownLegacyProfile(String),
+    /// A legacy `profile = "X"` selector, which 0.136.0 no longer supports.
+    #[error(
+        "legacy `profile = \"{0}\"` config is no longer supported; use `--profile {0}` with `{0}.config.toml` instead"
+    )]
+    LegacyProfileRemoved(String),
     /// An edit could not be applied because the file is not valid TOML.
     #[error("{0}")]
     EditParse(String),

@@ -12,8 +12,11 @@ mod error;
 mod features;
 mod home;
 mod loader;
+mod locate;
 mod merge;
 mod overrides;
+mod resolved;
+pub mod schema;
 
 pub use diagnostics::TomlDiagnostic;
 pub use edit::{ConfigEdit, apply_edits, set_feature_enabled};
@@ -26,3 +29,4 @@ pub use home::{CONFIG_TOML_FILE, find_codex_home, profile_config_path};
 pub use loader::{Layer, LayerSource, LayerStack, LoadOptions};
 pub use merge::merge_toml_values;
 pub use overrides::{CliOverrides, parse_override};
+pub use resolved::{BUILT_IN_PROVIDER_IDS, Config};

@@ -5,9 +5,11 @@
 //! 3. profile `$CODEX_HOME/<name>.config.toml` when `-p NAME` is given
 //! 4. project `.codex/config.toml` files from the project root down to the cwd, only in
 //!    trusted projects; keys that could redirect credentials or run commands are dropped
-//! 5. a legacy `[profiles.<name>]` table selected by `profile = "<name>"`
-//! 6. session flags: `-c`, `--enable`, `--disable`
-//! 7. the legacy managed `/etc/codex/managed_config.toml`
+//! 5. session flags: `-c`, `--enable`, `--disable`
+//! 6. the legacy managed `/etc/codex/managed_config.toml`
+//!
+//! A legacy `profile = "<name>"` selector is refused when the configuration is resolved
+//! (0.136.0 no longer supports it); `[profiles.*]` tables are read but unused.
 //!
 //! A missing file is an empty layer; an unreadable or malformed one is an error that
 //! names the file, line and column.
@@ -52,8 +54,6 @@ pub enum LayerSource {
     Profile(String),
     /// `<dir>/.codex/config.toml` in a trusted project.
     Project,
-    /// A `[profiles.<name>]` table of the merged config.
-    LegacyProfile(String),
     /// `-c`, `--enable`, `--disable`.
     SessionFlags,
     /// `/etc/codex/managed_config.toml`.
@@ -140,24 +140,6 @@ impl LayerStack {
             layers.extend(project_layers(cwd, &so_far, &options.codex_home)?);
         }
 
-        let mut merged = merge_all(&layers);
-        merge_toml_values(&mut merged, &session);
-        if options.profile.is_none()
-            && let Some(name) = merged.get("profile").and_then(Value::as_str)
-        {
-            let name = name.to_owned();
-            let table = merged
-                .get("profiles")
-                .and_then(|p| p.get(&name))
-                .cloned()
-                .ok_or_else(|| ConfigError::UnknownLegacyProfile(name.clone()))?;
-            layers.push(Layer {
-                source: LayerSource::LegacyProfile(name),
-                path: None,
-                contents: None,
-                value: table,
-            });
-        }
         if !options.overrides.is_empty() {
             layers.push(Layer {
                 source: LayerSource::SessionFlags,

@@ -80,20 +80,6 @@ fn untrusted_project_config_is_ignored() {
 }
 
 #[test]
-fn legacy_profile_table_sits_below_flags() {
-    let env = env();
-    fs::write(
-        env.home.join("config.toml"),
-        "model = \"base\"\nprofile = \"x\"\n[profiles.x]\nmodel = \"legacy\"\n",
-    )
-    .unwrap();
-    let mut opts = options(&env);
-    assert_eq!(model(&LayerStack::load(&opts).unwrap()), "legacy");
-    opts.overrides = CliOverrides::parse(&["model=\"flag\"".into()], &[], &[]).unwrap();
-    assert_eq!(model(&LayerStack::load(&opts).unwrap()), "flag");
-}
-
-#[test]
 fn profile_flag_conflicts_with_a_legacy_table_of_the_same_name() {
     let env = env();
     fs::write(env.home.join("config.toml"), "[profiles.foo]\nmodel = \"x\"\n").unwrap();
@@ -102,14 +88,6 @@ fn profile_flag_conflicts_with_a_legacy_table_of_the_same_name() {
     let err = LayerStack::load(&opts).unwrap_err().to_string();
     assert!(err.starts_with("--profile `foo` cannot be used while"), "{err}");
     assert!(err.contains("foo.config.toml"), "{err}");
-}
-
-#[test]
-fn missing_legacy_profile_is_an_error() {
-    let env = env();
-    fs::write(env.home.join("config.toml"), "profile = \"nope\"\n").unwrap();
-    let err = LayerStack::load(&options(&env)).unwrap_err();
-    assert_eq!(err.to_string(), "config profile `nope` not found");
 }
 
 #[test]

@@ -1,0 +1,15 @@
+//! Wire and on-disk types shared by every recodex crate.
+//!
+//! This crate holds plain serde types only: no I/O, no tokio, no filesystem
+//! policy. Spellings of enum variants and field names match the reference
+//! `codex` 0.136.0 exactly, because users' files and serde's error messages
+//! depend on them.
+//!
+//! Modules:
+//! - `config_types`: enums and small structs that appear both in
+//!   `config.toml` and in protocol messages (reasoning effort, sandbox mode,
+//!   approval policy, web search settings, provider auth, …).
+
+mod config_types;
+
+pub use config_types::*;
