@@ -48,9 +48,16 @@ impl TomlDiagnostic {
     }
 
     /// A diagnostic for the byte range `span` of `contents`, with our own message.
-    pub fn at_span(path: &Path, contents: &str, span: std::ops::Range<usize>, message: String) -> Self {
+    pub fn at_span(
+        path: &Path,
+        contents: &str,
+        span: std::ops::Range<usize>,
+        message: String,
+    ) -> Self {
         let (line, column) = line_column(contents.as_bytes(), span.start);
-        let width = contents.get(span.clone()).map_or(1, |s| s.chars().count().max(1));
+        let width = contents
+            .get(span.clone())
+            .map_or(1, |s| s.chars().count().max(1));
         Self {
             path: path.to_path_buf(),
             line: line + 1,
@@ -77,7 +84,14 @@ impl TomlDiagnostic {
 
 impl fmt::Display for TomlDiagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )
     }
 }
 
@@ -87,7 +101,10 @@ fn position_from_display(text: &str) -> Option<(usize, usize)> {
     let rest = text.strip_prefix("TOML parse error at line ")?;
     let (line, rest) = rest.split_once(", column ")?;
     let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    Some((line.parse::<usize>().ok()?.checked_sub(1)?, column.parse::<usize>().ok()?.checked_sub(1)?))
+    Some((
+        line.parse::<usize>().ok()?.checked_sub(1)?,
+        column.parse::<usize>().ok()?.checked_sub(1)?,
+    ))
 }
 
 /// 0-based (line, column) of byte `index` in `input`, counting columns in characters.
@@ -99,7 +116,10 @@ fn line_column(input: &[u8], index: usize) -> (usize, usize) {
     }
     let clamped = index.min(input.len() - 1);
     let overshoot = index - clamped;
-    let line_start = input[..clamped].iter().rposition(|b| *b == b'\n').map_or(0, |nl| nl + 1);
+    let line_start = input[..clamped]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |nl| nl + 1);
     let line = input[..line_start].iter().filter(|b| **b == b'\n').count();
     let column = match std::str::from_utf8(&input[line_start..=clamped]) {
         Ok(s) => s.chars().count() - 1,
@@ -125,7 +145,10 @@ mod tests {
             "/h/config.toml:2:28: unclosed array, expected `]`\n  |\n2 | model_provider = [unclosed\n  |                            ^"
         );
         let d = diag("model = [\n");
-        assert_eq!(d.to_string(), "/h/config.toml:1:11: unclosed array, expected `]`");
+        assert_eq!(
+            d.to_string(),
+            "/h/config.toml:1:11: unclosed array, expected `]`"
+        );
         assert!(d.cause.starts_with("TOML parse error at line 1, column 11"));
     }
 

@@ -41,8 +41,9 @@ pub fn apply_edits(codex_home: &Path, edits: &[ConfigEdit]) -> Result<(), Config
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(source) => return Err(ConfigError::Io { path, source }),
     };
-    let mut doc: DocumentMut =
-        text.parse().map_err(|e: toml_edit::TomlError| ConfigError::EditParse(e.to_string()))?;
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| ConfigError::EditParse(e.to_string()))?;
     for edit in edits {
         match edit {
             ConfigEdit::Set { path, value } => set_path(doc.as_table_mut(), path, value.clone()),
@@ -65,7 +66,9 @@ pub fn set_feature_enabled(codex_home: &Path, key: &str, on: bool) -> Result<(),
 }
 
 fn set_path(root: &mut Table, path: &[String], value: Value) {
-    let Some((last, parents)) = path.split_last() else { return };
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
     let mut table: &mut dyn toml_edit::TableLike = root;
     for segment in parents {
         let needs_table = !table.get(segment).is_some_and(|i| i.is_table_like());
@@ -93,7 +96,9 @@ fn set_path(root: &mut Table, path: &[String], value: Value) {
 }
 
 fn remove_path(root: &mut Table, path: &[String]) {
-    let Some((last, parents)) = path.split_last() else { return };
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
     let mut table: &mut dyn toml_edit::TableLike = root;
     for segment in parents {
         let Some(next) = table.get_mut(segment).and_then(Item::as_table_like_mut) else {
@@ -109,7 +114,9 @@ mod tests {
     use super::*;
 
     fn golden(name: &str) -> String {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/config-edits").join(name);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/golden/config-edits")
+            .join(name);
         std::fs::read_to_string(path).unwrap()
     }
 
@@ -154,7 +161,10 @@ mod tests {
     fn a_new_table_is_separated_from_existing_content() {
         let dir = home_with(Some("model_reasoning_effort = \"x\"\n"));
         set_feature_enabled(dir.path(), "memories", true).unwrap();
-        assert_eq!(read(&dir), "model_reasoning_effort = \"x\"\n\n[features]\nmemories = true\n");
+        assert_eq!(
+            read(&dir),
+            "model_reasoning_effort = \"x\"\n\n[features]\nmemories = true\n"
+        );
     }
 
     #[test]
@@ -168,7 +178,10 @@ mod tests {
     fn inline_feature_tables_are_edited_in_place() {
         let dir = home_with(Some("features = { goals = true }\n"));
         set_feature_enabled(dir.path(), "memories", true).unwrap();
-        assert_eq!(read(&dir), "features = { goals = true , memories = true }\n");
+        assert_eq!(
+            read(&dir),
+            "features = { goals = true , memories = true }\n"
+        );
     }
 
     #[test]
@@ -182,8 +195,13 @@ mod tests {
     #[test]
     fn remove_deletes_only_the_key() {
         let dir = home_with(Some("a = 1\n[t]\nx = 1\ny = 2\n"));
-        apply_edits(dir.path(), &[ConfigEdit::Remove { path: vec!["t".into(), "x".into()] }])
-            .unwrap();
+        apply_edits(
+            dir.path(),
+            &[ConfigEdit::Remove {
+                path: vec!["t".into(), "x".into()],
+            }],
+        )
+        .unwrap();
         assert_eq!(read(&dir), "a = 1\n[t]\ny = 2\n");
     }
 }

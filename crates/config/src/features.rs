@@ -55,13 +55,21 @@ pub struct FeatureSpec {
 }
 
 const fn spec(key: &'static str, stage: Stage, default_enabled: bool) -> FeatureSpec {
-    FeatureSpec { key, stage, default_enabled }
+    FeatureSpec {
+        key,
+        stage,
+        default_enabled,
+    }
 }
 
 /// Every feature flag of 0.136.0, sorted by key (the order `features list` prints).
 pub const FEATURES: &[FeatureSpec] = &[
     spec("apply_patch_freeform", Stage::Removed, false),
-    spec("apply_patch_streaming_events", Stage::UnderDevelopment, false),
+    spec(
+        "apply_patch_streaming_events",
+        Stage::UnderDevelopment,
+        false,
+    ),
     spec("apps", Stage::Stable, true),
     spec("apps_mcp_path_override", Stage::UnderDevelopment, false),
     spec("artifact", Stage::UnderDevelopment, false),
@@ -75,7 +83,11 @@ pub const FEATURES: &[FeatureSpec] = &[
     spec("codex_git_commit", Stage::Removed, false),
     spec("collaboration_modes", Stage::Removed, true),
     spec("computer_use", Stage::Stable, true),
-    spec("default_mode_request_user_input", Stage::UnderDevelopment, false),
+    spec(
+        "default_mode_request_user_input",
+        Stage::UnderDevelopment,
+        false,
+    ),
     spec("elevated_windows_sandbox", Stage::Removed, false),
     spec("enable_fanout", Stage::UnderDevelopment, false),
     spec("enable_mcp_apps", Stage::UnderDevelopment, false),
@@ -98,7 +110,11 @@ pub const FEATURES: &[FeatureSpec] = &[
     spec("multi_agent", Stage::Stable, true),
     spec("multi_agent_v2", Stage::UnderDevelopment, false),
     spec("network_proxy", Stage::Experimental, false),
-    spec("non_prefixed_mcp_tool_names", Stage::UnderDevelopment, false),
+    spec(
+        "non_prefixed_mcp_tool_names",
+        Stage::UnderDevelopment,
+        false,
+    ),
     spec("personality", Stage::Stable, true),
     spec("plugin_hooks", Stage::Removed, false),
     spec("plugin_sharing", Stage::Stable, true),
@@ -111,7 +127,11 @@ pub const FEATURES: &[FeatureSpec] = &[
     spec("remote_plugin", Stage::UnderDevelopment, false),
     spec("request_permissions_tool", Stage::UnderDevelopment, false),
     spec("request_rule", Stage::Removed, false),
-    spec("responses_websocket_response_processed", Stage::UnderDevelopment, false),
+    spec(
+        "responses_websocket_response_processed",
+        Stage::UnderDevelopment,
+        false,
+    ),
     spec("responses_websockets", Stage::Removed, false),
     spec("responses_websockets_v2", Stage::Removed, false),
     spec("runtime_metrics", Stage::UnderDevelopment, false),
@@ -127,7 +147,11 @@ pub const FEATURES: &[FeatureSpec] = &[
     spec("terminal_resize_reflow", Stage::Experimental, true),
     spec("tool_call_mcp_elicitation", Stage::Stable, true),
     spec("tool_search", Stage::Removed, false),
-    spec("tool_search_always_defer_mcp_tools", Stage::UnderDevelopment, false),
+    spec(
+        "tool_search_always_defer_mcp_tools",
+        Stage::UnderDevelopment,
+        false,
+    ),
     spec("tool_suggest", Stage::Stable, true),
     spec("tui_app_server", Stage::Removed, true),
     spec("unavailable_dummy_tools", Stage::Removed, false),
@@ -159,7 +183,10 @@ const IGNORED_KEYS: &[&str] = &[
 /// Old names still accepted for a current flag: (legacy key, canonical key).
 const ALIASES: &[(&str, &str)] = &[
     ("connectors", "apps"),
-    ("enable_experimental_windows_sandbox", "experimental_windows_sandbox"),
+    (
+        "enable_experimental_windows_sandbox",
+        "experimental_windows_sandbox",
+    ),
     ("experimental_use_unified_exec_tool", "unified_exec"),
     ("request_permissions", "exec_permission_approvals"),
     ("web_search", "web_search_request"),
@@ -204,8 +231,15 @@ impl Default for Features {
 impl Features {
     /// The registry defaults.
     pub fn with_defaults() -> Self {
-        let enabled = FEATURES.iter().filter(|s| s.default_enabled).map(|s| s.key).collect();
-        Self { enabled, unknown_keys: Vec::new() }
+        let enabled = FEATURES
+            .iter()
+            .filter(|s| s.default_enabled)
+            .map(|s| s.key)
+            .collect();
+        Self {
+            enabled,
+            unknown_keys: Vec::new(),
+        }
     }
 
     /// Whether the feature with canonical key `key` is on. Unknown keys are off.
@@ -244,7 +278,12 @@ impl Features {
     /// in columns two spaces wider than their longest entry.
     pub fn render_list(&self) -> String {
         let key_width = FEATURES.iter().map(|s| s.key.len()).max().unwrap_or(0) + 2;
-        let stage_width = FEATURES.iter().map(|s| s.stage.label().len()).max().unwrap_or(0) + 2;
+        let stage_width = FEATURES
+            .iter()
+            .map(|s| s.stage.label().len())
+            .max()
+            .unwrap_or(0)
+            + 2;
         let mut out = String::new();
         for spec in FEATURES {
             let on = self.enabled(spec.key);
@@ -266,7 +305,12 @@ mod tests {
     fn registry_is_sorted_and_unique() {
         assert_eq!(FEATURES.len(), 79);
         for pair in FEATURES.windows(2) {
-            assert!(pair[0].key < pair[1].key, "{} !< {}", pair[0].key, pair[1].key);
+            assert!(
+                pair[0].key < pair[1].key,
+                "{} !< {}",
+                pair[0].key,
+                pair[1].key
+            );
         }
     }
 

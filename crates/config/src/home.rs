@@ -19,13 +19,14 @@ pub fn find_codex_home(
 ) -> Result<PathBuf, ConfigError> {
     if let Some(value) = env_value.filter(|v| !v.is_empty()) {
         let path = PathBuf::from(value);
-        let meta = std::fs::metadata(&path).map_err(|_| ConfigError::CodexHomeMissing {
-            path: path.clone(),
-        })?;
+        let meta = std::fs::metadata(&path)
+            .map_err(|_| ConfigError::CodexHomeMissing { path: path.clone() })?;
         if !meta.is_dir() {
             return Err(ConfigError::CodexHomeNotDir { path });
         }
-        return path.canonicalize().map_err(|source| ConfigError::Io { path, source });
+        return path
+            .canonicalize()
+            .map_err(|source| ConfigError::Io { path, source });
     }
     let home = home_dir.ok_or(ConfigError::NoHomeDir)?;
     Ok(home.join(".codex"))
@@ -50,19 +51,28 @@ mod tests {
         let err = find_codex_home(missing.to_str(), None).unwrap_err();
         assert_eq!(
             err.to_string(),
-            format!("CODEX_HOME points to {:?}, but that path does not exist", missing)
+            format!(
+                "CODEX_HOME points to {:?}, but that path does not exist",
+                missing
+            )
         );
 
         let file = dir.path().join("f");
         std::fs::write(&file, "").unwrap();
         let err = find_codex_home(file.to_str(), None).unwrap_err();
-        assert!(err.to_string().ends_with("but that path is not a directory"));
+        assert!(
+            err.to_string()
+                .ends_with("but that path is not a directory")
+        );
     }
 
     #[test]
     fn empty_env_value_falls_back_to_home() {
         let got = find_codex_home(Some(""), Some(Path::new("/h"))).unwrap();
         assert_eq!(got, PathBuf::from("/h/.codex"));
-        assert!(matches!(find_codex_home(None, None), Err(ConfigError::NoHomeDir)));
+        assert!(matches!(
+            find_codex_home(None, None),
+            Err(ConfigError::NoHomeDir)
+        ));
     }
 }

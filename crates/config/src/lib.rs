@@ -22,8 +22,7 @@ pub use diagnostics::TomlDiagnostic;
 pub use edit::{ConfigEdit, apply_edits, set_feature_enabled};
 pub use error::ConfigError;
 pub use features::{
-    FEATURES, FeatureSpec, Features, Stage, feature_spec, is_known_feature_key,
-    resolve_feature_key,
+    FEATURES, FeatureSpec, Features, Stage, feature_spec, is_known_feature_key, resolve_feature_key,
 };
 pub use home::{CONFIG_TOML_FILE, find_codex_home, profile_config_path};
 pub use loader::{Layer, LayerSource, LayerStack, LoadOptions};

@@ -103,7 +103,10 @@ pub struct LayerStack {
 impl LayerStack {
     /// Reads and merges every layer.
     pub fn load(options: &LoadOptions) -> Result<Self, ConfigError> {
-        let system_dir = options.system_dir.clone().unwrap_or_else(|| PathBuf::from("/etc/codex"));
+        let system_dir = options
+            .system_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("/etc/codex"));
         let system_file = if options.system_dir.is_some() {
             system_dir.join(CONFIG_TOML_FILE)
         } else {
@@ -163,10 +166,12 @@ impl LayerStack {
 
     /// The layers that were read from files, with their text.
     pub fn file_layers(&self) -> impl Iterator<Item = (&Path, &str, &Layer)> {
-        self.layers.iter().filter_map(|l| match (&l.path, &l.contents) {
-            (Some(p), Some(c)) => Some((p.as_path(), c.as_str(), l)),
-            _ => None,
-        })
+        self.layers
+            .iter()
+            .filter_map(|l| match (&l.path, &l.contents) {
+                (Some(p), Some(c)) => Some((p.as_path(), c.as_str(), l)),
+                _ => None,
+            })
     }
 }
 
@@ -179,7 +184,12 @@ fn merge_all(layers: &[Layer]) -> Value {
 }
 
 fn empty_layer(source: LayerSource, path: Option<PathBuf>) -> Layer {
-    Layer { source, path, contents: None, value: Value::Table(Table::new()) }
+    Layer {
+        source,
+        path,
+        contents: None,
+        value: Value::Table(Table::new()),
+    }
 }
 
 /// Reads one TOML file; a missing file gives an empty layer.
@@ -189,10 +199,17 @@ pub(crate) fn read_layer(source: LayerSource, path: &Path) -> Result<Layer, Conf
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Ok(empty_layer(source, Some(path.to_path_buf())));
         }
-        Err(source) => return Err(ConfigError::Io { path: path.to_path_buf(), source }),
+        Err(source) => {
+            return Err(ConfigError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
     };
     let table: Table = toml::from_str(&contents).map_err(|err| {
-        ConfigError::Toml(Box::new(TomlDiagnostic::from_toml_error(path, &contents, &err)))
+        ConfigError::Toml(Box::new(TomlDiagnostic::from_toml_error(
+            path, &contents, &err,
+        )))
     })?;
     Ok(Layer {
         source,
@@ -204,9 +221,15 @@ pub(crate) fn read_layer(source: LayerSource, path: &Path) -> Result<Layer, Conf
 
 fn validate_profile_name(name: &str) -> Result<(), ConfigError> {
     let ok = !name.is_empty()
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
         && !name.starts_with('.');
-    if ok { Ok(()) } else { Err(ConfigError::InvalidProfileName(name.to_owned())) }
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::InvalidProfileName(name.to_owned()))
+    }
 }
 
 fn check_legacy_profile_conflict(
@@ -216,8 +239,10 @@ fn check_legacy_profile_conflict(
     codex_home: &Path,
 ) -> Result<(), ConfigError> {
     let selected = user.get("profile").and_then(Value::as_str) == Some(name);
-    let has_table =
-        user.get("profiles").and_then(Value::as_table).is_some_and(|t| t.contains_key(name));
+    let has_table = user
+        .get("profiles")
+        .and_then(Value::as_table)
+        .is_some_and(|t| t.contains_key(name));
     if selected || has_table {
         return Err(ConfigError::LegacyProfileConflict {
             name: name.to_owned(),
@@ -235,9 +260,10 @@ fn project_layers(
     codex_home: &Path,
 ) -> Result<Vec<Layer>, ConfigError> {
     let markers: Vec<String> = match merged_so_far.get("project_root_markers") {
-        Some(Value::Array(items)) => {
-            items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
-        }
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
         _ => vec![".git".to_owned()],
     };
     let root = find_project_root(cwd, &markers);
@@ -246,7 +272,11 @@ fn project_layers(
         [Some(dir), Some(root.as_path())]
             .into_iter()
             .flatten()
-            .any(|d| trusted.iter().any(|t| Path::new(t) == d || canonical(t) == canonical_path(d)))
+            .any(|d| {
+                trusted
+                    .iter()
+                    .any(|t| Path::new(t) == d || canonical(t) == canonical_path(d))
+            })
     };
     let mut dirs: Vec<&Path> = Vec::new();
     for dir in cwd.ancestors() {

@@ -8,7 +8,12 @@ use crate::diagnostics::TomlDiagnostic;
 
 /// A diagnostic pointing at the key of `dotted` (e.g. `history.zz`,
 /// `skills.config.0.bogus`) in `contents`, underlined over the key's length.
-pub(crate) fn locate_key(path: &Path, contents: &str, dotted: &str, message: String) -> Option<TomlDiagnostic> {
+pub(crate) fn locate_key(
+    path: &Path,
+    contents: &str,
+    dotted: &str,
+    message: String,
+) -> Option<TomlDiagnostic> {
     let doc = Document::parse(contents.to_owned()).ok()?;
     let segments: Vec<&str> = dotted.split('.').collect();
     let span = key_span(doc.as_table(), &segments)?;
@@ -44,7 +49,8 @@ mod tests {
 
     #[test]
     fn finds_top_level_nested_and_array_keys() {
-        let text = "model = \"x\"\nbogus_key = 1\n[history]\nzz = 2\n[[skills.config]]\nbogus = 1\n";
+        let text =
+            "model = \"x\"\nbogus_key = 1\n[history]\nzz = 2\n[[skills.config]]\nbogus = 1\n";
         let p = Path::new("/c.toml");
         let d = locate_key(p, text, "bogus_key", "m".into()).unwrap();
         assert_eq!(

@@ -66,7 +66,12 @@ pub fn parse_override(arg: &str) -> Result<(String, Value), ConfigError> {
         return Err(ConfigError::OverrideEmptyKey(arg.to_owned()));
     }
     let value = parse_toml_value(value).unwrap_or_else(|| {
-        Value::String(value.trim().trim_matches(|c| c == '"' || c == '\'').to_owned())
+        Value::String(
+            value
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'')
+                .to_owned(),
+        )
     });
     Ok((key.to_owned(), value))
 }

@@ -17,8 +17,12 @@ use crate::schema::{
 };
 
 /// Ids of the providers that exist without any `[model_providers]` entry.
-pub const BUILT_IN_PROVIDER_IDS: [&str; 4] =
-    [OPENAI_PROVIDER_ID, OLLAMA_OSS_PROVIDER_ID, LMSTUDIO_OSS_PROVIDER_ID, AMAZON_BEDROCK_PROVIDER_ID];
+pub const BUILT_IN_PROVIDER_IDS: [&str; 4] = [
+    OPENAI_PROVIDER_ID,
+    OLLAMA_OSS_PROVIDER_ID,
+    LMSTUDIO_OSS_PROVIDER_ID,
+    AMAZON_BEDROCK_PROVIDER_ID,
+];
 
 /// The checked configuration of one command run.
 #[derive(Debug, Clone)]
@@ -56,10 +60,13 @@ impl Config {
         let (toml, unknown_keys) = parse_config_toml(stack.merged.clone())
             .map_err(|err| invalid_value_error(&stack, &err))?;
         let features = resolve_features(&stack.merged, &toml);
-        let model_provider_id =
-            toml.model_provider.clone().unwrap_or_else(|| OPENAI_PROVIDER_ID.to_owned());
+        let model_provider_id = toml
+            .model_provider
+            .clone()
+            .unwrap_or_else(|| OPENAI_PROVIDER_ID.to_owned());
         let model_provider = toml.model_providers.get(&model_provider_id).cloned();
-        if model_provider.is_none() && !BUILT_IN_PROVIDER_IDS.contains(&model_provider_id.as_str()) {
+        if model_provider.is_none() && !BUILT_IN_PROVIDER_IDS.contains(&model_provider_id.as_str())
+        {
             return Err(ConfigError::UnknownProvider(model_provider_id));
         }
         Ok(Self {
@@ -104,16 +111,20 @@ fn check_strict(stack: &LayerStack) -> Result<(), ConfigError> {
     for layer in &stack.layers {
         let mut unknown = check_config_layer(layer.value.clone()).unwrap_or_default();
         unknown.extend(unknown_feature_paths(&layer.value, is_known_feature_key));
-        let Some(first) = unknown.into_iter().next() else { continue };
+        let Some(first) = unknown.into_iter().next() else {
+            continue;
+        };
         let message = unknown_field_message(&first);
         return Err(match (&layer.source, &layer.path, &layer.contents) {
             (LayerSource::SessionFlags, _, _) => {
                 ConfigError::StrictOverride(format!("{message} in -c/--config override"))
             }
-            (_, Some(path), Some(contents)) => match locate_key(path, contents, &first, message.clone()) {
-                Some(diag) => ConfigError::Strict(Box::new(diag)),
-                None => ConfigError::StrictOverride(message),
-            },
+            (_, Some(path), Some(contents)) => {
+                match locate_key(path, contents, &first, message.clone()) {
+                    Some(diag) => ConfigError::Strict(Box::new(diag)),
+                    None => ConfigError::StrictOverride(message),
+                }
+            }
             _ => ConfigError::StrictOverride(message),
         });
     }
@@ -130,7 +141,10 @@ fn invalid_value_error(stack: &LayerStack, err: &toml::de::Error) -> ConfigError
         diag.message = diag.message.lines().next().unwrap_or_default().to_owned();
         Some(Box::new(diag))
     });
-    ConfigError::Invalid { message: err.to_string(), located }
+    ConfigError::Invalid {
+        message: err.to_string(),
+        located,
+    }
 }
 
 #[cfg(test)]

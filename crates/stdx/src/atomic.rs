@@ -21,7 +21,10 @@ pub struct AtomicWriteError {
 /// directories are created when missing. On failure the destination is untouched and
 /// the temporary file is removed.
 pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> Result<(), AtomicWriteError> {
-    let wrap = |source| AtomicWriteError { path: path.to_path_buf(), source };
+    let wrap = |source| AtomicWriteError {
+        path: path.to_path_buf(),
+        source,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

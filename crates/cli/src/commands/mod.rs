@@ -1,0 +1,247 @@
+//! Dispatch of a parsed command line: which configuration each command needs, then the
+//! command itself. One module per implemented command; commands whose capability is
+//! not built yet still load and check the configuration (so configuration errors are
+//! reported exactly as the reference reports them) and then say they are not built.
+
+mod features;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use recodex_config::{CliOverrides, Config, ConfigError, LoadOptions, find_codex_home};
+
+use crate::args::{Cli, Command, DebugCommand, FeaturesCommand, ProfileName, SessionOptions};
+use crate::exit::Failure;
+use crate::startup::ProcessEnv;
+
+/// What every command may need from start-up.
+#[derive(Debug)]
+pub(crate) struct Context {
+    /// The environment snapshot.
+    pub(crate) env: ProcessEnv,
+    /// The process working directory.
+    pub(crate) cwd: PathBuf,
+}
+
+/// Commands that accept `-p/--profile` given before the subcommand.
+const PROFILE_ERROR: &str = "--profile only applies to runtime commands and `codex mcp`: `codex`, `codex exec`, `codex review`, `codex resume`, `codex archive`, `codex unarchive`, `codex fork`, `codex mcp`, `codex sandbox`, and `codex debug prompt-input`.";
+
+/// How a command uses configuration.
+struct Plan<'a> {
+    /// `codex <path>` as shown in messages.
+    path: &'static str,
+    /// Runtime commands report configuration errors as `Error loading config.toml`.
+    runtime: bool,
+    /// Whether a root-level `-p` carries over to this command.
+    takes_root_profile: bool,
+    /// The command's own `-p`, if it has one.
+    profile: Option<&'a ProfileName>,
+    /// The command's own `--strict-config`, if it has one.
+    strict: Option<bool>,
+    /// `-C/--cd`.
+    cwd: Option<&'a PathBuf>,
+    /// `--ignore-user-config`.
+    ignore_user_config: bool,
+}
+
+impl<'a> Plan<'a> {
+    fn new(path: &'static str) -> Self {
+        Self {
+            path,
+            runtime: false,
+            takes_root_profile: false,
+            profile: None,
+            strict: None,
+            cwd: None,
+            ignore_user_config: false,
+        }
+    }
+
+    fn runtime(mut self, session: &'a SessionOptions, strict: bool) -> Self {
+        self.runtime = true;
+        self.takes_root_profile = true;
+        self.profile = session.config_profile_v2.as_ref();
+        self.strict = Some(strict);
+        self.cwd = session.cwd.as_ref();
+        self
+    }
+}
+
+/// Runs the parsed command line.
+pub(crate) fn run(cli: Cli, ctx: &Context) -> Result<(), Failure> {
+    let root_strict = cli.interactive.strict_config;
+    let root_profile = cli.interactive.session.config_profile_v2.clone();
+    let Some(command) = &cli.command else {
+        let plan = Plan::new("codex").runtime(&cli.interactive.session, root_strict);
+        load(&cli, ctx, &plan, None, false)?;
+        return Err(Failure::NotBuilt("codex (interactive session)".to_owned()));
+    };
+    let plan = plan_for(command);
+    if root_strict && plan.strict.is_none() {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "`--strict-config` is not supported for `{}`",
+            top_level_path(plan.path)
+        )));
+    }
+    if root_profile.is_some() && !plan.takes_root_profile {
+        return Err(Failure::Other(anyhow::anyhow!(PROFILE_ERROR)));
+    }
+    match command {
+        Command::Features(args) => match &args.command {
+            FeaturesCommand::List => {
+                let config = load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
+                write_stdout(&features::list(&config.features))
+            }
+            FeaturesCommand::Enable(name) | FeaturesCommand::Disable(name) => {
+                let on = matches!(args.command, FeaturesCommand::Enable(_));
+                let home = codex_home(ctx)?;
+                let line = features::set(&home, &name.feature, on)?;
+                write_stdout(&line)
+            }
+        },
+        Command::Debug(args) if matches!(args.command, DebugCommand::Models(_)) => {
+            load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
+            let catalog = recodex_client::models::bundled_catalog();
+            write_stdout(&recodex_client::models::debug_models_json(catalog))
+        }
+        Command::Completion(args) => {
+            let script = crate::completion::completion_script(args.shell);
+            write_stdout(&script)
+        }
+        _ => {
+            load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
+            Err(Failure::NotBuilt(plan.path.to_owned()))
+        }
+    }
+}
+
+/// The configuration needs of each subcommand.
+fn plan_for(command: &Command) -> Plan<'_> {
+    match command {
+        Command::Exec(args) => {
+            let mut plan = Plan::new("codex exec").runtime(&args.session, args.strict_config);
+            plan.ignore_user_config = args.ignore_user_config;
+            plan
+        }
+        Command::Review(args) => {
+            let mut plan = Plan::new("codex review");
+            plan.runtime = true;
+            plan.takes_root_profile = true;
+            plan.strict = Some(args.strict_config);
+            plan
+        }
+        Command::Resume(args) => Plan::new("codex resume")
+            .runtime(&args.interactive.session, args.interactive.strict_config),
+        Command::Fork(args) => Plan::new("codex fork")
+            .runtime(&args.interactive.session, args.interactive.strict_config),
+        Command::Archive(args) => {
+            Plan::new("codex archive").runtime(&args.session, args.strict_config)
+        }
+        Command::Unarchive(args) => {
+            Plan::new("codex unarchive").runtime(&args.session, args.strict_config)
+        }
+        Command::Sandbox(args) => {
+            let mut plan = Plan::new("codex sandbox");
+            plan.takes_root_profile = true;
+            plan.profile = args.config_profile.as_ref();
+            plan.cwd = args.cwd.as_ref();
+            plan
+        }
+        Command::Mcp(_) => {
+            let mut plan = Plan::new("codex mcp");
+            plan.takes_root_profile = true;
+            plan
+        }
+        Command::Debug(args) => match &args.command {
+            DebugCommand::PromptInput(_) => {
+                let mut plan = Plan::new("codex debug prompt-input");
+                plan.takes_root_profile = true;
+                plan
+            }
+            DebugCommand::Models(_) => Plan::new("codex debug models"),
+            DebugCommand::AppServer(_) => Plan::new("codex debug app-server"),
+            DebugCommand::ClearMemories => Plan::new("codex debug clear-memories"),
+            DebugCommand::TraceReduce(_) => Plan::new("codex debug trace-reduce"),
+        },
+        Command::AppServer(args) => {
+            let mut plan = Plan::new("codex app-server");
+            plan.strict = Some(args.strict_config);
+            plan
+        }
+        Command::McpServer(args) => {
+            let mut plan = Plan::new("codex mcp-server");
+            plan.strict = Some(args.strict_config);
+            plan
+        }
+        Command::Login(_) => Plan::new("codex login"),
+        Command::Logout => Plan::new("codex logout"),
+        Command::Plugin(_) => Plan::new("codex plugin"),
+        Command::RemoteControl(_) => Plan::new("codex remote-control"),
+        Command::Completion(_) => Plan::new("codex completion"),
+        Command::Update => Plan::new("codex update"),
+        Command::Doctor(_) => Plan::new("codex doctor"),
+        Command::Execpolicy(_) => Plan::new("codex execpolicy"),
+        Command::Apply(_) => Plan::new("codex apply"),
+        Command::Cloud(_) => Plan::new("codex cloud"),
+        Command::ResponsesApiProxy(_) => Plan::new("codex responses-api-proxy"),
+        Command::StdioToUds(_) => Plan::new("codex stdio-to-uds"),
+        Command::ExecServer(_) => Plan::new("codex exec-server"),
+        Command::Features(_) => Plan::new("codex features"),
+    }
+}
+
+/// `codex features list` → `codex features`: the reference names the top-level command.
+fn top_level_path(path: &str) -> String {
+    path.split(' ').take(2).collect::<Vec<_>>().join(" ")
+}
+
+fn codex_home(ctx: &Context) -> Result<PathBuf, ConfigError> {
+    find_codex_home(ctx.env.get("CODEX_HOME"), ctx.env.home_dir().as_deref())
+}
+
+/// Loads and checks the configuration for `plan`, reporting errors in its style.
+fn load(
+    cli: &Cli,
+    ctx: &Context,
+    plan: &Plan<'_>,
+    root_profile: Option<&ProfileName>,
+    root_strict: bool,
+) -> Result<Config, Failure> {
+    let strict = plan.strict.unwrap_or(false) || root_strict;
+    let wrap = |err: ConfigError| {
+        if plan.runtime {
+            Failure::RuntimeConfig { err, strict }
+        } else {
+            Failure::Config(err)
+        }
+    };
+    let overrides = &cli.overrides;
+    let overrides = CliOverrides::parse(&overrides.config, &overrides.enable, &overrides.disable)
+        .map_err(|e| Failure::Other(anyhow::Error::new(e)))?;
+    let profile = plan.profile.or(if plan.takes_root_profile {
+        root_profile
+    } else {
+        None
+    });
+    let cwd = match plan.cwd {
+        Some(dir) if dir.is_absolute() => dir.clone(),
+        Some(dir) => ctx.cwd.join(dir),
+        None => ctx.cwd.clone(),
+    };
+    let options = LoadOptions {
+        codex_home: codex_home(ctx).map_err(|e| Failure::Other(anyhow::Error::new(e)))?,
+        cwd: Some(cwd),
+        overrides,
+        profile: profile.map(|p| p.as_str().to_owned()),
+        ignore_user_config: plan.ignore_user_config,
+        system_dir: None,
+    };
+    Config::load(&options, strict).map_err(wrap)
+}
+
+fn write_stdout(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::Other(anyhow::Error::new(e)))
+}

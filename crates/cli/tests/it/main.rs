@@ -1,0 +1,12 @@
+//! Integration tests of the `recodex` crate (one test binary, see STYLE.md).
+
+// Helpers outside `#[test]` functions are test code too; a panic is the failure report.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod completion;
+mod conflicts;
+mod facts;
+mod fixture;
+mod misuse;
+mod parse;
+mod surface;
