@@ -273,10 +273,15 @@ def index_sessions(reference: Path, codex_home: Path, home: Path, timeout: float
 
 def backfill_status(db: Path) -> str | None:
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as con:
-            row = con.execute("SELECT status FROM backfill_state WHERE id = 1").fetchone()
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
     except sqlite3.Error:
         return None
+    try:
+        row = con.execute("SELECT status FROM backfill_state WHERE id = 1").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()
     return row[0] if row else None
 
 
@@ -287,11 +292,14 @@ def copy_indexed_home(run: RunDir) -> None:
     for db in src.glob("state_5.sqlite*"):
         shutil.copy2(db, run.codex_home / db.name)
     old = (src / ".indexed-at").read_text()
-    with sqlite3.connect(run.codex_home / "state_5.sqlite") as con:
-        con.execute("UPDATE threads SET rollout_path = ? || substr(rollout_path, ?) "
-                    "WHERE substr(rollout_path, 1, ?) = ?",
-                    (str(run.codex_home), len(old) + 1, len(old), old))
-    con.close()
+    con = sqlite3.connect(run.codex_home / "state_5.sqlite")
+    try:
+        with con:  # one transaction
+            con.execute("UPDATE threads SET rollout_path = ? || substr(rollout_path, ?) "
+                        "WHERE substr(rollout_path, 1, ?) = ?",
+                        (str(run.codex_home), len(old) + 1, len(old), old))
+    finally:
+        con.close()
 
 
 # --------------------------------------------------------------------------

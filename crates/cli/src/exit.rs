@@ -59,15 +59,40 @@ pub(crate) fn render(failure: Failure) -> (Option<String>, u8) {
             (None, code)
         }
         Failure::RuntimeConfig { err, strict } => (Some(runtime_config_text(&err, strict)), 1),
-        Failure::Config(err) => (Some(format!("Error: {:?}\n", config_chain(err))), 1),
+        Failure::Config(err) => (Some(error_chain_text(&config_chain(err))), 1),
         Failure::NotBuilt(command) => (
             Some(format!(
                 "error: recodex: `{command}` is not implemented yet; this build covers the command line, configuration, feature flags and the model catalog\n"
             )),
             1,
         ),
-        Failure::Other(err) => (Some(format!("Error: {err:?}\n")), 1),
+        Failure::Other(err) => (Some(error_chain_text(&err)), 1),
     }
+}
+
+/// anyhow's report layout, without a backtrace: `Error: <top>`, then a `Caused by:`
+/// section with each cause indented (numbered when there are several).
+fn error_chain_text(err: &anyhow::Error) -> String {
+    let mut chain = err.chain().map(ToString::to_string);
+    let mut text = format!("Error: {}\n", chain.next().unwrap_or_default());
+    let causes: Vec<String> = chain.collect();
+    if causes.is_empty() {
+        return text;
+    }
+    text.push_str("\nCaused by:\n");
+    for (index, cause) in causes.iter().enumerate() {
+        let (first_prefix, rest_prefix) = if causes.len() == 1 {
+            ("    ".to_owned(), "    ".to_owned())
+        } else {
+            (format!("{index:>5}: "), "       ".to_owned())
+        };
+        for (n, line) in cause.split('\n').enumerate() {
+            text.push_str(if n == 0 { &first_prefix } else { &rest_prefix });
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text
 }
 
 /// `exec`-style reporting of configuration errors.
