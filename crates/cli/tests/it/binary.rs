@@ -23,7 +23,11 @@ impl Home {
         let cwd = dir.path().join("work");
         std::fs::create_dir_all(&home).unwrap();
         std::fs::create_dir_all(&cwd).unwrap();
-        Self { _dir: dir, home, cwd }
+        Self {
+            _dir: dir,
+            home,
+            cwd,
+        }
     }
 
     fn with_config(text: &str) -> Self {
@@ -64,7 +68,9 @@ fn stderr(o: &Output) -> String {
 }
 
 fn golden(rel: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/tests/golden").join(rel);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../config/tests/golden")
+        .join(rel);
     std::fs::read_to_string(path).unwrap()
 }
 
@@ -82,10 +88,19 @@ fn features_enable_and_disable_edit_config_like_the_reference() {
     let h = Home::new();
     let out = h.run(&["features", "enable", "memories"]);
     assert_eq!(stdout(&out), "Enabled feature `memories` in config.toml.\n");
-    assert_eq!(h.config(), golden("config-edits/feat-enable-empty.config.toml"));
+    assert_eq!(
+        h.config(),
+        golden("config-edits/feat-enable-empty.config.toml")
+    );
     let out = h.run(&["features", "disable", "shell_snapshot"]);
-    assert_eq!(stdout(&out), "Disabled feature `shell_snapshot` in config.toml.\n");
-    assert_eq!(h.config(), golden("config-edits/feat-enable-then-disable.config.toml"));
+    assert_eq!(
+        stdout(&out),
+        "Disabled feature `shell_snapshot` in config.toml.\n"
+    );
+    assert_eq!(
+        h.config(),
+        golden("config-edits/feat-enable-then-disable.config.toml")
+    );
     let list = stdout(&h.run(&["features", "list"]));
     assert!(list.contains("\nmemories                                experimental       true\n"));
     assert!(list.contains("\nshell_snapshot                          stable             false\n"));
@@ -96,16 +111,29 @@ fn unknown_feature_is_refused_and_nothing_is_written() {
     let h = Home::new();
     let out = h.run(&["features", "enable", "no_such_feature"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stderr(&out), "Error: Unknown feature flag: no_such_feature\n");
+    assert_eq!(
+        stderr(&out),
+        "Error: Unknown feature flag: no_such_feature\n"
+    );
     assert!(!h.home.join("config.toml").exists());
     let out = h.run(&["--enable", "nosuch", "features", "list"]);
-    assert_eq!((out.status.code(), stderr(&out)), (Some(1), "Error: Unknown feature flag: nosuch\n".into()));
+    assert_eq!(
+        (out.status.code(), stderr(&out)),
+        (Some(1), "Error: Unknown feature flag: nosuch\n".into())
+    );
 }
 
 #[test]
 fn flags_override_the_config_file() {
     let h = Home::with_config("[features]\nmemories = true\n");
-    let list = stdout(&h.run(&["--disable", "memories", "-c", "features.goals=false", "features", "list"]));
+    let list = stdout(&h.run(&[
+        "--disable",
+        "memories",
+        "-c",
+        "features.goals=false",
+        "features",
+        "list",
+    ]));
     assert!(list.contains("\nmemories                                experimental       false\n"));
     assert!(list.contains("\ngoals                                   stable             false\n"));
 }
@@ -114,7 +142,13 @@ fn flags_override_the_config_file() {
 fn override_without_equals_is_an_error() {
     let h = Home::new();
     let out = h.run(&["-c", "foo", "features", "list"]);
-    assert_eq!((out.status.code(), stderr(&out)), (Some(1), "Error: Invalid override (missing '='): foo\n".into()));
+    assert_eq!(
+        (out.status.code(), stderr(&out)),
+        (
+            Some(1),
+            "Error: Invalid override (missing '='): foo\n".into()
+        )
+    );
 }
 
 #[test]
@@ -160,30 +194,49 @@ fn wrong_value_type_is_reported_per_command_style() {
 fn unknown_provider_and_legacy_profile_are_errors() {
     let h = Home::with_config("model_provider = \"nope\"\n");
     let out = h.run(&["exec", "hi"]);
-    assert_eq!((out.status.code(), stderr(&out)), (Some(1), "Error: Model provider `nope` not found\n".into()));
+    assert_eq!(
+        (out.status.code(), stderr(&out)),
+        (Some(1), "Error: Model provider `nope` not found\n".into())
+    );
     let h = Home::with_config("profile = \"zz\"\n");
     let out = h.run(&["exec", "hi"]);
-    assert!(stderr(&out).starts_with("Error: legacy `profile = \"zz\"` config is no longer supported"));
+    assert!(
+        stderr(&out).starts_with("Error: legacy `profile = \"zz\"` config is no longer supported")
+    );
 }
 
 #[test]
 fn profile_flag_layers_its_file_and_is_refused_where_it_does_not_apply() {
     let h = Home::with_config("[profiles.work]\nmodel = \"x\"\n");
     let out = h.run(&["exec", "-p", "work", "hi"]);
-    assert!(stderr(&out).starts_with("Error loading config.toml: --profile `work` cannot be used while"));
+    assert!(
+        stderr(&out)
+            .starts_with("Error loading config.toml: --profile `work` cannot be used while")
+    );
     let out = h.run(&["-p", "work", "features", "list"]);
     assert!(stderr(&out).starts_with("Error: --profile only applies to runtime commands"));
     let h = Home::new();
-    std::fs::write(h.home.join("fast.config.toml"), "model_reasoning_effort = \"bogus\"\n").unwrap();
+    std::fs::write(
+        h.home.join("fast.config.toml"),
+        "model_reasoning_effort = \"bogus\"\n",
+    )
+    .unwrap();
     let out = h.run(&["exec", "-p", "fast", "hi"]);
-    assert!(stderr(&out).starts_with("Error loading config.toml: unknown variant `bogus`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("Error loading config.toml: unknown variant `bogus`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn strict_config_points_at_the_unknown_key() {
     let h = Home::with_config("model = \"x\"\nbogus_key = 1\n");
     let out = h.run(&["exec", "hi"]);
-    assert!(!stderr(&out).contains("bogus_key"), "unknown keys are silent without --strict-config");
+    assert!(
+        !stderr(&out).contains("bogus_key"),
+        "unknown keys are silent without --strict-config"
+    );
     let out = h.run(&["exec", "--strict-config", "hi"]);
     assert_eq!(
         stderr(&out),
@@ -193,7 +246,10 @@ fn strict_config_points_at_the_unknown_key() {
         )
     );
     let out = h.run(&["--strict-config", "features", "list"]);
-    assert_eq!(stderr(&out), "Error: `--strict-config` is not supported for `codex features`\n");
+    assert_eq!(
+        stderr(&out),
+        "Error: `--strict-config` is not supported for `codex features`\n"
+    );
 }
 
 #[test]
@@ -203,8 +259,14 @@ fn version_depends_on_the_name_invoked() {
     assert_eq!(stdout(&out), format!("{}\n", recodex::RECODEX_VERSION_LINE));
     let link = h.cwd.join("codex");
     std::os::unix::fs::symlink(BIN, &link).unwrap();
-    assert_eq!(stdout(&h.run_as(&link, &["--version"])), "codex-cli 0.136.0\n");
-    assert_eq!(stdout(&h.run_as(&link, &["exec", "--version"])), "codex-cli-exec 0.136.0\n");
+    assert_eq!(
+        stdout(&h.run_as(&link, &["--version"])),
+        "codex-cli 0.136.0\n"
+    );
+    assert_eq!(
+        stdout(&h.run_as(&link, &["exec", "--version"])),
+        "codex-cli-exec 0.136.0\n"
+    );
 }
 
 #[test]
@@ -214,7 +276,11 @@ fn helper_directory_exists_only_while_running() {
     assert_eq!(out.status.code(), Some(0));
     let arg0 = h.home.join("tmp/arg0");
     assert!(arg0.is_dir());
-    assert_eq!(std::fs::read_dir(&arg0).unwrap().count(), 0, "helper dir left behind");
+    assert_eq!(
+        std::fs::read_dir(&arg0).unwrap().count(),
+        0,
+        "helper dir left behind"
+    );
 }
 
 #[test]
@@ -249,18 +315,41 @@ fn debug_models_prints_the_catalog() {
     let h = Home::new();
     let out = h.run(&["debug", "models"]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let slugs: Vec<&str> =
-        json["models"].as_array().unwrap().iter().map(|m| m["slug"].as_str().unwrap()).collect();
-    assert_eq!(slugs, ["gpt-5.5", "gpt-5.4", "gpt-5.4-mini", "gpt-5.3-codex", "gpt-5.2", "codex-auto-review"]);
+    let slugs: Vec<&str> = json["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        slugs,
+        [
+            "gpt-5.5",
+            "gpt-5.4",
+            "gpt-5.4-mini",
+            "gpt-5.3-codex",
+            "gpt-5.2",
+            "codex-auto-review"
+        ]
+    );
 }
 
 #[test]
 fn unbuilt_commands_say_so_and_fail() {
     let h = Home::new();
-    for args in [&["login", "status"][..], &["exec", "hi"], &["mcp", "list"], &[]] {
+    for args in [
+        &["login", "status"][..],
+        &["exec", "hi"],
+        &["mcp", "list"],
+        &[],
+    ] {
         let out = h.run(args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
-        assert!(stderr(&out).contains("is not implemented yet"), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("is not implemented yet"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
         assert_eq!(stdout(&out), "", "{args:?}");
     }
 }

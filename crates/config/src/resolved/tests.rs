@@ -74,16 +74,7 @@ fn unknown_keys_are_collected_and_strict_mode_points_at_them() {
     let ConfigError::Strict(diag) = err else {
         panic!("{err:?}")
     };
-    assert_eq!(
-        diag.render_with_snippet()
-            .lines()
-            .nth(0)
-            .unwrap()
-            .rsplit_once(": ")
-            .unwrap()
-            .1,
-        "unknown configuration field `bogus_key`"
-    );
+    assert_eq!(diag.message, "unknown configuration field `bogus_key`");
     assert_eq!((diag.line, diag.column, diag.width), (2, 1, 9));
 }
 
