@@ -79,6 +79,7 @@ class RunDir:
         self.vars = {"workspace": str(self.workspace), "codex_home": str(self.codex_home),
                      "home": str(self.home)}
         self._cleanups: list[Callable[[], None]] = []
+        self.helpers: set[int] = set()  # pids of helper processes (mock model) we started
 
     def argv(self, case: "Case") -> list[str]:
         return [a.format(**self.vars) for a in case.argv]
@@ -105,6 +106,7 @@ class RunDir:
         proc = subprocess.Popen([sys.executable, str(MOCKMODEL), str(path)], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=err, start_new_session=True)
         err.close()
+        self.helpers.add(proc.pid)
         self.on_close(lambda: _stop(proc))
         ready, _, _ = select.select([proc.stdout], [], [], 15)
         url = proc.stdout.readline().decode().strip() if ready else ""
