@@ -7,7 +7,7 @@ use clap::error::ErrorKind;
 
 use crate::commands::{self, Context};
 use crate::exit::{Failure, report};
-use crate::startup::{HelperDir, Personality, ProcessEnv, create_helper_dir};
+use crate::startup::{HelperDir, Personality, ProcessEnv, create_helper_dir, helper_dir_allowed};
 
 /// The version recodex reports for itself when invoked as `recodex`.
 pub const RECODEX_VERSION_LINE: &str = concat!(
@@ -29,16 +29,34 @@ pub fn main_entry() -> ExitCode {
         Personality::Codex | Personality::Recodex => {}
     }
     let mut env = ProcessEnv::capture();
-    let _helper = prepare_home(&mut env);
+    let home = resolve_home(&mut env);
+    if is_plain_version_request(&argv) {
+        // The commonest scripted call: answer it without building the command tree or
+        // touching the helper directory (the warnings still appear as in the reference).
+        warn_if_helpers_refused(home.as_deref(), &env);
+        match personality {
+            Personality::Recodex => println!("{RECODEX_VERSION_LINE}"),
+            _ => println!("codex-cli {}", crate::args::UPSTREAM_VERSION),
+        }
+        return ExitCode::SUCCESS;
+    }
     let cli = match crate::args::try_parse_from(argv) {
         Ok(cli) => cli,
-        Err(err)
-            if err.kind() == ErrorKind::DisplayVersion && personality == Personality::Recodex =>
-        {
-            println!("{RECODEX_VERSION_LINE}");
-            return ExitCode::SUCCESS;
+        Err(err) => {
+            warn_if_helpers_refused(home.as_deref(), &env);
+            if err.kind() == ErrorKind::DisplayVersion && personality == Personality::Recodex {
+                println!("{RECODEX_VERSION_LINE}");
+                return ExitCode::SUCCESS;
+            }
+            return report(Failure::Usage(err));
         }
-        Err(err) => return report(Failure::Usage(err)),
+    };
+    let _helper = if commands::spawns_model_commands(&cli) {
+        home.as_deref()
+            .and_then(|home| create_helpers(home, &mut env))
+    } else {
+        warn_if_helpers_refused(home.as_deref(), &env);
+        None
     };
     let cwd = std::env::current_dir().unwrap_or_default();
     let ctx = Context { env, cwd };
@@ -48,22 +66,44 @@ pub fn main_entry() -> ExitCode {
     }
 }
 
-/// Applies `$CODEX_HOME/.env` and creates the helper directory; failures are warnings,
-/// as in the reference, because most commands can go on without them.
-fn prepare_home(env: &mut ProcessEnv) -> Option<HelperDir> {
-    let home =
-        match recodex_config::find_codex_home(env.get("CODEX_HOME"), env.home_dir().as_deref()) {
-            Ok(home) => home,
-            Err(err) => {
-                eprintln!("WARNING: proceeding, even though we could not update PATH: {err}");
-                return None;
+/// `codex --version` / `codex -V` and nothing else.
+fn is_plain_version_request(argv: &[OsString]) -> bool {
+    argv.len() == 2 && (argv[1] == "--version" || argv[1] == "-V")
+}
+
+const PATH_WARNING: &str = "WARNING: proceeding, even though we could not update PATH";
+
+/// Finds CODEX_HOME and applies its `.env`. A CODEX_HOME that cannot be used is a
+/// warning here (the command reports the error itself if it needs the directory).
+fn resolve_home(env: &mut ProcessEnv) -> Option<std::path::PathBuf> {
+    match recodex_config::find_codex_home(env.get("CODEX_HOME"), env.home_dir().as_deref()) {
+        Ok(home) => {
+            if let Ok(text) = std::fs::read_to_string(home.join(".env")) {
+                env.apply_dotenv(&text);
             }
-        };
-    if let Ok(text) = std::fs::read_to_string(home.join(".env")) {
-        env.apply_dotenv(&text);
+            Some(home)
+        }
+        Err(err) => {
+            eprintln!("{PATH_WARNING}: {err}");
+            None
+        }
     }
+}
+
+/// Prints the warning the reference prints when it refuses to create the helper
+/// directory (CODEX_HOME under the temp directory), for commands that do not need it.
+fn warn_if_helpers_refused(home: Option<&std::path::Path>, env: &ProcessEnv) {
+    if let Some(home) = home
+        && let Err(err) = helper_dir_allowed(home, &env.temp_dir())
+    {
+        eprintln!("{PATH_WARNING}: {err}");
+    }
+}
+
+/// Creates the helper directory and puts it first on the PATH handed to children.
+fn create_helpers(home: &std::path::Path, env: &mut ProcessEnv) -> Option<HelperDir> {
     let exe = std::env::current_exe().ok()?;
-    match create_helper_dir(&home, &env.temp_dir(), &exe) {
+    match create_helper_dir(home, &env.temp_dir(), &exe) {
         Ok(dir) => {
             let path = match env.get("PATH") {
                 Some(existing) => format!("{}:{existing}", dir.path().display()),
@@ -73,7 +113,7 @@ fn prepare_home(env: &mut ProcessEnv) -> Option<HelperDir> {
             Some(dir)
         }
         Err(err) => {
-            eprintln!("WARNING: proceeding, even though we could not update PATH: {err}");
+            eprintln!("{PATH_WARNING}: {err}");
             None
         }
     }

@@ -162,14 +162,7 @@ pub(crate) fn create_helper_dir(
     temp_dir: &Path,
     exe: &Path,
 ) -> std::io::Result<HelperDir> {
-    if codex_home.starts_with(temp_dir) {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            format!(
-                "Refusing to create helper binaries under temporary dir {temp_dir:?} (codex_home: AbsolutePathBuf({codex_home:?}))"
-            ),
-        ));
-    }
+    helper_dir_allowed(codex_home, temp_dir)?;
     let root = codex_home.join("tmp").join("arg0");
     std::fs::create_dir_all(&root)?;
     #[cfg(unix)]
@@ -191,6 +184,19 @@ pub(crate) fn create_helper_dir(
         std::os::unix::fs::symlink(exe, path.join(name))?;
     }
     Ok(HelperDir { path, _lock: lock })
+}
+
+/// The reference's guard: no helper links under the system temp directory.
+pub(crate) fn helper_dir_allowed(codex_home: &Path, temp_dir: &Path) -> std::io::Result<()> {
+    if codex_home.starts_with(temp_dir) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "Refusing to create helper binaries under temporary dir {temp_dir:?} (codex_home: AbsolutePathBuf({codex_home:?}))"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn unique_dir(root: &Path) -> std::io::Result<PathBuf> {

@@ -67,6 +67,26 @@ impl<'a> Plan<'a> {
     }
 }
 
+/// Whether the command may run commands for the model (and so needs the helper
+/// directory with `apply_patch` and friends on its PATH).
+pub(crate) fn spawns_model_commands(cli: &Cli) -> bool {
+    matches!(
+        cli.command,
+        None | Some(
+            Command::Exec(_)
+                | Command::Review(_)
+                | Command::Resume(_)
+                | Command::Fork(_)
+                | Command::McpServer(_)
+                | Command::AppServer(_)
+                | Command::Sandbox(_)
+                | Command::ExecServer(_)
+                | Command::Cloud(_)
+                | Command::Debug(_)
+        )
+    )
+}
+
 /// Runs the parsed command line.
 pub(crate) fn run(cli: Cli, ctx: &Context) -> Result<(), Failure> {
     let root_strict = cli.interactive.strict_config;
