@@ -9,7 +9,12 @@
 //! - `config_types`: enums and small structs that appear both in
 //!   `config.toml` and in protocol messages (reasoning effort, sandbox mode,
 //!   approval policy, web search settings, provider auth, …).
+//! - [`models`]: Responses API items (messages, reasoning, tool calls and
+//!   their outputs) shared by requests, SSE events and rollouts.
+//! - [`usage`]: token usage and rate-limit snapshots.
 
 mod config_types;
+pub mod models;
+pub mod usage;
 
 pub use config_types::*;
