@@ -96,7 +96,7 @@ fn hosted_tools_and_unknown_items() {
 
 #[test]
 fn rollout_sample_items_round_trip() {
-    let sample = include_str!("../../../../shared/reference/samples/rollout-sample.jsonl");
+    let sample = include_str!("../tests/fixtures/rollout-sample.jsonl");
     let mut seen = 0;
     for line in sample.lines() {
         let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
