@@ -1,5 +1,5 @@
 //! Persistent state under CODEX_HOME: the four SQLite databases (`state_5.sqlite`,
-//! `logs_2.sqlite`, `goals_1.sqlite`, `memories_1.sqlite`) and `history.jsonl`.
+//! `logs_2.sqlite`, `goals_1.sqlite`, `memories_1.sqlite`), `history.jsonl` and rollout files.
 //!
 //! The databases must be interchangeable with the reference's: a database created here
 //! is opened by codex 0.136.0 without re-migrating, and one created by the reference is
@@ -7,12 +7,18 @@
 //! `_sqlx_migrations` table whose rows (version, description, SHA-384 checksum of each
 //! migration script) sqlx checks on open. We create the final schema directly, with the
 //! same statements SQLite records for the reference's databases, and write the same
-//! migration rows. Rollouts and the thread index arrive with their issues.
+//! migration rows. Rollout files are written append-only and read back tolerantly; the
+//! thread index arrives with its issue.
 
 mod db;
 mod error;
 mod history;
+mod rollout;
 
 pub use db::{DbKind, open_db, sqlite_home};
 pub use error::StateError;
 pub use history::{HISTORY_FILE, HistoryEntry, HistoryError, append_entry, read_entries};
+pub use rollout::{
+    RolloutContents, RolloutItem, RolloutLine, RolloutWriter, SESSIONS_DIR, SkippedLine,
+    format_timestamp, parse_rollout_file_name, read_rollout, rollout_path,
+};
