@@ -22,7 +22,7 @@ pub fn main_entry() -> ExitCode {
     let personality =
         Personality::from_arg0(argv.first().map_or(OsString::new().as_os_str(), |a| a));
     match personality {
-        Personality::ApplyPatch => return report(Failure::NotBuilt("apply_patch".to_owned())),
+        Personality::ApplyPatch => return run_apply_patch(&argv),
         Personality::LinuxSandbox => {
             return report(Failure::NotBuilt("codex-linux-sandbox".to_owned()));
         }
@@ -64,6 +64,19 @@ pub fn main_entry() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => report(failure),
     }
+}
+
+/// The `apply_patch` personality: the patch from argv[1] or stdin, applied in the current
+/// directory.
+fn run_apply_patch(argv: &[OsString]) -> ExitCode {
+    let status = recodex_apply_patch::run_personality(
+        argv,
+        std::io::stdin().lock(),
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+        std::env::current_dir(),
+    );
+    ExitCode::from(u8::try_from(status).unwrap_or(1))
 }
 
 /// `codex --version` / `codex -V` and nothing else.
