@@ -5,12 +5,16 @@
 //! summary on stdout or one error line on stderr; and exits 0 (applied), 1 (rejected or
 //! failed) or 2 (usage).
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::ApplyPatchError;
 use crate::plan::{PatchPlan, plan_patch_text};
+
+/// The argv[1] with which the main binary runs a patch itself (argv[2]), as the reference's
+/// engine does to apply a patch inside the sandbox.
+pub const CODEX_RUN_AS_APPLY_PATCH_ARG1: &str = "--codex-run-as-apply-patch";
 
 const USAGE: &str = "Usage: apply_patch 'PATCH'\n       echo 'PATCH' | apply_patch";
 
@@ -34,6 +38,40 @@ pub fn apply_patch(
         }
     }
     result
+}
+
+/// `codex --codex-run-as-apply-patch PATCH`: `patch` is argv[2] (further arguments are
+/// ignored, stdin is not read). Returns the exit status.
+pub fn run_self_invocation(
+    patch: Option<&OsStr>,
+    stdout: &mut impl Write,
+    stderr: &mut impl Write,
+    cwd: io::Result<PathBuf>,
+) -> i32 {
+    let Some(patch) = patch.and_then(OsStr::to_str) else {
+        let _ = writeln!(
+            stderr,
+            "Error: {CODEX_RUN_AS_APPLY_PATCH_ARG1} requires a UTF-8 PATCH argument."
+        );
+        return 1;
+    };
+    let cwd = match cwd {
+        Ok(cwd) => cwd,
+        Err(err) => {
+            let _ = writeln!(
+                stderr,
+                "Error: Failed to determine current directory.\n{err}"
+            );
+            return 1;
+        }
+    };
+    match apply_patch(patch, &cwd, stdout, stderr) {
+        Ok(_) => {
+            let _ = stdout.flush();
+            0
+        }
+        Err(_) => 1,
+    }
 }
 
 /// The `apply_patch` personality. `args` is the whole argv (`argv[0]` included); `cwd` is
@@ -92,5 +130,62 @@ pub fn run_personality(
             0
         }
         Err(_) => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let cwd = Err(io::Error::other("no cwd in this test"));
+        let status = run_personality(&args, stdin.as_bytes(), &mut out, &mut err, cwd);
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        (status, text(out), text(err))
+    }
+
+    #[test]
+    fn usage_and_argument_errors() {
+        assert_eq!(
+            run(&["apply_patch"], ""),
+            (2, String::new(), format!("{USAGE}\n"))
+        );
+        assert_eq!(
+            run(&["apply_patch", "a", "b"], ""),
+            (
+                2,
+                String::new(),
+                "Error: apply_patch accepts exactly one argument.\n".into()
+            )
+        );
+        // The patch is read before the working directory is needed.
+        let (status, _, err) = run(&["apply_patch"], "x");
+        assert_eq!(status, 1);
+        assert!(err.starts_with("Error: Failed to determine current directory.\n"));
+    }
+
+    #[test]
+    fn self_invocation_needs_its_argument() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let status = run_self_invocation(None, &mut out, &mut err, Ok(PathBuf::from("/")));
+        assert_eq!(status, 1);
+        assert_eq!(
+            String::from_utf8(err).unwrap(),
+            "Error: --codex-run-as-apply-patch requires a UTF-8 PATCH argument.\n"
+        );
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let status = run_self_invocation(
+            Some(OsStr::new("a")),
+            &mut out,
+            &mut err,
+            Ok(PathBuf::from("/")),
+        );
+        assert_eq!(status, 1);
+        assert_eq!(
+            String::from_utf8(err).unwrap(),
+            "Invalid patch: The first line of the patch must be '*** Begin Patch'\n"
+        );
     }
 }

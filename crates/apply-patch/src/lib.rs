@@ -30,7 +30,9 @@ mod plan;
 mod seek;
 mod update;
 
-pub use command::{apply_patch, run_personality};
+pub use command::{
+    CODEX_RUN_AS_APPLY_PATCH_ARG1, apply_patch, run_personality, run_self_invocation,
+};
 pub use error::{ApplyPatchError, ParseError};
 pub use invocation::{IMPLICIT_INVOCATION_MESSAGE, Invocation, classify_command, extract_heredoc};
 pub use parser::{Hunk, Patch, UpdateChunk, parse_patch};
