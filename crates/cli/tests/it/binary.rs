@@ -275,11 +275,18 @@ fn helper_directory_exists_only_while_running() {
     let out = h.run(&["features", "list"]);
     assert_eq!(out.status.code(), Some(0));
     let arg0 = h.home.join("tmp/arg0");
-    assert!(!arg0.exists(), "commands that run nothing need no helper links");
+    assert!(
+        !arg0.exists(),
+        "commands that run nothing need no helper links"
+    );
     // Runtime commands get the directory; it is removed when the process ends.
     h.run(&["exec", "hi"]);
     assert!(arg0.is_dir());
-    assert_eq!(std::fs::read_dir(&arg0).unwrap().count(), 0, "helper dir left behind");
+    assert_eq!(
+        std::fs::read_dir(&arg0).unwrap().count(),
+        0,
+        "helper dir left behind"
+    );
 }
 
 #[test]
