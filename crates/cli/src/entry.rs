@@ -28,6 +28,19 @@ pub fn main_entry() -> ExitCode {
         }
         Personality::Codex | Personality::Recodex => {}
     }
+    if argv
+        .get(1)
+        .is_some_and(|a| a == recodex_apply_patch::CODEX_RUN_AS_APPLY_PATCH_ARG1)
+    {
+        // How the agent re-invokes this binary to apply a patch (e.g. inside the sandbox).
+        let status = recodex_apply_patch::run_self_invocation(
+            argv.get(2).map(OsString::as_os_str),
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+            std::env::current_dir(),
+        );
+        return ExitCode::from(u8::try_from(status).unwrap_or(1));
+    }
     let mut env = ProcessEnv::capture();
     let home = resolve_home(&mut env);
     if is_plain_version_request(&argv) {

@@ -368,3 +368,25 @@ fn completion_scripts_are_generated_for_codex() {
     let out = h.run(&["completion", "zsh"]);
     assert!(stdout(&out).starts_with("#compdef codex"));
 }
+
+#[test]
+fn self_invocation_applies_a_patch() {
+    let h = Home::new();
+    let patch = "*** Begin Patch\n*** Add File: hello.txt\n+hi\n*** End Patch\n";
+    let out = h.run(&["--codex-run-as-apply-patch", patch]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "Success. Updated the following files:\nA hello.txt\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(h.cwd.join("hello.txt")).unwrap(),
+        "hi\n"
+    );
+    let out = h.run(&["--codex-run-as-apply-patch"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "Error: --codex-run-as-apply-patch requires a UTF-8 PATCH argument.\n"
+    );
+}
