@@ -1,3 +1,9 @@
-//! Integration tests for `recodex-client`.
+//! Integration tests for `recodex-client`, against the `recodex-testkit`
+//! mock Responses server.
 
 mod debug_models;
+mod errors;
+mod golden_request;
+mod retries;
+mod stream_events;
+mod support;
