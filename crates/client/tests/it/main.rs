@@ -4,6 +4,7 @@
 mod debug_models;
 mod errors;
 mod golden_request;
+mod providers;
 mod retries;
 mod stream_events;
 mod support;
