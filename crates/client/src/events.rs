@@ -98,35 +98,35 @@ struct FailureDetails {
 }
 
 #[derive(Debug, Deserialize)]
-struct CompletedResponse {
+struct ResponseCompleted {
     id: String,
     #[serde(default)]
-    usage: Option<CompletedUsage>,
+    usage: Option<ResponseCompletedUsage>,
     #[serde(default)]
     end_turn: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
-struct CompletedUsage {
+struct ResponseCompletedUsage {
     input_tokens: i64,
-    input_tokens_details: Option<InputDetails>,
+    input_tokens_details: Option<ResponseCompletedInputTokensDetails>,
     output_tokens: i64,
-    output_tokens_details: Option<OutputDetails>,
+    output_tokens_details: Option<ResponseCompletedOutputTokensDetails>,
     total_tokens: i64,
 }
 
 #[derive(Debug, Deserialize)]
-struct InputDetails {
+struct ResponseCompletedInputTokensDetails {
     cached_tokens: i64,
 }
 
 #[derive(Debug, Deserialize)]
-struct OutputDetails {
+struct ResponseCompletedOutputTokensDetails {
     reasoning_tokens: i64,
 }
 
-impl From<CompletedUsage> for TokenUsage {
-    fn from(usage: CompletedUsage) -> Self {
+impl From<ResponseCompletedUsage> for TokenUsage {
+    fn from(usage: ResponseCompletedUsage) -> Self {
         Self {
             input_tokens: usage.input_tokens,
             cached_input_tokens: usage.input_tokens_details.map_or(0, |d| d.cached_tokens),
@@ -202,7 +202,7 @@ pub fn decode_event(payload: &str) -> Result<Option<ResponseEvent>, ClientError>
 }
 
 fn completed(response: Value) -> Result<ResponseEvent, ClientError> {
-    let response: CompletedResponse = serde_json::from_value(response)
+    let response: ResponseCompleted = serde_json::from_value(response)
         .map_err(|err| ClientError::stream(format!("failed to parse ResponseCompleted: {err}")))?;
     Ok(ResponseEvent::Completed {
         response_id: response.id,

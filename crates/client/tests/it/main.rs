@@ -6,5 +6,6 @@ mod errors;
 mod golden_request;
 mod providers;
 mod retries;
+mod sse_fuzz;
 mod stream_events;
 mod support;
