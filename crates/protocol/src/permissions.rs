@@ -192,37 +192,67 @@ impl FileSystemSandboxPolicy {
         let entry = |path, access| FileSystemSandboxEntry { path, access };
         let special = |value| FileSystemPath::Special { value };
         match policy {
-            SandboxPolicy::DangerFullAccess => {
-                Self { kind: FileSystemSandboxKind::Unrestricted, entries: Vec::new(), glob_scan_max_depth: None }
-            }
-            SandboxPolicy::ExternalSandbox { .. } => {
-                Self { kind: FileSystemSandboxKind::ExternalSandbox, entries: Vec::new(), glob_scan_max_depth: None }
-            }
-            SandboxPolicy::ReadOnly { .. } => Self {
-                kind: FileSystemSandboxKind::Restricted,
-                entries: vec![entry(special(FileSystemSpecialPath::Root), FileSystemAccessMode::Read)],
+            SandboxPolicy::DangerFullAccess => Self {
+                kind: FileSystemSandboxKind::Unrestricted,
+                entries: Vec::new(),
                 glob_scan_max_depth: None,
             },
-            SandboxPolicy::WorkspaceWrite { writable_roots, exclude_tmpdir_env_var, exclude_slash_tmp, .. } => {
-                let mut entries = vec![entry(special(FileSystemSpecialPath::Root), FileSystemAccessMode::Read)];
+            SandboxPolicy::ExternalSandbox { .. } => Self {
+                kind: FileSystemSandboxKind::ExternalSandbox,
+                entries: Vec::new(),
+                glob_scan_max_depth: None,
+            },
+            SandboxPolicy::ReadOnly { .. } => Self {
+                kind: FileSystemSandboxKind::Restricted,
+                entries: vec![entry(
+                    special(FileSystemSpecialPath::Root),
+                    FileSystemAccessMode::Read,
+                )],
+                glob_scan_max_depth: None,
+            },
+            SandboxPolicy::WorkspaceWrite {
+                writable_roots,
+                exclude_tmpdir_env_var,
+                exclude_slash_tmp,
+                ..
+            } => {
+                let mut entries = vec![entry(
+                    special(FileSystemSpecialPath::Root),
+                    FileSystemAccessMode::Read,
+                )];
                 for root in workspace_roots.iter().chain(writable_roots) {
-                    entries.push(entry(FileSystemPath::Path { path: root.clone() }, FileSystemAccessMode::Write));
+                    entries.push(entry(
+                        FileSystemPath::Path { path: root.clone() },
+                        FileSystemAccessMode::Write,
+                    ));
                 }
                 if !exclude_slash_tmp {
-                    entries.push(entry(special(FileSystemSpecialPath::SlashTmp), FileSystemAccessMode::Write));
+                    entries.push(entry(
+                        special(FileSystemSpecialPath::SlashTmp),
+                        FileSystemAccessMode::Write,
+                    ));
                 }
                 if !exclude_tmpdir_env_var {
-                    entries.push(entry(special(FileSystemSpecialPath::Tmpdir), FileSystemAccessMode::Write));
+                    entries.push(entry(
+                        special(FileSystemSpecialPath::Tmpdir),
+                        FileSystemAccessMode::Write,
+                    ));
                 }
                 for root in workspace_roots {
                     for sub in PROTECTED_SUBDIRS {
                         entries.push(entry(
-                            FileSystemPath::Path { path: Path::new(root).join(sub) },
+                            FileSystemPath::Path {
+                                path: Path::new(root).join(sub),
+                            },
                             FileSystemAccessMode::Read,
                         ));
                     }
                 }
-                Self { kind: FileSystemSandboxKind::Restricted, entries, glob_scan_max_depth: None }
+                Self {
+                    kind: FileSystemSandboxKind::Restricted,
+                    entries,
+                    glob_scan_max_depth: None,
+                }
             }
         }
     }
@@ -232,8 +262,13 @@ impl PermissionProfile {
     /// The profile recorded for a sandbox policy.
     pub fn for_sandbox_policy(policy: &SandboxPolicy, workspace_roots: &[PathBuf]) -> Self {
         let network = match policy {
-            SandboxPolicy::ReadOnly { network_access: true }
-            | SandboxPolicy::WorkspaceWrite { network_access: true, .. } => NetworkSandboxPolicy::Enabled,
+            SandboxPolicy::ReadOnly {
+                network_access: true,
+            }
+            | SandboxPolicy::WorkspaceWrite {
+                network_access: true,
+                ..
+            } => NetworkSandboxPolicy::Enabled,
             SandboxPolicy::ExternalSandbox { network_access } => *network_access,
             _ => NetworkSandboxPolicy::Restricted,
         };

@@ -16,28 +16,51 @@ fn sample_turn_context() -> Value {
 fn workspace_write_matches_the_reference_turn_context() {
     let ctx = sample_turn_context();
     let policy: SandboxPolicy = serde_json::from_value(ctx["sandbox_policy"].clone()).unwrap();
-    assert_eq!(serde_json::to_value(&policy).unwrap(), ctx["sandbox_policy"]);
+    assert_eq!(
+        serde_json::to_value(&policy).unwrap(),
+        ctx["sandbox_policy"]
+    );
     let roots = vec![PathBuf::from("$WORKSPACE")];
     let profile = PermissionProfile::for_sandbox_policy(&policy, &roots);
-    assert_eq!(serde_json::to_value(&profile).unwrap(), ctx["permission_profile"]);
+    assert_eq!(
+        serde_json::to_value(&profile).unwrap(),
+        ctx["permission_profile"]
+    );
     let fs = FileSystemSandboxPolicy::for_sandbox_policy(&policy, &roots);
-    assert_eq!(serde_json::to_value(&fs).unwrap(), ctx["file_system_sandbox_policy"]);
+    assert_eq!(
+        serde_json::to_value(&fs).unwrap(),
+        ctx["file_system_sandbox_policy"]
+    );
     // Key order, too.
-    assert_eq!(serde_json::to_string(&profile).unwrap(), serde_json::to_string(&ctx["permission_profile"]).unwrap());
+    assert_eq!(
+        serde_json::to_string(&profile).unwrap(),
+        serde_json::to_string(&ctx["permission_profile"]).unwrap()
+    );
 }
 
 #[test]
 fn other_modes() {
-    let ro = SandboxPolicy::ReadOnly { network_access: false };
-    assert_eq!(serde_json::to_string(&ro).unwrap(), r#"{"type":"read-only"}"#);
+    let ro = SandboxPolicy::ReadOnly {
+        network_access: false,
+    };
+    assert_eq!(
+        serde_json::to_string(&ro).unwrap(),
+        r#"{"type":"read-only"}"#
+    );
     let fs = FileSystemSandboxPolicy::for_sandbox_policy(&ro, &[PathBuf::from("/w")]);
     assert_eq!(
         serde_json::to_string(&fs).unwrap(),
         r#"{"kind":"restricted","entries":[{"path":{"type":"special","value":{"kind":"root"}},"access":"read"}]}"#
     );
     let full = SandboxPolicy::DangerFullAccess;
-    assert_eq!(serde_json::to_string(&full).unwrap(), r#"{"type":"danger-full-access"}"#);
-    assert_eq!(PermissionProfile::for_sandbox_policy(&full, &[]), PermissionProfile::Disabled);
+    assert_eq!(
+        serde_json::to_string(&full).unwrap(),
+        r#"{"type":"danger-full-access"}"#
+    );
+    assert_eq!(
+        PermissionProfile::for_sandbox_policy(&full, &[]),
+        PermissionProfile::Disabled
+    );
     let ww = SandboxPolicy::WorkspaceWrite {
         writable_roots: vec![PathBuf::from("/extra")],
         network_access: true,
@@ -49,7 +72,9 @@ fn other_modes() {
         json,
         r#"{"type":"workspace-write","writable_roots":["/extra"],"network_access":true,"exclude_tmpdir_env_var":true,"exclude_slash_tmp":true}"#
     );
-    let PermissionProfile::Managed { network, .. } = PermissionProfile::for_sandbox_policy(&ww, &[]) else {
+    let PermissionProfile::Managed { network, .. } =
+        PermissionProfile::for_sandbox_policy(&ww, &[])
+    else {
         panic!()
     };
     assert_eq!(network, NetworkSandboxPolicy::Enabled);
