@@ -67,19 +67,20 @@ pub struct UserAgentInfo {
     pub terminal: String,
 }
 
-/// Our `user-agent`: `recodex/<version> (<os> <os version>; <arch>) <terminal>
-/// (<originator>; <compatible CLI version>)`. The reference sends
-/// `<originator>/<version> ...`; see DEVIATIONS.md.
+/// Our `user-agent`: `<originator>/<compatible CLI version> (<os> <os version>; <arch>)
+/// <terminal> (recodex; <our version>)`. The first token is the reference's, because
+/// servers and the parity harness key on it; the last parenthesis says which program
+/// actually sent the request (the reference puts `(<originator>; <version>)` there).
 pub fn user_agent(info: &UserAgentInfo) -> String {
     format!(
-        "recodex/{} ({} {}; {}) {} ({}; {})",
-        env!("CARGO_PKG_VERSION"),
+        "{}/{} ({} {}; {}) {} (recodex; {})",
+        info.originator,
+        crate::provider::COMPATIBLE_CLI_VERSION,
         info.os_name,
         info.os_version,
         info.arch,
         info.terminal,
-        info.originator,
-        crate::provider::COMPATIBLE_CLI_VERSION,
+        env!("CARGO_PKG_VERSION"),
     )
 }
 

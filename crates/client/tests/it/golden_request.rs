@@ -1,8 +1,9 @@
 //! The request the client sends for the reference's own inputs equals the
 //! reference's captured request (`exec-requests.jsonl`, prose masked): same
 //! body fields in the same order with the same values, and the same
-//! headers in the same order. Only `user-agent` (ours is `recodex/...`),
-//! `host` and `content-length` differ by design.
+//! headers in the same order. Only `user-agent` (built separately, see
+//! `user_agent_keeps_the_reference_product_token`), `host` and `content-length`
+//! are left out.
 
 use pretty_assertions::assert_eq;
 use recodex_client::{
@@ -127,4 +128,24 @@ async fn requests_match_the_reference_capture() {
             "{run}: headers"
         );
     }
+}
+
+#[test]
+fn user_agent_keeps_the_reference_product_token() {
+    // Captured from the reference (transcripts/exec-requests.jsonl):
+    // "codex_exec/0.136.0 (Debian 12.0.0; x86_64) xterm (codex_exec; 0.136.0)".
+    let ours = recodex_client::user_agent(&recodex_client::UserAgentInfo {
+        originator: "codex_exec".to_owned(),
+        os_name: "Debian".to_owned(),
+        os_version: "12.0.0".to_owned(),
+        arch: "x86_64".to_owned(),
+        terminal: "xterm".to_owned(),
+    });
+    assert_eq!(
+        ours,
+        format!(
+            "codex_exec/0.136.0 (Debian 12.0.0; x86_64) xterm (recodex; {})",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
 }
