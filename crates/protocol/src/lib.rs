@@ -11,10 +11,12 @@
 //!   approval policy, web search settings, provider auth, …).
 //! - [`models`]: Responses API items (messages, reasoning, tool calls and
 //!   their outputs) shared by requests, SSE events and rollouts.
+//! - [`environment_context`]: the `<environment_context>` block given to the model.
 //! - [`permissions`]: sandbox policy and permission profile of a turn.
 //! - [`usage`]: token usage and rate-limit snapshots.
 
 mod config_types;
+pub mod environment_context;
 pub mod models;
 pub mod permissions;
 pub mod usage;

@@ -185,12 +185,25 @@ pub enum FileSystemAccessMode {
 pub const PROTECTED_SUBDIRS: [&str; 3] = [".git", ".agents", ".codex"];
 
 impl FileSystemSandboxPolicy {
-    /// The entries a sandbox policy stands for, in the reference's order: root read,
-    /// workspace roots and extra writable roots write, `/tmp` and `$TMPDIR` write (unless
-    /// excluded), then the protected folders of each workspace root read-only.
-    pub fn for_sandbox_policy(policy: &SandboxPolicy, workspace_roots: &[PathBuf]) -> Self {
+    /// The entries a sandbox policy stands for, in the reference's order: root read;
+    /// the writable roots (`cwd`, then the policy's extra roots) write; `/tmp` and
+    /// `$TMPDIR` write unless excluded; then, folder by folder (`.git`, `.agents`,
+    /// `.codex`), that folder of every writable root read-only. Danger-full-access and
+    /// external sandboxes have no entries (the reference omits the policy for them).
+    pub fn for_sandbox_policy(policy: &SandboxPolicy, cwd: &Path) -> Self {
         let entry = |path, access| FileSystemSandboxEntry { path, access };
         let special = |value| FileSystemPath::Special { value };
+        let root_read = || {
+            entry(
+                special(FileSystemSpecialPath::Root),
+                FileSystemAccessMode::Read,
+            )
+        };
+        let restricted = |entries| Self {
+            kind: FileSystemSandboxKind::Restricted,
+            entries,
+            glob_scan_max_depth: None,
+        };
         match policy {
             SandboxPolicy::DangerFullAccess => Self {
                 kind: FileSystemSandboxKind::Unrestricted,
@@ -202,25 +215,15 @@ impl FileSystemSandboxPolicy {
                 entries: Vec::new(),
                 glob_scan_max_depth: None,
             },
-            SandboxPolicy::ReadOnly { .. } => Self {
-                kind: FileSystemSandboxKind::Restricted,
-                entries: vec![entry(
-                    special(FileSystemSpecialPath::Root),
-                    FileSystemAccessMode::Read,
-                )],
-                glob_scan_max_depth: None,
-            },
+            SandboxPolicy::ReadOnly { .. } => restricted(vec![root_read()]),
             SandboxPolicy::WorkspaceWrite {
-                writable_roots,
                 exclude_tmpdir_env_var,
                 exclude_slash_tmp,
                 ..
             } => {
-                let mut entries = vec![entry(
-                    special(FileSystemSpecialPath::Root),
-                    FileSystemAccessMode::Read,
-                )];
-                for root in workspace_roots.iter().chain(writable_roots) {
+                let roots = policy.writable_roots(cwd);
+                let mut entries = vec![root_read()];
+                for root in &roots {
                     entries.push(entry(
                         FileSystemPath::Path { path: root.clone() },
                         FileSystemAccessMode::Write,
@@ -238,29 +241,41 @@ impl FileSystemSandboxPolicy {
                         FileSystemAccessMode::Write,
                     ));
                 }
-                for root in workspace_roots {
-                    for sub in PROTECTED_SUBDIRS {
+                for sub in PROTECTED_SUBDIRS {
+                    for root in &roots {
                         entries.push(entry(
                             FileSystemPath::Path {
-                                path: Path::new(root).join(sub),
+                                path: root.join(sub),
                             },
                             FileSystemAccessMode::Read,
                         ));
                     }
                 }
-                Self {
-                    kind: FileSystemSandboxKind::Restricted,
-                    entries,
-                    glob_scan_max_depth: None,
-                }
+                restricted(entries)
             }
         }
     }
 }
 
+impl SandboxPolicy {
+    /// The workspace roots a turn reports: `cwd`, then the extra writable roots of a
+    /// workspace-write policy (duplicates dropped).
+    pub fn writable_roots(&self, cwd: &Path) -> Vec<PathBuf> {
+        let mut roots = vec![cwd.to_path_buf()];
+        if let SandboxPolicy::WorkspaceWrite { writable_roots, .. } = self {
+            for root in writable_roots {
+                if !roots.contains(root) {
+                    roots.push(root.clone());
+                }
+            }
+        }
+        roots
+    }
+}
+
 impl PermissionProfile {
     /// The profile recorded for a sandbox policy.
-    pub fn for_sandbox_policy(policy: &SandboxPolicy, workspace_roots: &[PathBuf]) -> Self {
+    pub fn for_sandbox_policy(policy: &SandboxPolicy, cwd: &Path) -> Self {
         let network = match policy {
             SandboxPolicy::ReadOnly {
                 network_access: true,
@@ -276,7 +291,7 @@ impl PermissionProfile {
             SandboxPolicy::DangerFullAccess => Self::Disabled,
             SandboxPolicy::ExternalSandbox { .. } => Self::External { network },
             _ => {
-                let fs = FileSystemSandboxPolicy::for_sandbox_policy(policy, workspace_roots);
+                let fs = FileSystemSandboxPolicy::for_sandbox_policy(policy, cwd);
                 Self::Managed {
                     file_system: ManagedFileSystemPermissions::Restricted {
                         entries: fs.entries,
