@@ -1,0 +1,275 @@
+//! Starting a process, in a pseudo-terminal or with pipes, behind the one
+//! hook the sandbox will use ([`SandboxWrapper`]).
+//!
+//! Either way the child leads its own process group (a PTY child its own
+//! session), so it and everything it started can be killed together; stdin
+//! is `/dev/null` without a PTY; stdout and stderr arrive interleaved as raw
+//! chunks; the exit code of a child killed by signal N is 128 + N.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::io;
+use std::io::Read;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use portable_pty::CommandBuilder;
+use portable_pty::MasterPty;
+use portable_pty::PtySize;
+use rustix::process::Pid;
+use rustix::process::WaitOptions;
+use tokio::io::AsyncRead;
+use tokio::io::AsyncReadExt;
+use tokio::sync::mpsc;
+use tokio::sync::oneshot;
+
+use crate::error::ProcessError;
+use crate::shell::join_for_display;
+
+const READ_CHUNK: usize = 8192;
+
+/// Terminal size of PTY sessions (portable-pty's default).
+pub const PTY_ROWS: u16 = 24;
+/// Terminal width of PTY sessions.
+pub const PTY_COLS: u16 = 80;
+
+/// A command ready to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecRequest {
+    /// Program and arguments.
+    pub argv: Vec<String>,
+    /// Working directory.
+    pub cwd: PathBuf,
+    /// The complete environment (nothing else is inherited).
+    pub env: BTreeMap<String, String>,
+    /// Run in a pseudo-terminal.
+    pub tty: bool,
+}
+
+/// Rewrites a command before it starts: the seam where a sandbox wraps the
+/// argv (for example with `bwrap ...`) and adjusts the environment.
+pub trait SandboxWrapper: Debug + Send + Sync {
+    /// The command to start instead of `request`.
+    fn wrap(&self, request: ExecRequest) -> Result<ExecRequest, ProcessError>;
+}
+
+/// Runs commands as given.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoSandbox;
+
+impl SandboxWrapper for NoSandbox {
+    fn wrap(&self, request: ExecRequest) -> Result<ExecRequest, ProcessError> {
+        Ok(request)
+    }
+}
+
+/// A started child.
+pub(crate) struct Spawned {
+    /// Process id, also the process-group id.
+    pub(crate) pid: i32,
+    /// Terminal input, for PTY children.
+    pub(crate) stdin: Option<Box<dyn Write + Send>>,
+    /// Output chunks; closed when every output stream has ended.
+    pub(crate) output: mpsc::Receiver<Vec<u8>>,
+    /// The exit code, once.
+    pub(crate) exit: oneshot::Receiver<i32>,
+    /// The PTY master, kept open for the child's lifetime.
+    pub(crate) master: Option<Box<dyn MasterPty + Send>>,
+}
+
+/// Starts `request` (already wrapped).
+pub(crate) fn spawn(request: &ExecRequest) -> Result<Spawned, ProcessError> {
+    if request.argv.is_empty() {
+        return Err(ProcessError::MissingCommandLine);
+    }
+    check_workdir(request)?;
+    if request.tty {
+        spawn_pty(request)
+    } else {
+        spawn_pipes(request)
+    }
+}
+
+fn spawn_error(request: &ExecRequest, source: io::Error) -> ProcessError {
+    ProcessError::Spawn {
+        command: join_for_display(&request.argv),
+        source,
+    }
+}
+
+fn check_workdir(request: &ExecRequest) -> Result<(), ProcessError> {
+    let workdir_error = |source| ProcessError::Workdir {
+        path: request.cwd.clone(),
+        source,
+    };
+    match std::fs::metadata(&request.cwd) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        // ENOTDIR, as the kernel reports it for a file used as a directory.
+        Ok(_) => Err(workdir_error(io::Error::from_raw_os_error(20))),
+        Err(err) => Err(workdir_error(err)),
+    }
+}
+
+fn spawn_pipes(request: &ExecRequest) -> Result<Spawned, ProcessError> {
+    let mut command = tokio::process::Command::new(&request.argv[0]);
+    command
+        .args(&request.argv[1..])
+        .env_clear()
+        .envs(&request.env)
+        .current_dir(&request.cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true);
+    let mut child = command.spawn().map_err(|e| spawn_error(request, e))?;
+    let pid = child
+        .id()
+        .and_then(|id| i32::try_from(id).ok())
+        .unwrap_or_default();
+    let (tx, rx) = mpsc::channel(64);
+    if let Some(stdout) = child.stdout.take() {
+        tokio::spawn(pump_async(stdout, tx.clone()));
+    }
+    if let Some(stderr) = child.stderr.take() {
+        tokio::spawn(pump_async(stderr, tx));
+    }
+    let (exit_tx, exit_rx) = oneshot::channel();
+    tokio::spawn(async move {
+        let code = match child.wait().await {
+            Ok(status) => exit_code_of(status),
+            Err(_) => -1,
+        };
+        let _ = exit_tx.send(code);
+    });
+    Ok(Spawned {
+        pid,
+        stdin: None,
+        output: rx,
+        exit: exit_rx,
+        master: None,
+    })
+}
+
+async fn pump_async<R: AsyncRead + Unpin>(mut reader: R, tx: mpsc::Sender<Vec<u8>>) {
+    let mut buf = vec![0u8; READ_CHUNK];
+    loop {
+        match reader.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                if tx.send(buf[..n].to_vec()).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn exit_code_of(status: std::process::ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status
+        .code()
+        .or_else(|| status.signal().map(|signal| 128 + signal))
+        .unwrap_or(-1)
+}
+
+fn pty_error(err: impl std::fmt::Display) -> io::Error {
+    io::Error::other(err.to_string())
+}
+
+fn spawn_pty(request: &ExecRequest) -> Result<Spawned, ProcessError> {
+    let pair = portable_pty::native_pty_system()
+        .openpty(PtySize {
+            rows: PTY_ROWS,
+            cols: PTY_COLS,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .map_err(|e| spawn_error(request, pty_error(e)))?;
+    let mut builder = CommandBuilder::new(&request.argv[0]);
+    builder.args(&request.argv[1..]);
+    builder.env_clear();
+    for (name, value) in &request.env {
+        builder.env(name, value);
+    }
+    builder.cwd(&request.cwd);
+    let child = pair.slave.spawn_command(builder).map_err(|e| {
+        let source = e.downcast::<io::Error>().unwrap_or_else(pty_error);
+        spawn_error(request, source)
+    })?;
+    // Only the child may hold the terminal's slave side, so reads see EOF when it is done.
+    drop(pair.slave);
+    let pid = child
+        .process_id()
+        .and_then(|id| i32::try_from(id).ok())
+        .unwrap_or_default();
+    // The child is reaped below with waitpid, which keeps the signal number.
+    drop(child);
+    let reader = pair
+        .master
+        .try_clone_reader()
+        .map_err(|e| spawn_error(request, pty_error(e)))?;
+    let writer = pair
+        .master
+        .take_writer()
+        .map_err(|e| spawn_error(request, pty_error(e)))?;
+    let (tx, rx) = mpsc::channel(64);
+    std::thread::spawn(move || pump_blocking(reader, tx));
+    let (exit_tx, exit_rx) = oneshot::channel();
+    std::thread::spawn(move || {
+        let _ = exit_tx.send(wait_pid(pid));
+    });
+    Ok(Spawned {
+        pid,
+        stdin: Some(writer),
+        output: rx,
+        exit: exit_rx,
+        master: Some(pair.master),
+    })
+}
+
+fn pump_blocking(mut reader: Box<dyn Read + Send>, tx: mpsc::Sender<Vec<u8>>) {
+    let mut buf = vec![0u8; READ_CHUNK];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                if tx.blocking_send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            // EIO once the child side of the terminal is closed.
+            Err(_) => break,
+        }
+    }
+}
+
+/// Blocks until `pid` ends; its exit code, or 128 + signal.
+fn wait_pid(pid: i32) -> i32 {
+    let Some(pid) = Pid::from_raw(pid) else {
+        return -1;
+    };
+    loop {
+        match rustix::process::waitpid(Some(pid), WaitOptions::empty()) {
+            Ok(Some((_, status))) => {
+                if let Some(code) = status.exit_status() {
+                    return code;
+                }
+                if let Some(signal) = status.terminating_signal() {
+                    return 128 + signal;
+                }
+            }
+            Err(rustix::io::Errno::INTR) | Ok(None) => {}
+            Err(_) => return -1,
+        }
+    }
+}
+
+/// Sends SIGKILL to the process group led by `pid`.
+pub(crate) fn kill_group(pid: i32) {
+    if let Some(pid) = Pid::from_raw(pid) {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
+}
