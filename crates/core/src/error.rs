@@ -1,0 +1,15 @@
+//! Errors of the engine.
+
+/// Why a session could not start or a turn could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// The model client failed (after its retries).
+    #[error("{0}")]
+    Client(#[from] recodex_client::ClientError),
+    /// The rollout or another state file could not be written.
+    #[error("failed to record session: {0}")]
+    Record(#[from] std::io::Error),
+    /// The stream ended without `response.completed`.
+    #[error("stream disconnected before completion: stream closed before response.completed")]
+    Incomplete,
+}

@@ -1,0 +1,54 @@
+//! What the engine tells its front end.
+
+use std::path::PathBuf;
+
+use recodex_protocol::usage::TokenUsage;
+
+/// One event of a session, in the order things happened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The thread exists; its rollout file is at `rollout_path` (none when ephemeral).
+    SessionConfigured {
+        /// Thread id (UUIDv7).
+        thread_id: String,
+        /// Where the rollout is written.
+        rollout_path: Option<PathBuf>,
+    },
+    /// A turn began.
+    TurnStarted {
+        /// Turn id.
+        turn_id: String,
+    },
+    /// The model produced a complete message.
+    AgentMessage {
+        /// The text.
+        text: String,
+    },
+    /// The model produced a reasoning summary.
+    Reasoning {
+        /// The summary text.
+        text: String,
+    },
+    /// Token usage after a response.
+    TokenCount {
+        /// The last response's usage.
+        last: TokenUsage,
+        /// The thread's total.
+        total: TokenUsage,
+    },
+    /// A non-fatal problem.
+    Warning {
+        /// What happened.
+        message: String,
+    },
+    /// The turn ended.
+    TurnComplete {
+        /// The last message of the turn, if any.
+        last_agent_message: Option<String>,
+    },
+    /// The turn failed.
+    Error {
+        /// What happened.
+        message: String,
+    },
+}

@@ -1,0 +1,19 @@
+//! The engine: a thread (session) and its turns. A front end submits work and receives
+//! [`Event`]s; the engine builds requests for the model, streams the answers, records
+//! the rollout and reports what happened. It never prints and never reads the process
+//! environment: everything comes in through [`SessionSettings`].
+//!
+//! Today a turn handles model messages, reasoning and usage; tool calls are answered
+//! with an error output until the tools layer is wired in (issues 4 and 5).
+
+mod context;
+mod error;
+mod event;
+mod record;
+mod session;
+mod settings;
+
+pub use error::CoreError;
+pub use event::Event;
+pub use session::{Session, TurnOutcome};
+pub use settings::SessionSettings;

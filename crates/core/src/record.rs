@@ -1,0 +1,147 @@
+//! The session's rollout: which lines a turn writes, with payload fields in the
+//! reference's order (see `crates/state` for the file format itself).
+
+use chrono::{DateTime, Utc};
+use recodex_protocol::models::ResponseItem;
+use recodex_protocol::permissions::{FileSystemSandboxPolicy, PermissionProfile, SandboxPolicy};
+use recodex_protocol::usage::TokenUsage;
+use recodex_state::{RolloutItem, RolloutLine, RolloutWriter};
+use serde_json::{Value, json};
+
+use crate::settings::SessionSettings;
+
+/// Writes rollout lines, or nothing for an ephemeral session.
+#[derive(Debug)]
+pub(crate) struct Recorder {
+    writer: Option<RolloutWriter>,
+}
+
+impl Recorder {
+    pub(crate) fn new(writer: Option<RolloutWriter>) -> Self {
+        Self { writer }
+    }
+
+    pub(crate) fn path(&self) -> Option<std::path::PathBuf> {
+        self.writer.as_ref().map(|w| w.path().to_path_buf())
+    }
+
+    fn write(&mut self, item: RolloutItem) -> std::io::Result<()> {
+        match &mut self.writer {
+            Some(writer) => writer.append(&RolloutLine::new(Utc::now(), item)),
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) fn response_item(&mut self, item: &ResponseItem) -> std::io::Result<()> {
+        self.write(RolloutItem::ResponseItem(item.clone()))
+    }
+
+    pub(crate) fn event(&mut self, payload: Value) -> std::io::Result<()> {
+        self.write(RolloutItem::EventMsg(payload))
+    }
+
+    pub(crate) fn session_meta(
+        &mut self,
+        settings: &SessionSettings,
+        thread_id: &str,
+        started: DateTime<Utc>,
+    ) -> std::io::Result<()> {
+        self.write(RolloutItem::SessionMeta(json!({
+            "id": thread_id,
+            "timestamp": recodex_state::format_timestamp(started),
+            "cwd": settings.cwd,
+            "originator": settings.originator,
+            "cli_version": recodex_client::COMPATIBLE_CLI_VERSION,
+            "source": settings.source,
+            "thread_source": "user",
+            "model_provider": settings.provider_id,
+            "base_instructions": {"text": settings.model.base_instructions},
+        })))
+    }
+
+    pub(crate) fn turn_context(
+        &mut self,
+        settings: &SessionSettings,
+        turn_id: &str,
+        date: &str,
+    ) -> std::io::Result<()> {
+        let policy = &settings.sandbox_policy;
+        let mut payload = json!({
+            "turn_id": turn_id,
+            "cwd": settings.cwd,
+            "workspace_roots": policy.writable_roots(&settings.cwd),
+            "current_date": date,
+            "timezone": settings.timezone,
+            "approval_policy": settings.approval_policy,
+            "sandbox_policy": policy,
+            "permission_profile": PermissionProfile::for_sandbox_policy(policy, &settings.cwd),
+        });
+        if !matches!(
+            policy,
+            SandboxPolicy::DangerFullAccess | SandboxPolicy::ExternalSandbox { .. }
+        ) && let Value::Object(map) = &mut payload
+        {
+            let fs = FileSystemSandboxPolicy::for_sandbox_policy(policy, &settings.cwd);
+            map.insert("file_system_sandbox_policy".to_owned(), json!(fs));
+        }
+        if let Value::Object(map) = &mut payload {
+            map.insert("model".to_owned(), json!(settings.model.slug));
+            map.insert("personality".to_owned(), json!("pragmatic"));
+            map.insert(
+                "collaboration_mode".to_owned(),
+                json!({"mode": "default", "settings": {"model": settings.model.slug, "reasoning_effort": Value::Null, "developer_instructions": Value::Null}}),
+            );
+            map.insert("realtime_active".to_owned(), json!(false));
+            map.insert("summary".to_owned(), json!("auto"));
+        }
+        self.write(RolloutItem::TurnContext(payload))
+    }
+}
+
+/// `event_msg` payloads.
+pub(crate) fn task_started(turn_id: &str, started_at: i64, context_window: Option<i64>) -> Value {
+    json!({
+        "type": "task_started",
+        "turn_id": turn_id,
+        "started_at": started_at,
+        "model_context_window": context_window,
+        "collaboration_mode_kind": "default",
+    })
+}
+
+pub(crate) fn user_message(text: &str) -> Value {
+    json!({"type": "user_message", "message": text, "images": [], "local_images": [], "text_elements": []})
+}
+
+pub(crate) fn agent_message(text: &str) -> Value {
+    json!({"type": "agent_message", "message": text, "phase": Value::Null, "memory_citation": Value::Null})
+}
+
+pub(crate) fn token_count(
+    total: &TokenUsage,
+    last: &TokenUsage,
+    context_window: Option<i64>,
+) -> Value {
+    json!({
+        "type": "token_count",
+        "info": {"total_token_usage": total, "last_token_usage": last, "model_context_window": context_window},
+        "rate_limits": {"limit_id": "codex", "limit_name": null, "primary": null, "secondary": null, "credits": null, "plan_type": null, "rate_limit_reached_type": null},
+    })
+}
+
+pub(crate) fn task_complete(
+    turn_id: &str,
+    last_agent_message: Option<&str>,
+    completed_at: i64,
+    duration_ms: i64,
+    time_to_first_token_ms: Option<i64>,
+) -> Value {
+    json!({
+        "type": "task_complete",
+        "turn_id": turn_id,
+        "last_agent_message": last_agent_message,
+        "completed_at": completed_at,
+        "duration_ms": duration_ms,
+        "time_to_first_token_ms": time_to_first_token_ms,
+    })
+}

@@ -1,0 +1,351 @@
+//! A session (thread) and its turns.
+
+use std::time::Instant;
+
+use chrono::Utc;
+use recodex_client::{
+    ClientMetadata, ModelClient, Reasoning, ResponseEvent, ResponsesRequest, TextControls,
+    TurnContextHeaders,
+};
+use recodex_protocol::models::{ContentItem, FunctionCallOutputPayload, ResponseItem};
+use recodex_protocol::usage::TokenUsage;
+use recodex_state::{RolloutWriter, rollout_path};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::context;
+use crate::error::CoreError;
+use crate::event::Event;
+use crate::record::{self, Recorder};
+use crate::settings::SessionSettings;
+
+/// Sampling rounds one turn may take before giving up (each tool call round is one).
+const MAX_ROUNDS_PER_TURN: usize = 64;
+
+/// How a turn ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TurnOutcome {
+    /// The last agent message, if any.
+    pub last_agent_message: Option<String>,
+}
+
+/// One thread: its settings, history, token totals and rollout.
+#[derive(Debug)]
+pub struct Session {
+    settings: SessionSettings,
+    client: ModelClient,
+    thread_id: String,
+    installation_id: String,
+    history: Vec<ResponseItem>,
+    total_usage: TokenUsage,
+    recorder: Recorder,
+    started_context: bool,
+}
+
+impl Session {
+    /// Starts a new thread: allocates its id (UUIDv7) and opens its rollout.
+    pub fn start(
+        settings: SessionSettings,
+        client: ModelClient,
+        installation_id: String,
+    ) -> Result<Self, CoreError> {
+        let thread_id = Uuid::now_v7().to_string();
+        let now = Utc::now();
+        let writer = if settings.ephemeral {
+            None
+        } else {
+            let local = now.with_timezone(&chrono::Local);
+            let path = rollout_path(
+                &settings.codex_home,
+                &local,
+                Uuid::parse_str(&thread_id).unwrap_or_default(),
+            );
+            Some(RolloutWriter::create(&path)?)
+        };
+        let mut recorder = Recorder::new(writer);
+        recorder.session_meta(&settings, &thread_id, now)?;
+        Ok(Self {
+            settings,
+            client,
+            thread_id,
+            installation_id,
+            history: Vec::new(),
+            total_usage: TokenUsage::default(),
+            recorder,
+            started_context: false,
+        })
+    }
+
+    /// The thread id.
+    pub fn thread_id(&self) -> &str {
+        &self.thread_id
+    }
+
+    /// The event announcing this session.
+    pub fn configured_event(&self) -> Event {
+        Event::SessionConfigured {
+            thread_id: self.thread_id.clone(),
+            rollout_path: self.recorder.path(),
+        }
+    }
+
+    /// Runs one turn for `prompt`, sending events as they happen.
+    pub async fn run_turn(
+        &mut self,
+        prompt: &str,
+        events: &mpsc::Sender<Event>,
+    ) -> Result<TurnOutcome, CoreError> {
+        let turn_id = Uuid::now_v7().to_string();
+        let started = Instant::now();
+        let now = Utc::now();
+        let date = now
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d")
+            .to_string();
+        let context_window = self.context_window();
+        let _ = events
+            .send(Event::TurnStarted {
+                turn_id: turn_id.clone(),
+            })
+            .await;
+        self.recorder.event(record::task_started(
+            &turn_id,
+            now.timestamp(),
+            context_window,
+        ))?;
+        if !self.started_context {
+            for item in context::initial_items(&self.settings, date.clone()) {
+                self.recorder.response_item(&item)?;
+                self.history.push(item);
+            }
+            self.started_context = true;
+        }
+        self.recorder
+            .turn_context(&self.settings, &turn_id, &date)?;
+        let user = context::user_message(prompt);
+        self.recorder.response_item(&user)?;
+        self.recorder.event(record::user_message(prompt))?;
+        self.history.push(user);
+
+        let mut last_agent_message = None;
+        let mut first_token_ms = None;
+        for _ in 0..MAX_ROUNDS_PER_TURN {
+            let round = self
+                .sample(
+                    &turn_id,
+                    now.timestamp_millis(),
+                    events,
+                    started,
+                    &mut first_token_ms,
+                )
+                .await?;
+            if round.agent_message.is_some() {
+                last_agent_message = round.agent_message;
+            }
+            if !round.needs_follow_up {
+                break;
+            }
+        }
+        let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        self.recorder.event(record::task_complete(
+            &turn_id,
+            last_agent_message.as_deref(),
+            Utc::now().timestamp(),
+            duration_ms,
+            first_token_ms,
+        ))?;
+        let _ = events
+            .send(Event::TurnComplete {
+                last_agent_message: last_agent_message.clone(),
+            })
+            .await;
+        Ok(TurnOutcome { last_agent_message })
+    }
+
+    fn context_window(&self) -> Option<i64> {
+        let model = &self.settings.model;
+        model
+            .context_window
+            .map(|w| w * model.effective_context_window_percent / 100)
+    }
+
+    fn request(&self) -> ResponsesRequest {
+        let model = &self.settings.model;
+        let mut request =
+            ResponsesRequest::new(model.slug.clone(), model.base_instructions.clone());
+        request.input = self.history.clone();
+        request.parallel_tool_calls = model.supports_parallel_tool_calls;
+        if !model.supported_reasoning_levels.is_empty() {
+            let summary = model
+                .supports_reasoning_summaries
+                .then(|| convert(&model.default_reasoning_summary))
+                .flatten()
+                .filter(|s: &recodex_protocol::ReasoningSummary| {
+                    *s != recodex_protocol::ReasoningSummary::None
+                });
+            request.reasoning = Some(Reasoning {
+                effort: model.default_reasoning_level.as_ref().and_then(convert),
+                summary,
+            });
+            request.include = vec!["reasoning.encrypted_content".to_owned()];
+        }
+        if model.support_verbosity {
+            request.text = Some(TextControls {
+                verbosity: model.default_verbosity.as_ref().and_then(convert),
+                format: None,
+            });
+        }
+        request.prompt_cache_key = self.thread_id.clone();
+        request.client_metadata = ClientMetadata {
+            installation_id: self.installation_id.clone(),
+        };
+        request
+    }
+
+    fn headers(&self, turn_id: &str, turn_started_ms: i64) -> TurnContextHeaders {
+        let mut headers = TurnContextHeaders::for_thread(
+            self.settings.originator.clone(),
+            self.settings.user_agent.clone(),
+            &self.thread_id,
+        );
+        let metadata = serde_json::json!({
+            "session_id": self.thread_id,
+            "thread_id": self.thread_id,
+            "thread_source": "user",
+            "turn_id": turn_id,
+            "sandbox": "seccomp",
+            "turn_started_at_unix_ms": turn_started_ms,
+            "request_kind": "turn",
+            "window_id": format!("{}:0", self.thread_id),
+        });
+        headers.turn_metadata = Some(metadata.to_string());
+        headers
+    }
+
+    /// One request and its streamed answer.
+    async fn sample(
+        &mut self,
+        turn_id: &str,
+        turn_started_ms: i64,
+        events: &mpsc::Sender<Event>,
+        started: Instant,
+        first_token_ms: &mut Option<i64>,
+    ) -> Result<Round, CoreError> {
+        let request = self.request();
+        let headers = self.headers(turn_id, turn_started_ms);
+        let mut stream = self.client.stream(&request, &headers).await?;
+        let mut round = Round::default();
+        let mut completed = false;
+        while let Some(event) = stream.next().await {
+            let event = event?;
+            if first_token_ms.is_none()
+                && matches!(
+                    event,
+                    ResponseEvent::OutputTextDelta(_) | ResponseEvent::OutputItemAdded(_)
+                )
+            {
+                *first_token_ms = i64::try_from(started.elapsed().as_millis()).ok();
+            }
+            match event {
+                ResponseEvent::OutputItemDone(item) => {
+                    self.on_item(item, events, &mut round).await?
+                }
+                ResponseEvent::Completed { token_usage, .. } => {
+                    let last = token_usage.unwrap_or_default();
+                    self.total_usage.add_assign(&last);
+                    self.recorder.event(record::token_count(
+                        &self.total_usage,
+                        &last,
+                        self.context_window(),
+                    ))?;
+                    let _ = events
+                        .send(Event::TokenCount {
+                            last,
+                            total: self.total_usage,
+                        })
+                        .await;
+                    completed = true;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if !completed {
+            return Err(CoreError::Incomplete);
+        }
+        Ok(round)
+    }
+
+    async fn on_item(
+        &mut self,
+        item: ResponseItem,
+        events: &mpsc::Sender<Event>,
+        round: &mut Round,
+    ) -> Result<(), CoreError> {
+        match &item {
+            ResponseItem::Message { role, content, .. } if role == "assistant" => {
+                let text: String = content
+                    .iter()
+                    .filter_map(|c| match c {
+                        ContentItem::OutputText { text } => Some(text.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                self.recorder.event(record::agent_message(&text))?;
+                self.recorder.response_item(&item)?;
+                self.history.push(item);
+                let _ = events
+                    .send(Event::AgentMessage { text: text.clone() })
+                    .await;
+                round.agent_message = Some(text);
+            }
+            ResponseItem::FunctionCall { name, call_id, .. }
+            | ResponseItem::CustomToolCall { name, call_id, .. } => {
+                let output = unsupported_tool_output(&item, name, call_id);
+                self.recorder.response_item(&item)?;
+                self.history.push(item.clone());
+                self.recorder.response_item(&output)?;
+                self.history.push(output);
+                round.needs_follow_up = true;
+            }
+            _ => {
+                self.recorder.response_item(&item)?;
+                self.history.push(item);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What one sampling round produced.
+#[derive(Debug, Default)]
+struct Round {
+    agent_message: Option<String>,
+    needs_follow_up: bool,
+}
+
+/// The output given back for a tool call until the tools layer lands.
+fn unsupported_tool_output(call: &ResponseItem, name: &str, call_id: &str) -> ResponseItem {
+    let text = format!("unsupported call: {name} is not available in this build of recodex");
+    match call {
+        ResponseItem::CustomToolCall { .. } => ResponseItem::CustomToolCallOutput {
+            call_id: call_id.to_owned(),
+            name: None,
+            output: FunctionCallOutputPayload::from_text(text),
+        },
+        _ => ResponseItem::FunctionCallOutput {
+            call_id: call_id.to_owned(),
+            output: FunctionCallOutputPayload::from_text(text),
+        },
+    }
+}
+
+/// Converts between two serde enums that share their spellings (the catalog's and the
+/// protocol's copies of the same enum).
+fn convert<A: Serialize, B: DeserializeOwned>(value: &A) -> Option<B> {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok())
+}

@@ -1,0 +1,38 @@
+//! Everything a session needs, resolved by the front end.
+
+use std::path::PathBuf;
+
+use recodex_client::models::ModelInfo;
+use recodex_client::{EnvMap, Provider};
+use recodex_protocol::permissions::SandboxPolicy;
+
+/// The resolved settings of one session.
+#[derive(Debug, Clone)]
+pub struct SessionSettings {
+    /// CODEX_HOME.
+    pub codex_home: PathBuf,
+    /// Working directory of the session.
+    pub cwd: PathBuf,
+    /// Model facts from the catalog (or the fallback for unknown slugs).
+    pub model: ModelInfo,
+    /// Provider id as configured (`openai`, `mock`, ...).
+    pub provider_id: String,
+    /// The provider to talk to.
+    pub provider: Provider,
+    /// Approval policy as written in `turn_context` (`never`, `on-request`, ...).
+    pub approval_policy: String,
+    /// The sandbox policy of the session.
+    pub sandbox_policy: SandboxPolicy,
+    /// `originator` header and session-meta value (`codex_exec`, `codex-tui`, ...).
+    pub originator: String,
+    /// Session source (`exec`, `cli`, `vscode`, `mcp`).
+    pub source: String,
+    /// `user-agent` header value.
+    pub user_agent: String,
+    /// Environment handed to the client (API keys, proxies).
+    pub env: EnvMap,
+    /// Do not write a rollout.
+    pub ephemeral: bool,
+    /// IANA time zone name for the environment context.
+    pub timezone: String,
+}

@@ -1,0 +1,212 @@
+use std::path::Path;
+
+use pretty_assertions::assert_eq;
+use recodex_client::models::fallback_model_info;
+use recodex_client::{EnvMap, LoginAuth, ModelClient, Provider};
+use recodex_config::schema::ModelProviderInfo;
+use recodex_core::{Event, Session, SessionSettings};
+use recodex_protocol::permissions::SandboxPolicy;
+use recodex_testkit::{MockReply, MockResponsesServer, sse};
+use serde_json::Value;
+use tokio::sync::mpsc;
+
+fn settings(
+    home: &Path,
+    cwd: &Path,
+    server: &MockResponsesServer,
+    ephemeral: bool,
+) -> (SessionSettings, ModelClient) {
+    let env = EnvMap::from([("MOCK_KEY".to_owned(), "sk-test".to_owned())]);
+    let info = ModelProviderInfo {
+        name: "mock".to_owned(),
+        base_url: Some(server.base_url()),
+        env_key: Some("MOCK_KEY".to_owned()),
+        request_max_retries: Some(0),
+        stream_max_retries: Some(0),
+        ..ModelProviderInfo::default()
+    };
+    let provider = Provider::from_info("mock", &info, &env);
+    let client = ModelClient::new(provider.clone(), &LoginAuth::default(), &env).unwrap();
+    let settings = SessionSettings {
+        codex_home: home.to_path_buf(),
+        cwd: cwd.to_path_buf(),
+        model: fallback_model_info("gpt-5.1-codex"),
+        provider_id: "mock".to_owned(),
+        provider,
+        approval_policy: "never".to_owned(),
+        sandbox_policy: SandboxPolicy::WorkspaceWrite {
+            writable_roots: Vec::new(),
+            network_access: false,
+            exclude_tmpdir_env_var: false,
+            exclude_slash_tmp: false,
+        },
+        originator: "codex_exec".to_owned(),
+        source: "exec".to_owned(),
+        user_agent: "codex_exec/0.136.0 (test) (recodex; test)".to_owned(),
+        env,
+        ephemeral,
+        timezone: "Etc/UTC".to_owned(),
+    };
+    (settings, client)
+}
+
+async fn drain(mut rx: mpsc::Receiver<Event>) -> Vec<Event> {
+    let mut events = Vec::new();
+    while let Some(e) = rx.recv().await {
+        events.push(e);
+    }
+    events
+}
+
+#[tokio::test]
+async fn a_plain_reply_turn_sends_the_context_and_records_the_rollout() {
+    let mut reply = sse::message(0, "msg_1", "Hello from the mock model.");
+    reply.push(sse::completed("resp_1", sse::default_usage()));
+    let server = MockResponsesServer::start(vec![MockReply::sse(reply)])
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (settings, client) = settings(dir.path(), dir.path(), &server, false);
+    let mut session = Session::start(settings, client, "inst-id".to_owned()).unwrap();
+    let Event::SessionConfigured {
+        rollout_path: Some(path),
+        ..
+    } = session.configured_event()
+    else {
+        panic!("no rollout")
+    };
+    let (tx, rx) = mpsc::channel(64);
+    let outcome = session.run_turn("Say hello", &tx).await.unwrap();
+    drop(tx);
+    assert_eq!(
+        outcome.last_agent_message.as_deref(),
+        Some("Hello from the mock model.")
+    );
+    let events = drain(rx).await;
+    assert!(matches!(events.first(), Some(Event::TurnStarted { .. })));
+    assert!(events.contains(&Event::AgentMessage {
+        text: "Hello from the mock model.".to_owned()
+    }));
+    assert!(matches!(events.last(), Some(Event::TurnComplete { .. })));
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    let body = requests[0].json();
+    let keys: Vec<&str> = body
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "model",
+            "instructions",
+            "input",
+            "tools",
+            "tool_choice",
+            "parallel_tool_calls",
+            "reasoning",
+            "store",
+            "stream",
+            "include",
+            "prompt_cache_key",
+            "client_metadata"
+        ]
+    );
+    let input = body["input"].as_array().unwrap();
+    let roles: Vec<&str> = input.iter().map(|i| i["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["developer", "user", "user"]);
+    let env_ctx = input[1]["content"][0]["text"].as_str().unwrap();
+    assert!(
+        env_ctx.starts_with("<environment_context>\n  <cwd>"),
+        "{env_ctx}"
+    );
+    assert_eq!(input[2]["content"][0]["text"], "Say hello");
+    assert_eq!(
+        body["prompt_cache_key"],
+        Value::String(session.thread_id().to_owned())
+    );
+    assert_eq!(
+        body["client_metadata"]["x-codex-installation-id"],
+        "inst-id"
+    );
+    assert_eq!(requests[0].header("originator"), Some("codex_exec"));
+    assert_eq!(requests[0].header("session-id"), Some(session.thread_id()));
+
+    let contents = recodex_state::read_rollout(&path).unwrap();
+    assert!(contents.skipped.is_empty(), "{:?}", contents.skipped);
+    let kinds: Vec<String> = contents
+        .lines
+        .iter()
+        .map(|l| {
+            let v = serde_json::to_value(&l.item).unwrap();
+            match v["payload"]["type"].as_str() {
+                Some(t) => format!("{}:{t}", v["type"].as_str().unwrap()),
+                None => v["type"].as_str().unwrap().to_owned(),
+            }
+        })
+        .collect();
+    // The reference's exec rollout (samples/rollout-sample-exec-plain.jsonl) has the same
+    // sequence of line kinds.
+    assert_eq!(
+        kinds,
+        [
+            "session_meta",
+            "event_msg:task_started",
+            "response_item:message",
+            "response_item:message",
+            "turn_context",
+            "response_item:message",
+            "event_msg:user_message",
+            "event_msg:agent_message",
+            "response_item:message",
+            "event_msg:token_count",
+            "event_msg:task_complete",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn tool_calls_get_an_error_output_and_the_turn_continues() {
+    let mut first = sse::function_call(0, "call_1", "exec_command", r#"{"cmd":"ls"}"#);
+    first.push(sse::completed("resp_1", sse::default_usage()));
+    let mut second = sse::message(0, "msg_2", "done");
+    second.push(sse::completed("resp_2", sse::default_usage()));
+    let server = MockResponsesServer::start(vec![MockReply::sse(first), MockReply::sse(second)])
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (settings, client) = settings(dir.path(), dir.path(), &server, true);
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let (tx, rx) = mpsc::channel(64);
+    let outcome = session.run_turn("go", &tx).await.unwrap();
+    drop(tx);
+    drain(rx).await;
+    assert_eq!(outcome.last_agent_message.as_deref(), Some("done"));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let input = requests[1].json()["input"].as_array().unwrap().clone();
+    let last = input.last().unwrap();
+    assert_eq!(last["type"], "function_call_output");
+    assert_eq!(last["call_id"], "call_1");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "ephemeral sessions write nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_stream_without_completion_fails_the_turn() {
+    let reply = sse::message(0, "msg_1", "partial");
+    let server = MockResponsesServer::start(vec![MockReply::sse(reply)])
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (settings, client) = settings(dir.path(), dir.path(), &server, true);
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let (tx, _rx) = mpsc::channel(64);
+    let err = session.run_turn("go", &tx).await.unwrap_err();
+    assert!(err.to_string().contains("stream"), "{err}");
+}
