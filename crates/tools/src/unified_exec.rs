@@ -1,0 +1,218 @@
+//! Handlers of `exec_command` and `write_stdin`: argument parsing, the
+//! command line, and the text the model reads back.
+//!
+//! Arguments are hostile input: every failure becomes a [`ToolError`] whose
+//! text is the call's output, and nothing here panics.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::path::PathBuf;
+
+use recodex_process::ExecCommandRequest;
+use recodex_process::ExecOutput;
+use recodex_process::ExecRequest;
+use recodex_process::Shell;
+use recodex_process::TruncationPolicy;
+use recodex_process::UnifiedExecManager;
+use recodex_process::apply_unified_exec_env;
+use recodex_process::format_exec_output;
+use recodex_process::join_for_display;
+use serde::Deserialize;
+
+use crate::error::ToolError;
+
+/// Per-command sandbox request of the shell tools.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SandboxPermissions {
+    /// Run under the turn's sandbox.
+    #[default]
+    UseDefault,
+    /// Run with `additional_permissions` added to the sandbox.
+    WithAdditionalPermissions,
+    /// Ask to run outside the sandbox.
+    RequireEscalated,
+}
+
+/// Arguments of `exec_command`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ExecCommandArgs {
+    /// The script.
+    pub cmd: String,
+    /// Working directory, relative to the turn's.
+    #[serde(default)]
+    pub workdir: Option<String>,
+    /// Shell program instead of the user's.
+    #[serde(default)]
+    pub shell: Option<String>,
+    /// Login shell or not.
+    #[serde(default)]
+    pub login: Option<bool>,
+    /// Run in a PTY.
+    #[serde(default)]
+    pub tty: bool,
+    /// Wait in milliseconds.
+    #[serde(default)]
+    pub yield_time_ms: Option<u64>,
+    /// Output budget in tokens.
+    #[serde(default)]
+    pub max_output_tokens: Option<usize>,
+    /// Sandbox request.
+    #[serde(default)]
+    pub sandbox_permissions: SandboxPermissions,
+    /// Approval question for escalation.
+    #[serde(default)]
+    pub justification: Option<String>,
+    /// Prefix the user may approve for later.
+    #[serde(default)]
+    pub prefix_rule: Option<Vec<String>>,
+    /// Extra sandbox access (kept as JSON for the sandbox layer).
+    #[serde(default)]
+    pub additional_permissions: Option<serde_json::Value>,
+}
+
+/// Arguments of `write_stdin`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct WriteStdinArgs {
+    /// Session to talk to.
+    pub session_id: i32,
+    /// Text to write; empty to poll.
+    #[serde(default)]
+    pub chars: String,
+    /// Wait in milliseconds.
+    #[serde(default)]
+    pub yield_time_ms: Option<u64>,
+    /// Output budget in tokens.
+    #[serde(default)]
+    pub max_output_tokens: Option<usize>,
+}
+
+/// What the turn supplies to run commands.
+#[derive(Debug, Clone)]
+pub struct ExecContext {
+    /// The turn's working directory.
+    pub cwd: PathBuf,
+    /// The command environment (from `recodex_process::build_env`, plus the
+    /// sandbox's variables); the unified-exec overlay is added here.
+    pub env: BTreeMap<String, String>,
+    /// The user's shell.
+    pub shell: Shell,
+    /// `allow_login_shell`.
+    pub allow_login_shell: bool,
+    /// The model's output limit.
+    pub truncation: TruncationPolicy,
+}
+
+/// The result of a handled call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecToolOutput {
+    /// The text returned to the model.
+    pub text: String,
+    /// The raw result, for events (absent when the call failed).
+    pub exec: Option<ExecOutput>,
+}
+
+impl ExecToolOutput {
+    fn from_error(error: &ToolError) -> Self {
+        Self {
+            text: error.to_string(),
+            exec: None,
+        }
+    }
+}
+
+/// Parses `exec_command` arguments.
+pub fn parse_exec_command(arguments: &str) -> Result<ExecCommandArgs, ToolError> {
+    Ok(serde_json::from_str(arguments)?)
+}
+
+/// Parses `write_stdin` arguments.
+pub fn parse_write_stdin(arguments: &str) -> Result<WriteStdinArgs, ToolError> {
+    Ok(serde_json::from_str(arguments)?)
+}
+
+/// The command an `exec_command` call starts.
+pub fn exec_request(
+    args: &ExecCommandArgs,
+    ctx: &ExecContext,
+) -> Result<ExecCommandRequest, ToolError> {
+    if args.login == Some(true) && !ctx.allow_login_shell {
+        return Err(ToolError::LoginShellDisabled);
+    }
+    let login = args.login.unwrap_or(ctx.allow_login_shell);
+    let shell = match args.shell.as_deref() {
+        Some(path) if !path.is_empty() => Shell::new(path),
+        _ => ctx.shell.clone(),
+    };
+    let cwd = match args.workdir.as_deref() {
+        Some(dir) if !dir.is_empty() => resolve(&ctx.cwd, dir),
+        _ => ctx.cwd.clone(),
+    };
+    let mut env = ctx.env.clone();
+    apply_unified_exec_env(&mut env);
+    Ok(ExecCommandRequest {
+        exec: ExecRequest {
+            argv: shell.script_argv(&args.cmd, login),
+            cwd,
+            env,
+            tty: args.tty,
+        },
+        yield_time_ms: args.yield_time_ms,
+    })
+}
+
+fn resolve(base: &Path, dir: &str) -> PathBuf {
+    let path = Path::new(dir);
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        base.join(path)
+    }
+}
+
+/// Runs an `exec_command` call.
+pub async fn handle_exec_command(
+    manager: &UnifiedExecManager,
+    ctx: &ExecContext,
+    arguments: &str,
+) -> ExecToolOutput {
+    let result = async {
+        let args = parse_exec_command(arguments)?;
+        let request = exec_request(&args, ctx)?;
+        let command = join_for_display(&request.exec.argv);
+        let output = manager
+            .exec_command(request)
+            .await
+            .map_err(|err| ToolError::ExecCommand {
+                command,
+                message: err.model_message(),
+            })?;
+        Ok::<_, ToolError>(ExecToolOutput {
+            text: format_exec_output(&output, args.max_output_tokens, ctx.truncation),
+            exec: Some(output),
+        })
+    }
+    .await;
+    result.unwrap_or_else(|err| ExecToolOutput::from_error(&err))
+}
+
+/// Runs a `write_stdin` call.
+pub async fn handle_write_stdin(
+    manager: &UnifiedExecManager,
+    ctx: &ExecContext,
+    arguments: &str,
+) -> ExecToolOutput {
+    let result = async {
+        let args = parse_write_stdin(arguments)?;
+        let output = manager
+            .write_stdin(args.session_id, &args.chars, args.yield_time_ms)
+            .await
+            .map_err(|err| ToolError::WriteStdin(err.model_message()))?;
+        Ok::<_, ToolError>(ExecToolOutput {
+            text: format_exec_output(&output, args.max_output_tokens, ctx.truncation),
+            exec: Some(output),
+        })
+    }
+    .await;
+    result.unwrap_or_else(|err| ExecToolOutput::from_error(&err))
+}
