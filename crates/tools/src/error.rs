@@ -18,6 +18,9 @@ pub enum ToolError {
         /// What went wrong.
         message: String,
     },
+    /// `shell_command` could not start the command.
+    #[error("execution error: {0}")]
+    Execution(String),
     /// `write_stdin` could not reach the session.
     #[error("write_stdin failed: {0}")]
     WriteStdin(String),

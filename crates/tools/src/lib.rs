@@ -6,8 +6,9 @@
 //! - [`build_tool_plan`] turns it into a [`ToolPlan`]: the ordered
 //!   [`ToolSpec`]s, which of them may run in parallel, and the tools deferred
 //!   behind `tool_search`.
-//! - [`unified_exec`] parses `exec_command` / `write_stdin` arguments and
-//!   formats the results the model reads.
+//! - [`unified_exec`] and [`shell_command`] parse the shell tools' arguments,
+//!   run the commands through `recodex-process` and format the results the
+//!   model reads.
 //!
 //! Names, types and parameter schemas equal the reference's (checked against
 //! captured requests in `tests/golden/`); descriptions and the apply_patch
@@ -18,6 +19,7 @@ mod config;
 mod error;
 mod plan;
 mod schema;
+pub mod shell_command;
 mod spec;
 mod specs;
 pub mod unified_exec;

@@ -144,10 +144,7 @@ pub fn exec_request(
         Some(path) if !path.is_empty() => Shell::new(path),
         _ => ctx.shell.clone(),
     };
-    let cwd = match args.workdir.as_deref() {
-        Some(dir) if !dir.is_empty() => resolve(&ctx.cwd, dir),
-        _ => ctx.cwd.clone(),
-    };
+    let cwd = resolve_workdir(&ctx.cwd, args.workdir.as_deref());
     let mut env = ctx.env.clone();
     apply_unified_exec_env(&mut env);
     Ok(ExecCommandRequest {
@@ -161,12 +158,11 @@ pub fn exec_request(
     })
 }
 
-fn resolve(base: &Path, dir: &str) -> PathBuf {
-    let path = Path::new(dir);
-    if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        base.join(path)
+/// `workdir` resolved against the turn's directory (the turn's when absent or empty).
+pub(crate) fn resolve_workdir(base: &Path, workdir: Option<&str>) -> PathBuf {
+    match workdir {
+        Some(dir) if !dir.is_empty() => base.join(dir),
+        _ => base.to_path_buf(),
     }
 }
 

@@ -4,9 +4,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use pretty_assertions::assert_eq;
+use recodex_process::NoSandbox;
 use recodex_process::Shell;
 use recodex_process::TruncationPolicy;
 use recodex_process::UnifiedExecManager;
+use recodex_tools::shell_command::handle_shell_command;
 use recodex_tools::unified_exec::ExecContext;
 use recodex_tools::unified_exec::handle_exec_command;
 use recodex_tools::unified_exec::handle_write_stdin;
@@ -173,4 +175,62 @@ async fn writing_to_a_pipe_session_is_refused() {
         "write_stdin failed: stdin is closed for this session; rerun exec_command with tty=true to keep stdin open"
     );
     manager.terminate_all();
+}
+
+async fn shell(c: &ExecContext, args: &str) -> String {
+    handle_shell_command(&NoSandbox, c, args, std::future::pending())
+        .await
+        .text
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shell_command_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = ctx(dir.path());
+    c.truncation = TruncationPolicy::Bytes(10_000);
+    let out = shell(&c, r#"{"command":"echo out; exit 4"}"#).await;
+    assert!(out.starts_with("Exit code: 4\nWall time: "), "{out}");
+    assert!(out.ends_with(" seconds\nOutput:\nout\n"), "{out}");
+    // No unified-exec variables for shell_command.
+    let out = shell(&c, r#"{"command":"echo ${NO_COLOR:-unset}"}"#).await;
+    assert!(out.ends_with("Output:\nunset\n"), "{out}");
+    let out = shell(&c, r#"{"command":"echo start; sleep 5","timeout_ms":300}"#).await;
+    assert!(
+        out.starts_with(
+            "Exit code: 124\nWall time: 0.3 seconds\nOutput:\ncommand timed out after 3"
+        ),
+        "{out}"
+    );
+    assert!(out.ends_with(" milliseconds\nstart\n"), "{out}");
+    let out = shell(&c, r#"{"command":"seq 1 30000"}"#).await;
+    assert!(
+        out.contains("\nTotal output lines: 30000\nOutput:\n1\n2\n"),
+        "{}",
+        &out[..80]
+    );
+    assert!(out.contains("…158894 chars truncated…"));
+    assert_eq!(
+        shell(&c, r#"{"command":"ls","workdir":"/nonexistent"}"#).await,
+        r#"execution error: Io(Os { code: 2, kind: NotFound, message: "No such file or directory" })"#
+    );
+    assert_eq!(
+        shell(&c, "{bad").await,
+        "failed to parse function arguments: key must be a string at line 1 column 2"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shell_command_is_cancelled_by_an_interrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = ctx(dir.path());
+    let out = handle_shell_command(
+        &NoSandbox,
+        &c,
+        r#"{"command":"sleep 30","timeout_ms":60000}"#,
+        tokio::time::sleep(std::time::Duration::from_millis(200)),
+    )
+    .await;
+    let run = out.run.unwrap();
+    assert_eq!(run.termination, recodex_process::Termination::Cancelled);
+    assert!(run.wall_time < std::time::Duration::from_secs(5));
 }
