@@ -1,0 +1,191 @@
+//! Mount points for protected paths that do not exist yet.
+//!
+//! A bind mount needs an existing target, so for a missing `.codex` (say) the parent creates
+//! an empty file, the sandbox binds a read-only `/dev/null` over it (the command can then
+//! neither create nor replace it), and the parent removes the file when the command ends.
+//! Several sandboxes may share one placeholder: each registers a marker file named after its
+//! pid, and the last one to leave (no live marker left) removes the placeholder, and only if
+//! it is still an empty regular file.
+
+use std::ffi::OsStr;
+use std::fs::OpenOptions;
+use std::io::ErrorKind;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use super::sys;
+use crate::error::SandboxError;
+
+/// Placeholders registered by this process.
+#[derive(Debug, Default)]
+pub(crate) struct Placeholders {
+    entries: Vec<Registration>,
+}
+
+#[derive(Debug)]
+struct Registration {
+    path: PathBuf,
+    marker_dir: PathBuf,
+    marker_file: PathBuf,
+}
+
+impl Placeholders {
+    /// Registers and creates (when missing) the placeholder files; markers go under
+    /// `marker_base`.
+    pub(crate) fn prepare(paths: &[PathBuf], marker_base: &Path) -> Result<Self, SandboxError> {
+        let mut placeholders = Self::default();
+        if paths.is_empty() {
+            return Ok(placeholders);
+        }
+        private_dir(marker_base)?;
+        for path in paths {
+            let marker_dir = marker_base.join(fnv1a_hex(path.as_os_str()));
+            std::fs::create_dir_all(&marker_dir).map_err(|err| {
+                SandboxError::setup(format!("creating {}", marker_dir.display()), err)
+            })?;
+            let marker_file = marker_dir.join(std::process::id().to_string());
+            std::fs::write(&marker_file, b"").map_err(|err| {
+                SandboxError::setup(format!("creating {}", marker_file.display()), err)
+            })?;
+            placeholders.entries.push(Registration {
+                path: path.clone(),
+                marker_dir,
+                marker_file,
+            });
+            let created = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o444)
+                .open(path);
+            match created {
+                Ok(_) => {}
+                Err(err) if err.kind() == ErrorKind::AlreadyExists => {}
+                Err(err) => {
+                    placeholders.cleanup();
+                    return Err(SandboxError::setup(
+                        format!("creating the mount point {}", path.display()),
+                        err,
+                    ));
+                }
+            }
+        }
+        Ok(placeholders)
+    }
+
+    /// Drops this process's markers and removes the placeholders no live sandbox uses.
+    pub(crate) fn cleanup(&mut self) {
+        for entry in self.entries.drain(..) {
+            let _ = std::fs::remove_file(&entry.marker_file);
+            if has_live_marker(&entry.marker_dir) {
+                continue;
+            }
+            if let Ok(meta) = std::fs::symlink_metadata(&entry.path)
+                && meta.file_type().is_file()
+                && meta.len() == 0
+            {
+                let _ = std::fs::remove_file(&entry.path);
+            }
+            let _ = std::fs::remove_dir(&entry.marker_dir);
+        }
+    }
+}
+
+impl Drop for Placeholders {
+    fn drop(&mut self) {
+        self.cleanup();
+    }
+}
+
+/// Creates `dir` (mode 0700) and checks it is a real directory owned by us, so another user
+/// cannot plant it (it usually lives in a shared temp dir).
+fn private_dir(dir: &Path) -> Result<(), SandboxError> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+    let setup = |err| SandboxError::setup(format!("creating {}", dir.display()), err);
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => {}
+        Err(err) if err.kind() == ErrorKind::AlreadyExists => {}
+        Err(err) => return Err(setup(err)),
+    }
+    let meta = std::fs::symlink_metadata(dir).map_err(setup)?;
+    let (uid, _) = sys::effective_ids();
+    if !meta.file_type().is_dir() || meta.uid() != uid {
+        return Err(setup(std::io::Error::new(
+            ErrorKind::PermissionDenied,
+            "not a directory owned by the current user",
+        )));
+    }
+    Ok(())
+}
+
+/// Whether a marker in `dir` names a live process (stale markers are removed on the way).
+fn has_live_marker(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let mut live = false;
+    for entry in entries.flatten() {
+        let alive = entry
+            .file_name()
+            .to_str()
+            .and_then(|name| name.parse::<libc::pid_t>().ok())
+            .is_some_and(sys::process_exists);
+        if alive {
+            live = true;
+        } else {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    live
+}
+
+/// 64-bit FNV-1a of the bytes, as 16 hex digits (a stable, dependency-free name).
+fn fnv1a_hex(value: &OsStr) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in value.as_bytes() {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_user_removes_the_placeholder_and_shared_ones_survive() {
+        let dir = tempfile::tempdir().unwrap();
+        let markers = dir.path().join("markers");
+        let target = dir.path().join(".codex");
+        let mut first = Placeholders::prepare(std::slice::from_ref(&target), &markers).unwrap();
+        assert!(target.is_file());
+        // A live foreign marker (pid 1 always exists) keeps the placeholder.
+        let marker_dir = markers.join(fnv1a_hex(target.as_os_str()));
+        std::fs::write(marker_dir.join("1"), b"").unwrap();
+        first.cleanup();
+        assert!(target.is_file());
+        std::fs::remove_file(marker_dir.join("1")).unwrap();
+        let mut second = Placeholders::prepare(std::slice::from_ref(&target), &markers).unwrap();
+        second.cleanup();
+        assert!(!target.exists());
+    }
+
+    #[test]
+    fn non_empty_files_are_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join(".git");
+        let mut placeholders =
+            Placeholders::prepare(std::slice::from_ref(&target), &dir.path().join("m")).unwrap();
+        std::fs::remove_file(&target).unwrap();
+        std::fs::write(&target, b"gitdir: elsewhere").unwrap();
+        placeholders.cleanup();
+        assert!(target.is_file());
+    }
+
+    #[test]
+    fn fnv_is_stable() {
+        assert_eq!(fnv1a_hex(OsStr::new("")), "cbf29ce484222325");
+        assert_eq!(fnv1a_hex(OsStr::new("a")), "af63dc4c8601ec8c");
+    }
+}
