@@ -8,9 +8,10 @@
 //!    then made read-only itself (so no raw disk or other device is reachable);
 //! 3. the writable roots, bound from the host tree with their original flags, parents first;
 //! 4. the protected subpaths (`.git`, `.agents`, `.codex`, …), read-only copies bound over
-//!    the writable ones; a protected path that is a symlink or does not exist gets a
-//!    read-only `/dev/null` bound over it (a placeholder file made by the parent for a
-//!    missing one), so it can be neither replaced nor created;
+//!    the writable ones; a missing one gets an empty read-only tmpfs over a placeholder
+//!    directory the parent made (as the reference shows them: empty `dr-xr-xr-x`
+//!    directories), and one that is a symlink gets a read-only `/dev/null` bound over the
+//!    link itself, so neither can be created, replaced or followed;
 //! 5. a fresh `/proc` for the new PID namespace, or an empty read-only one when that is not
 //!    possible or not wanted (the host's `/proc` would show host processes, and their
 //!    `/proc/<pid>/root` links lead back to the writable host tree).
@@ -49,10 +50,10 @@ pub(crate) struct MountPlan {
     pub(crate) writable: Vec<PathBuf>,
     /// Existing protected paths (not symlinks) that get a read-only copy of themselves.
     pub(crate) read_only: Vec<PathBuf>,
-    /// Paths that get a read-only `/dev/null` bound over them.
+    /// Symlinks that get a read-only `/dev/null` bound over them.
     pub(crate) masks: Vec<PathBuf>,
-    /// The subset of `masks` that does not exist yet: the parent creates an empty file there
-    /// to serve as the mount point, and removes it afterwards.
+    /// Missing protected paths: the parent creates an empty directory there to serve as the
+    /// mount point of an empty read-only tmpfs, and removes it afterwards.
     pub(crate) placeholders: Vec<PathBuf>,
     /// What `/proc` shows.
     pub(crate) proc_mode: ProcMode,
@@ -83,7 +84,6 @@ impl MountPlan {
                 Err(_) => {
                     let missing = first_missing_component(path);
                     if writable.iter().any(|root| missing.starts_with(root)) {
-                        push_unique(&mut masks, &missing);
                         push_unique(&mut placeholders, &missing);
                     }
                 }
@@ -213,6 +213,17 @@ pub(crate) fn apply(plan: &MountPlan) -> Result<(), SandboxError> {
         .map_err(step("copying /dev/null for", path))?;
         sys::attach_tree(&fd, path).map_err(step("masking", path))?;
     }
+    let tmpfs = cstring("tmpfs")?;
+    for path in &plan.placeholders {
+        sys::mount(
+            Some(&tmpfs),
+            path,
+            Some(&tmpfs),
+            libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+            Some(&cstring("mode=0555")?),
+        )
+        .map_err(step("mounting an empty read-only directory on", path))?;
+    }
     mount_proc(plan.proc_mode)
 }
 
@@ -339,7 +350,7 @@ mod tests {
         let plan = MountPlan::new(&resolved, ProcMode::Fresh);
         assert_eq!(plan.writable, vec![cwd.clone()]);
         assert_eq!(plan.read_only, vec![cwd.join(".git")]);
-        assert_eq!(plan.masks, vec![cwd.join(".agents"), cwd.join(".codex")]);
+        assert_eq!(plan.masks, vec![cwd.join(".agents")]);
         assert_eq!(plan.placeholders, vec![cwd.join(".codex")]);
     }
 

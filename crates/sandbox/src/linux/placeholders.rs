@@ -1,17 +1,16 @@
 //! Mount points for protected paths that do not exist yet.
 //!
-//! A bind mount needs an existing target, so for a missing `.codex` (say) the parent creates
-//! an empty file, the sandbox binds a read-only `/dev/null` over it (the command can then
-//! neither create nor replace it), and the parent removes the file when the command ends.
-//! Several sandboxes may share one placeholder: each registers a marker file named after its
-//! pid, and the last one to leave (no live marker left) removes the placeholder, and only if
-//! it is still an empty regular file.
+//! A mount needs an existing target, so for a missing `.codex` (say) the parent creates an
+//! empty directory, the sandbox mounts an empty read-only tmpfs over it (the command can then
+//! neither create nor replace it), and the parent removes the directory when the command
+//! ends. Several sandboxes may share one placeholder: each registers a marker file named
+//! after its pid, and the last one to leave (no live marker left) removes the placeholder,
+//! and only if it is still an empty directory.
 
 use std::ffi::OsStr;
-use std::fs::OpenOptions;
 use std::io::ErrorKind;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 use super::sys;
@@ -53,11 +52,7 @@ impl Placeholders {
                 marker_dir,
                 marker_file,
             });
-            let created = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o444)
-                .open(path);
+            let created = std::fs::DirBuilder::new().mode(0o755).create(path);
             match created {
                 Ok(_) => {}
                 Err(err) if err.kind() == ErrorKind::AlreadyExists => {}
@@ -80,11 +75,9 @@ impl Placeholders {
             if has_live_marker(&entry.marker_dir) {
                 continue;
             }
-            if let Ok(meta) = std::fs::symlink_metadata(&entry.path)
-                && meta.file_type().is_file()
-                && meta.len() == 0
-            {
-                let _ = std::fs::remove_file(&entry.path);
+            // Only an empty directory goes (remove_dir refuses anything else).
+            if std::fs::symlink_metadata(&entry.path).is_ok_and(|meta| meta.is_dir()) {
+                let _ = std::fs::remove_dir(&entry.path);
             }
             let _ = std::fs::remove_dir(&entry.marker_dir);
         }
@@ -159,12 +152,12 @@ mod tests {
         let markers = dir.path().join("markers");
         let target = dir.path().join(".codex");
         let mut first = Placeholders::prepare(std::slice::from_ref(&target), &markers).unwrap();
-        assert!(target.is_file());
+        assert!(target.is_dir());
         // A live foreign marker (pid 1 always exists) keeps the placeholder.
         let marker_dir = markers.join(fnv1a_hex(target.as_os_str()));
         std::fs::write(marker_dir.join("1"), b"").unwrap();
         first.cleanup();
-        assert!(target.is_file());
+        assert!(target.is_dir());
         std::fs::remove_file(marker_dir.join("1")).unwrap();
         let mut second = Placeholders::prepare(std::slice::from_ref(&target), &markers).unwrap();
         second.cleanup();
@@ -172,15 +165,14 @@ mod tests {
     }
 
     #[test]
-    fn non_empty_files_are_left_alone() {
+    fn non_empty_directories_are_left_alone() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join(".git");
         let mut placeholders =
             Placeholders::prepare(std::slice::from_ref(&target), &dir.path().join("m")).unwrap();
-        std::fs::remove_file(&target).unwrap();
-        std::fs::write(&target, b"gitdir: elsewhere").unwrap();
+        std::fs::write(target.join("HEAD"), b"ref: refs/heads/main").unwrap();
         placeholders.cleanup();
-        assert!(target.is_file());
+        assert!(target.join("HEAD").is_file());
     }
 
     #[test]

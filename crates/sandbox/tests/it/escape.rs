@@ -11,6 +11,10 @@ use std::time::{Duration, Instant};
 use recodex_protocol::permissions::SandboxPolicy;
 use recodex_sandbox::{LINUX_SANDBOX_ARG0, linux_sandbox_args, probe_support};
 
+/// Set to a reference `codex` binary to run the same table through its helper (needs
+/// `bwrap`); the suite then reports instead of failing.
+const REFERENCE_ENV: &str = "RECODEX_SANDBOX_REFERENCE";
+
 const SECRET: &str = "secret\n";
 const PROJECT_CONFIG: &str = "model = \"o3\"\n";
 
@@ -19,6 +23,8 @@ struct Fixture {
     _base: tempfile::TempDir,
     base: PathBuf,
     ws: PathBuf,
+    /// A second workspace whose `.codex` is a symlink to a decoy directory.
+    ws_linked: PathBuf,
     outside: PathBuf,
     tmpdir: PathBuf,
     exe: PathBuf,
@@ -52,11 +58,13 @@ impl Fixture {
             .unwrap();
         let base = fs::canonicalize(base_dir.path()).unwrap();
         let ws = base.join("ws");
+        let ws_linked = base.join("ws-linked");
         let outside = base.join("outside");
         let tmpdir = base.join("tmpdir");
-        for dir in [&ws, &outside, &tmpdir] {
+        for dir in [&ws, &ws_linked.join("decoy"), &outside, &tmpdir] {
             fs::create_dir_all(dir).unwrap();
         }
+        std::os::unix::fs::symlink("decoy", ws_linked.join(".codex")).unwrap();
         fs::write(outside.join("secret.txt"), SECRET).unwrap();
         fs::set_permissions(
             outside.join("secret.txt"),
@@ -116,6 +124,7 @@ impl Fixture {
             tag: format!("recodex-sandbox-it-{}", std::process::id()),
             base,
             ws,
+            ws_linked,
             outside,
             tmpdir,
             exe,
@@ -132,6 +141,7 @@ impl Fixture {
     fn expand(&self, script: &str) -> String {
         script
             .replace("$OUT", &self.outside.display().to_string())
+            .replace("$WSL", &self.ws_linked.display().to_string())
             .replace("$WS", &self.ws.display().to_string())
             .replace("$BASE", &self.base.display().to_string())
             .replace("$TAG", &self.tag)
@@ -151,6 +161,8 @@ enum Mode {
     ReadOnlyNoProc,
     WorkspaceWriteNetwork,
     FullAccess,
+    /// Workspace-write in the workspace whose `.codex` is a symlink.
+    WorkspaceWriteLinked,
 }
 
 impl Mode {
@@ -161,6 +173,7 @@ impl Mode {
             Mode::ReadOnlyNoProc => "read-only --no-proc",
             Mode::WorkspaceWriteNetwork => "workspace-write +network",
             Mode::FullAccess => "danger-full-access",
+            Mode::WorkspaceWriteLinked => "workspace-write (.codex symlink)",
         }
     }
 
@@ -169,7 +182,7 @@ impl Mode {
             Mode::ReadOnly | Mode::ReadOnlyNoProc => SandboxPolicy::ReadOnly {
                 network_access: false,
             },
-            Mode::WorkspaceWrite => SandboxPolicy::WorkspaceWrite {
+            Mode::WorkspaceWrite | Mode::WorkspaceWriteLinked => SandboxPolicy::WorkspaceWrite {
                 writable_roots: Vec::new(),
                 network_access: false,
                 exclude_tmpdir_env_var: false,
@@ -363,6 +376,8 @@ fn cases() -> Vec<Case> {
         deny("unmount .codex", BOTH, probe(&["umount", "$WS/.codex"]), None),
         deny("bind the workspace over an outside dir", BOTH, probe(&["bind-mount", "$WS", "$OUT"]), None),
         deny("mount -o remount,rw / (util-linux)", BOTH, sh("mount -o remount,rw / && touch $OUT/remount.txt"), absent("$OUT/remount.txt")),
+        deny("umount .git, then add a hook (util-linux)", WW, sh("umount .git; echo x > .git/hooks/post-checkout"), absent("$WS/.git/hooks/post-checkout")),
+        deny("remount,bind / read-write, then write outside", BOTH, sh("mount -o remount,rw,bind / ; echo x > $OUT/rebind.txt"), absent("$OUT/rebind.txt")),
         deny("unshare -Ur then write (util-linux)", BOTH, sh("unshare -Urm sh -c 'mount -o remount,rw / ; touch $OUT/unshare.txt'"), absent("$OUT/unshare.txt")),
         deny_ctl("unshare(CLONE_NEWUSER)", probe(&["unshare-user"])),
         deny_ctl("unshare(CLONE_NEWNS)", probe(&["unshare-mount"])),
@@ -435,6 +450,12 @@ fn extra_cases() -> Vec<Case> {
         deny("network on: .git stays read-only", &[Mode::WorkspaceWriteNetwork], sh("echo x > .git/hooks/post-commit"), absent("$WS/.git/hooks/post-commit")),
         allow("full access: write outside", &[Mode::FullAccess], sh("echo ok > $OUT/full-access.txt"), present("$OUT/full-access.txt")),
         allow("full access: IPv4 connect", &[Mode::FullAccess], probe(&["connect", "127.0.0.1:$P4"]), None),
+        deny("write through a symlinked .codex", &[Mode::WorkspaceWriteLinked], sh("echo x > .codex/config.toml"), absent("$WSL/decoy/config.toml")),
+        deny("replace a symlinked .codex", &[Mode::WorkspaceWriteLinked], sh("rm -f .codex; mkdir .codex"), Some(Box::new(|fx: &Fixture| {
+            let meta = fs::symlink_metadata(fx.ws_linked.join(".codex")).map_err(|e| e.to_string())?;
+            if meta.file_type().is_symlink() { Ok(()) } else { Err(".codex is no longer the symlink".to_owned()) }
+        }))),
+        allow("write next to a symlinked .codex", &[Mode::WorkspaceWriteLinked], sh("echo ok > decoy-sibling.txt"), present("$WSL/decoy-sibling.txt")),
     ]
 }
 
@@ -444,10 +465,16 @@ struct Outcome {
 }
 
 fn run_command(fx: &Fixture, mode: Option<Mode>, argv: &[OsString]) -> Outcome {
-    let mut cmd = Command::new(&fx.exe);
+    let ws = if mode == Some(Mode::WorkspaceWriteLinked) {
+        &fx.ws_linked
+    } else {
+        &fx.ws
+    };
+    let helper = std::env::var_os(REFERENCE_ENV).map_or_else(|| fx.exe.clone(), PathBuf::from);
+    let mut cmd = Command::new(&helper);
     match mode {
         Some(mode) => {
-            let mut args = linux_sandbox_args(&mode.policy(), &fx.ws, &fx.ws, argv);
+            let mut args = linux_sandbox_args(&mode.policy(), ws, ws, argv);
             if mode == Mode::ReadOnlyNoProc {
                 args.insert(0, "--no-proc".into());
             }
@@ -460,7 +487,7 @@ fn run_command(fx: &Fixture, mode: Option<Mode>, argv: &[OsString]) -> Outcome {
     }
     let stderr_path = fx.base.join("stderr.txt");
     let stderr_file = fs::File::create(&stderr_path).unwrap();
-    cmd.current_dir(&fx.ws)
+    cmd.current_dir(ws)
         .env("TMPDIR", &fx.tmpdir)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -500,12 +527,14 @@ fn reset(fx: &Fixture) {
         "hostpid.txt",
         "cwd.txt",
         "remount.txt",
+        "rebind.txt",
         "unshare.txt",
         "noproc.txt",
     ] {
         let _ = fs::remove_file(fx.outside.join(leftover));
     }
     let _ = fs::remove_file(fx.base.join("mknod-attempt"));
+    let _ = fs::remove_file(fx.ws.join(".git/hooks/post-checkout"));
     let _ = fs::remove_file(format!("/tmp/{}", fx.tag));
     let _ = fs::remove_file(format!("/tmp/{}-ro", fx.tag));
     let _ = fs::remove_file(format!("/dev/shm/{}", fx.tag));
@@ -533,18 +562,19 @@ pub(crate) fn run_suite() -> ExitCode {
     let mut tally = Tally::default();
     let mut all = cases();
     all.extend(extra_cases());
-    println!("{:<26} {:<48} result", "policy", "attempt");
+    println!("{:<32} {:<48} result", "policy", "attempt");
     for mode in [
         Mode::ReadOnly,
         Mode::WorkspaceWrite,
         Mode::ReadOnlyNoProc,
         Mode::WorkspaceWriteNetwork,
         Mode::FullAccess,
+        Mode::WorkspaceWriteLinked,
     ] {
         for case in all.iter().filter(|c| c.modes.contains(&mode)) {
             reset(&fx);
             let verdict = run_case(&fx, mode, case, &mut tally);
-            println!("{:<26} {:<48} {}", mode.name(), case.name, verdict);
+            println!("{:<32} {:<48} {}", mode.name(), case.name, verdict);
         }
     }
     let _ = fx.sleeper.kill();
@@ -568,6 +598,13 @@ pub(crate) fn run_suite() -> ExitCode {
         tally.broken
     );
     reset(&fx);
+    if let Some(reference) = std::env::var_os(REFERENCE_ENV) {
+        println!(
+            "(helper: {}; comparison run, not a verdict)",
+            reference.to_string_lossy()
+        );
+        return ExitCode::SUCCESS;
+    }
     if tally.escapes + tally.refused_allowed + tally.vacuous + tally.broken == 0 {
         ExitCode::SUCCESS
     } else {
@@ -595,7 +632,9 @@ fn run_case(fx: &Fixture, mode: Mode, case: &Case, tally: &mut Tally) -> String 
     }
     let outcome = run_command(fx, Some(mode), &argv);
     let host = case.host.as_ref().map_or(Ok(()), |check| check(fx));
-    let sandbox_error = outcome.stderr.contains(&format!("{LINUX_SANDBOX_ARG0}:"));
+    let sandbox_error = outcome.stderr.contains(&format!("{LINUX_SANDBOX_ARG0}:"))
+        || outcome.stderr.contains("bubblewrap")
+        || outcome.stderr.starts_with("bwrap:");
     if sandbox_error {
         tally.broken += 1;
         return format!("SANDBOX ERROR: {}", outcome.stderr.trim());
