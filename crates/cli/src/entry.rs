@@ -24,7 +24,8 @@ pub fn main_entry() -> ExitCode {
     match personality {
         Personality::ApplyPatch => return run_apply_patch(&argv),
         Personality::LinuxSandbox => {
-            return report(Failure::NotBuilt("codex-linux-sandbox".to_owned()));
+            let code = recodex_sandbox::run_linux_sandbox_main(argv);
+            return ExitCode::from(u8::try_from(code).unwrap_or(1));
         }
         Personality::Codex | Personality::Recodex => {}
     }
