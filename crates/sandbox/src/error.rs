@@ -44,8 +44,9 @@ pub enum SandboxError {
     /// The command to run is empty or contains a NUL byte.
     #[error("invalid command: {0}")]
     InvalidCommand(String),
-    /// A sandbox process reported a set-up failure before the command started.
-    #[error("sandbox set-up failed: {0}")]
+    /// A sandbox process reported a set-up failure before the command started (the text is
+    /// that failure's message).
+    #[error("{0}")]
     Child(String),
     /// The command could not be executed inside the sandbox.
     #[error("failed to execvp {program}: {message}")]
