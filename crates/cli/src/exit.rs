@@ -27,6 +27,8 @@ pub(crate) enum Failure {
     NotBuilt(String),
     /// Anything else.
     Other(anyhow::Error),
+    /// The command already reported its outcome; exit with this status.
+    Exit(i32),
 }
 
 impl From<anyhow::Error> for Failure {
@@ -67,6 +69,7 @@ pub(crate) fn render(failure: Failure) -> (Option<String>, u8) {
             1,
         ),
         Failure::Other(err) => (Some(error_chain_text(&err)), 1),
+        Failure::Exit(status) => (None, u8::try_from(status).unwrap_or(1)),
     }
 }
 

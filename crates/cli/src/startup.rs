@@ -88,6 +88,14 @@ impl ProcessEnv {
         self.vars.insert(key.into(), value.into());
     }
 
+    /// The variables that are valid UTF-8, as a map (what the model client takes).
+    pub(crate) fn utf8_vars(&self) -> std::collections::BTreeMap<String, String> {
+        self.vars
+            .iter()
+            .filter_map(|(k, v)| Some((k.to_str()?.to_owned(), v.to_str()?.to_owned())))
+            .collect()
+    }
+
     /// The user's home directory.
     pub(crate) fn home_dir(&self) -> Option<PathBuf> {
         self.get("HOME")

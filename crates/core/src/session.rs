@@ -176,7 +176,8 @@ impl Session {
         let mut request =
             ResponsesRequest::new(model.slug.clone(), model.base_instructions.clone());
         request.input = self.history.clone();
-        request.parallel_tool_calls = model.supports_parallel_tool_calls;
+        request.tools = self.settings.tools.clone();
+        request.parallel_tool_calls = self.settings.parallel_tool_calls;
         if !model.supported_reasoning_levels.is_empty() {
             let summary = model
                 .supports_reasoning_summaries

@@ -35,4 +35,8 @@ pub struct SessionSettings {
     pub ephemeral: bool,
     /// IANA time zone name for the environment context.
     pub timezone: String,
+    /// The request's `tools` array (built by the tools layer).
+    pub tools: Vec<serde_json::Value>,
+    /// Request-level `parallel_tool_calls`.
+    pub parallel_tool_calls: bool,
 }

@@ -5,8 +5,10 @@
 //! contract: `thread.started`, `turn.started`, `item.started` / `item.updated` /
 //! `item.completed` (each carrying a [`ThreadItem`] with an `id` such as `item_0` and a
 //! `type`), `turn.completed` with token usage, `turn.failed`, and a top-level `error`.
-//! The engine and the human-readable output arrive with the turn-loop issue.
+//! [`run_exec`] runs one turn on a [`recodex_core::Session`] and prints it in either form.
 
 mod events;
+mod run;
 
 pub use events::*;
+pub use run::{ExecRequest, run_exec};

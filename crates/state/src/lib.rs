@@ -13,11 +13,13 @@
 mod db;
 mod error;
 mod history;
+mod installation;
 mod rollout;
 
 pub use db::{DbKind, open_db, sqlite_home};
 pub use error::StateError;
 pub use history::{HISTORY_FILE, HistoryEntry, HistoryError, append_entry, read_entries};
+pub use installation::{INSTALLATION_ID_FILE, installation_id};
 pub use rollout::{
     RolloutContents, RolloutItem, RolloutLine, RolloutWriter, SESSIONS_DIR, SkippedLine,
     format_timestamp, parse_rollout_file_name, read_rollout, rollout_path,

@@ -3,6 +3,7 @@
 //! not built yet still load and check the configuration (so configuration errors are
 //! reported exactly as the reference reports them) and then say they are not built.
 
+mod exec;
 mod features;
 
 use std::io::Write;
@@ -124,6 +125,11 @@ pub(crate) fn run(cli: Cli, ctx: &Context) -> Result<(), Failure> {
             let catalog = recodex_client::models::bundled_catalog();
             write_stdout(&recodex_client::models::debug_models_json(catalog))
         }
+        Command::Exec(args) => {
+            let config = load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
+            let cwd = session_cwd(ctx, plan.cwd);
+            exec::run(args, config, ctx, cwd)
+        }
         Command::Completion(args) => {
             let script = crate::completion::completion_script(args.shell);
             write_stdout(&script)
@@ -243,11 +249,7 @@ fn load(
     } else {
         None
     });
-    let cwd = match plan.cwd {
-        Some(dir) if dir.is_absolute() => dir.clone(),
-        Some(dir) => ctx.cwd.join(dir),
-        None => ctx.cwd.clone(),
-    };
+    let cwd = session_cwd(ctx, plan.cwd);
     let options = LoadOptions {
         codex_home: codex_home(ctx).map_err(|e| Failure::Other(anyhow::Error::new(e)))?,
         cwd: Some(cwd),
@@ -257,6 +259,15 @@ fn load(
         system_dir: None,
     };
     Config::load(&options, strict).map_err(wrap)
+}
+
+/// The session directory: `-C/--cd` against the process directory, or the latter.
+fn session_cwd(ctx: &Context, cd: Option<&PathBuf>) -> PathBuf {
+    match cd {
+        Some(dir) if dir.is_absolute() => dir.clone(),
+        Some(dir) => ctx.cwd.join(dir),
+        None => ctx.cwd.clone(),
+    }
 }
 
 fn write_stdout(text: &str) -> Result<(), Failure> {

@@ -5,6 +5,7 @@
 
 mod binary;
 mod completion;
+mod exec;
 mod conflicts;
 mod facts;
 mod fixture;

@@ -46,6 +46,8 @@ fn settings(
         env,
         ephemeral,
         timezone: "Etc/UTC".to_owned(),
+        tools: Vec::new(),
+        parallel_tool_calls: false,
     };
     (settings, client)
 }

@@ -1,0 +1,398 @@
+//! `codex exec PROMPT`: one headless turn.
+//!
+//! Order of checks as in the reference: configuration (already loaded by the caller),
+//! then the prompt and stdin, then the git-repository check, then the session.
+
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+use recodex_client::models::{ModelInfo, fallback_model_info, find_model};
+use recodex_client::{
+    AuthDotJson, EnvMap, LoginAuth, ModelClient, UserAgentInfo, resolve_provider, user_agent,
+};
+use recodex_config::Config;
+use recodex_core::{Session, SessionSettings};
+use recodex_exec::{ExecRequest, run_exec};
+use recodex_protocol::SandboxMode as ConfigSandboxMode;
+use recodex_protocol::permissions::SandboxPolicy;
+
+use super::Context;
+use crate::args::{ExecArgs, SandboxMode};
+use crate::exit::Failure;
+
+/// The model a session uses when neither flags nor config choose one.
+const DEFAULT_MODEL: &str = "gpt-5.5";
+
+/// Runs `exec` with the loaded configuration; `cwd` is the session directory (`-C`).
+pub(crate) fn run(
+    args: &ExecArgs,
+    config: Config,
+    ctx: &Context,
+    cwd: PathBuf,
+) -> Result<(), Failure> {
+    if args.command.is_some() {
+        return Err(Failure::NotBuilt("codex exec resume/review".to_owned()));
+    }
+    let prompt = read_prompt(args.prompt.as_deref())?;
+    let trusted = is_trusted(&config, &cwd);
+    if !args.skip_git_repo_check && !trusted && !inside_git_repo(&cwd) {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "Not inside a trusted directory and --skip-git-repo-check was not specified."
+        )));
+    }
+    let env: EnvMap = ctx.env.utf8_vars();
+    let toml = &config.toml;
+    let slug = args
+        .session
+        .model
+        .clone()
+        .or_else(|| toml.model.clone())
+        .unwrap_or_else(|| DEFAULT_MODEL.to_owned());
+    let model: ModelInfo = find_model(&slug)
+        .cloned()
+        .unwrap_or_else(|| fallback_model_info(&slug));
+    let provider = resolve_provider(
+        &config.model_provider_id,
+        &toml.model_providers,
+        toml.openai_base_url.clone(),
+        &env,
+    )
+    .ok_or_else(|| {
+        Failure::Other(anyhow::anyhow!(
+            "Model provider `{}` not found",
+            config.model_provider_id
+        ))
+    })?;
+    let sandbox_policy = sandbox_policy(args, &config, trusted, &cwd);
+    if !trusted && args.session.sandbox_mode == Some(SandboxMode::WorkspaceWrite) {
+        // Asking for workspace-write on an untrusted project trusts it from now on, as the
+        // reference does (the git root, else the directory itself).
+        let root = git_root(&cwd).unwrap_or_else(|| cwd.clone());
+        let edit = recodex_config::ConfigEdit::Set {
+            path: vec![
+                "projects".to_owned(),
+                root.display().to_string(),
+                "trust_level".to_owned(),
+            ],
+            value: toml_edit::Value::from("trusted"),
+        };
+        if let Err(err) = recodex_config::apply_edits(&config.codex_home, &[edit]) {
+            eprintln!("warning: could not record project trust: {err}");
+        }
+    }
+    let originator = env
+        .get("CODEX_INTERNAL_ORIGINATOR_OVERRIDE")
+        .cloned()
+        .unwrap_or_else(|| "codex_exec".to_owned());
+    let auth = AuthDotJson::load(&config.codex_home).ok().flatten();
+    let login = LoginAuth::from_sources(&env, auth.as_ref(), true);
+    let client =
+        ModelClient::new(provider.clone(), &login, &env).map_err(|e| Failure::Other(e.into()))?;
+    let installation_id =
+        recodex_state::installation_id(&config.codex_home).map_err(|e| Failure::Other(e.into()))?;
+    let sqlite_dir = recodex_state::sqlite_home(
+        &config.codex_home,
+        env.get("CODEX_SQLITE_HOME").map(String::as_str),
+    );
+    for kind in recodex_state::DbKind::ALL {
+        // The reference keeps these databases beside the sessions; a failure here only
+        // loses indexing, never the turn.
+        if let Err(err) = recodex_state::open_db(&sqlite_dir, kind) {
+            eprintln!("warning: {err}");
+        }
+    }
+    let (tools, parallel_tool_calls) = tool_plan(&model, &config, &sandbox_policy);
+    let settings = SessionSettings {
+        codex_home: config.codex_home.clone(),
+        cwd: cwd.clone(),
+        provider_id: config.model_provider_id.clone(),
+        provider,
+        approval_policy: "never".to_owned(),
+        sandbox_policy,
+        user_agent: user_agent(&user_agent_info(&originator, &env)),
+        originator,
+        source: "exec".to_owned(),
+        env,
+        ephemeral: args.ephemeral,
+        timezone: timezone(ctx.env.get("TZ")),
+        model,
+        tools,
+        parallel_tool_calls,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Other(e.into()))?;
+    let banner = banner(&settings);
+    let session =
+        Session::start(settings, client, installation_id).map_err(|e| Failure::Other(e.into()))?;
+    let banner = banner
+        .into_iter()
+        .map(|line| line.replace("{SESSION}", session.thread_id()))
+        .collect();
+    let request = ExecRequest {
+        prompt,
+        json: args.json,
+        output_last_message: args.output_last_message.clone(),
+        banner,
+    };
+    let status = runtime.block_on(async {
+        let mut out = std::io::stdout().lock();
+        let mut err = std::io::stderr().lock();
+        run_exec(session, request, &mut out, &mut err).await
+    });
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(Failure::Exit(status))
+    }
+}
+
+/// The prompt from the argument and/or stdin. A non-terminal stdin is always read
+/// (the reference says so on stderr); with a prompt, its text is appended as a
+/// `<stdin>` block.
+fn read_prompt(arg: Option<&str>) -> Result<String, Failure> {
+    let stdin = std::io::stdin();
+    let piped = !stdin.is_terminal();
+    let mut input = String::new();
+    if piped {
+        eprintln!("Reading additional input from stdin...");
+        stdin
+            .lock()
+            .read_to_string(&mut input)
+            .map_err(|e| Failure::Other(e.into()))?;
+    }
+    match arg {
+        Some(prompt) if prompt != "-" => {
+            if input.trim().is_empty() {
+                Ok(prompt.to_owned())
+            } else {
+                let tail = if input.ends_with('\n') { "" } else { "\n" };
+                Ok(format!("{prompt}\n\n<stdin>\n{input}{tail}</stdin>"))
+            }
+        }
+        _ if !input.trim().is_empty() => Ok(input),
+        _ => Err(Failure::Other(anyhow::anyhow!(
+            "No prompt provided. Either specify one as an argument or pipe the prompt into stdin."
+        ))),
+    }
+}
+
+fn is_trusted(config: &Config, cwd: &Path) -> bool {
+    let Some(projects) = &config.toml.projects else {
+        return false;
+    };
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let cwd = canonical(cwd);
+    projects
+        .iter()
+        .any(|(path, project)| project.is_trusted() && cwd.starts_with(canonical(Path::new(path))))
+}
+
+fn inside_git_repo(cwd: &Path) -> bool {
+    git_root(cwd).is_some()
+}
+
+/// The nearest directory at or above `cwd` holding `.git`.
+fn git_root(cwd: &Path) -> Option<PathBuf> {
+    cwd.ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+fn sandbox_policy(args: &ExecArgs, config: &Config, trusted: bool, cwd: &Path) -> SandboxPolicy {
+    let mode = if args.session.dangerously_bypass_approvals_and_sandbox {
+        ConfigSandboxMode::DangerFullAccess
+    } else if let Some(mode) = args.session.sandbox_mode {
+        match mode {
+            SandboxMode::ReadOnly => ConfigSandboxMode::ReadOnly,
+            SandboxMode::WorkspaceWrite => ConfigSandboxMode::WorkspaceWrite,
+            SandboxMode::DangerFullAccess => ConfigSandboxMode::DangerFullAccess,
+        }
+    } else if args.full_auto {
+        ConfigSandboxMode::WorkspaceWrite
+    } else if let Some(mode) = config.toml.sandbox_mode {
+        mode
+    } else if trusted {
+        ConfigSandboxMode::WorkspaceWrite
+    } else {
+        ConfigSandboxMode::ReadOnly
+    };
+    let ww = config
+        .toml
+        .sandbox_workspace_write
+        .clone()
+        .unwrap_or_default();
+    match mode {
+        ConfigSandboxMode::ReadOnly => SandboxPolicy::ReadOnly {
+            network_access: false,
+        },
+        ConfigSandboxMode::DangerFullAccess => SandboxPolicy::DangerFullAccess,
+        ConfigSandboxMode::WorkspaceWrite => {
+            let mut writable_roots: Vec<PathBuf> = ww
+                .writable_roots
+                .iter()
+                .map(|p| p.resolve(cwd, None))
+                .collect();
+            for dir in &args.session.add_dir {
+                let dir = if dir.is_absolute() {
+                    dir.clone()
+                } else {
+                    cwd.join(dir)
+                };
+                if !writable_roots.contains(&dir) {
+                    writable_roots.push(dir);
+                }
+            }
+            SandboxPolicy::WorkspaceWrite {
+                writable_roots,
+                network_access: ww.network_access,
+                exclude_tmpdir_env_var: ww.exclude_tmpdir_env_var,
+                exclude_slash_tmp: ww.exclude_slash_tmp,
+            }
+        }
+    }
+}
+
+/// The tools offered to the model and whether it may call several at once.
+fn tool_plan(
+    model: &ModelInfo,
+    config: &Config,
+    policy: &SandboxPolicy,
+) -> (Vec<serde_json::Value>, bool) {
+    let facts = recodex_tools::ModelToolFacts {
+        shell_type: convert(&model.shell_type).unwrap_or(recodex_tools::ShellToolType::Default),
+        apply_patch_tool_type: model.apply_patch_tool_type.as_ref().and_then(convert),
+        web_search_tool_type: convert(&model.web_search_tool_type).unwrap_or_default(),
+        supports_parallel_tool_calls: model.supports_parallel_tool_calls,
+        supports_search_tool: model.supports_search_tool,
+        supports_image_detail_original: model.supports_image_detail_original,
+    };
+    let toml = &config.toml;
+    let settings = recodex_tools::ToolSettings {
+        web_search_mode: toml.web_search,
+        web_search_config: toml.tools.as_ref().and_then(|t| t.web_search.clone()),
+        danger_full_access: matches!(policy, SandboxPolicy::DangerFullAccess),
+        allow_login_shell: toml.allow_login_shell.unwrap_or(true),
+        request_user_input: toml
+            .tools
+            .as_ref()
+            .and_then(|t| t.experimental_request_user_input.as_ref())
+            .and_then(|r| r.enabled)
+            .unwrap_or(true),
+    };
+    let plan = recodex_tools::build_tool_plan(&recodex_tools::ToolsConfig::new(
+        &facts,
+        &config.features,
+        &settings,
+    ));
+    let tools = plan.to_json().as_array().cloned().unwrap_or_default();
+    (tools, plan.parallel_tool_calls)
+}
+
+/// Converts between two serde enums with the same spellings (the catalog's and the
+/// tools layer's copies of a model fact).
+fn convert<A: serde::Serialize, B: serde::de::DeserializeOwned>(value: &A) -> Option<B> {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok())
+}
+
+fn user_agent_info(originator: &str, env: &EnvMap) -> UserAgentInfo {
+    let os_release = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
+    let field = |key: &str| {
+        os_release
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .map(|v| v.trim_matches('"').to_owned())
+    };
+    let mut name = field("ID").unwrap_or_else(|| "linux".to_owned());
+    if let Some(first) = name.get(..1) {
+        name = format!("{}{}", first.to_uppercase(), &name[1..]);
+    }
+    UserAgentInfo {
+        originator: originator.to_owned(),
+        os_name: name,
+        os_version: field("VERSION_ID").unwrap_or_default(),
+        arch: std::env::consts::ARCH.to_owned(),
+        terminal: env
+            .get("TERM")
+            .cloned()
+            .unwrap_or_else(|| "unknown".to_owned()),
+    }
+}
+
+/// IANA name of the local time zone: `TZ`, else `/etc/timezone`, else the target of
+/// `/etc/localtime`; plain `UTC` is reported as `Etc/UTC`, as the reference does.
+fn timezone(tz: Option<&str>) -> String {
+    let name = tz
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .or_else(|| {
+            std::fs::read_to_string("/etc/timezone")
+                .ok()
+                .map(|s| s.trim().to_owned())
+        })
+        .or_else(|| {
+            std::fs::read_link("/etc/localtime").ok().and_then(|p| {
+                let text = p.to_string_lossy().into_owned();
+                text.split_once("zoneinfo/")
+                    .map(|(_, name)| name.to_owned())
+            })
+        })
+        .unwrap_or_else(|| "Etc/UTC".to_owned());
+    match name.trim_start_matches(':') {
+        "UTC" | "" => "Etc/UTC".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// The human-mode header, as the reference prints it on stderr.
+fn banner(settings: &SessionSettings) -> Vec<String> {
+    let sandbox = match &settings.sandbox_policy {
+        SandboxPolicy::DangerFullAccess => "danger-full-access".to_owned(),
+        SandboxPolicy::ReadOnly { .. } => "read-only".to_owned(),
+        SandboxPolicy::ExternalSandbox { .. } => "external-sandbox".to_owned(),
+        SandboxPolicy::WorkspaceWrite {
+            writable_roots,
+            network_access,
+            exclude_slash_tmp,
+            exclude_tmpdir_env_var,
+        } => {
+            let mut roots = vec!["workdir".to_owned()];
+            roots.extend(writable_roots.iter().map(|r| r.display().to_string()));
+            if !exclude_slash_tmp {
+                roots.push("/tmp".to_owned());
+            }
+            if !exclude_tmpdir_env_var {
+                roots.push("$TMPDIR".to_owned());
+            }
+            let net = if *network_access {
+                " (network access enabled)"
+            } else {
+                ""
+            };
+            format!("workspace-write [{}]{net}", roots.join(", "))
+        }
+    };
+    let effort = settings
+        .model
+        .default_reasoning_level
+        .as_ref()
+        .and_then(|e| serde_json::to_value(e).ok())
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "none".to_owned());
+    vec![
+        format!("OpenAI Codex v{}", recodex_client::COMPATIBLE_CLI_VERSION),
+        "--------".to_owned(),
+        format!("workdir: {}", settings.cwd.display()),
+        format!("model: {}", settings.model.slug),
+        format!("provider: {}", settings.provider_id),
+        format!("approval: {}", settings.approval_policy),
+        format!("sandbox: {sandbox}"),
+        format!("reasoning effort: {effort}"),
+        "reasoning summaries: none".to_owned(),
+        "session id: {SESSION}".to_owned(),
+        "--------".to_owned(),
+    ]
+}

@@ -1,0 +1,167 @@
+//! `recodex exec` end to end against the testkit mock model.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use recodex_testkit::{MockReply, MockResponsesServer, sse};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_recodex");
+
+fn write_config(home: &Path, base_url: &str) {
+    let text = format!(
+        "model = \"gpt-5.1-codex\"\nmodel_provider = \"mock\"\n\n[model_providers.mock]\nname = \"mock\"\nbase_url = \"{base_url}\"\nwire_api = \"responses\"\nenv_key = \"MOCK_KEY\"\nrequest_max_retries = 0\nstream_max_retries = 0\n"
+    );
+    std::fs::write(home.join("config.toml"), text).unwrap();
+}
+
+fn exec(home: &Path, cwd: &Path, args: &[&str], stdin: &str) -> std::process::Output {
+    let mut child = Command::new(BIN)
+        .arg("exec")
+        .args(args)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home.parent().unwrap())
+        .env("CODEX_HOME", home)
+        .env("MOCK_KEY", "sk-test")
+        .env("TMPDIR", "/nonexistent-tmp")
+        .env("TZ", "UTC")
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn dirs() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::create_dir_all(&work).unwrap();
+    (dir, home, work)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_turn_prints_the_reference_event_sequence_and_records_the_session() {
+    let mut reply = sse::message(0, "msg_1", "Hello from the mock model.");
+    reply.push(sse::completed("resp_1", sse::default_usage()));
+    let server = MockResponsesServer::start(vec![MockReply::sse(reply)]).await.unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        exec(&h, &w, &["--json", "--skip-git-repo-check", "-s", "workspace-write", "Say hello."], "")
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("Reading additional input from stdin..."));
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let types: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["thread.started", "turn.started", "item.completed", "turn.completed"]);
+    assert_eq!(lines[2]["item"]["id"], "item_0");
+    assert_eq!(lines[2]["item"]["type"], "agent_message");
+    assert_eq!(lines[2]["item"]["text"], "Hello from the mock model.");
+    assert!(lines[3]["usage"]["input_tokens"].as_i64().unwrap() > 0);
+    let thread_id = lines[0]["thread_id"].as_str().unwrap();
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].header("authorization"), Some("Bearer sk-test"));
+    assert_eq!(requests[0].header("originator"), Some("codex_exec"));
+    let body = requests[0].json();
+    assert_eq!(body["prompt_cache_key"], thread_id);
+    assert!(body["tools"].as_array().is_some_and(|t| !t.is_empty()), "tools are offered");
+    let installation = std::fs::read_to_string(home.join("installation_id")).unwrap();
+    assert_eq!(body["client_metadata"]["x-codex-installation-id"], installation.as_str());
+
+    let sessions: Vec<_> = walk(&home.join("sessions"));
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    assert!(sessions[0].to_string_lossy().ends_with(&format!("{thread_id}.jsonl")));
+    for db in ["state_5.sqlite", "logs_2.sqlite", "goals_1.sqlite", "memories_1.sqlite"] {
+        assert!(home.join(db).exists(), "{db}");
+    }
+    let config = std::fs::read_to_string(home.join("config.toml")).unwrap();
+    assert!(config.contains("trust_level = \"trusted\""), "workspace-write trusts the project: {config}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn human_mode_prints_the_answer_on_stdout_and_appends_stdin() {
+    let mut reply = sse::message(0, "msg_1", "Done.");
+    reply.push(sse::completed("resp_1", sse::default_usage()));
+    let server = MockResponsesServer::start(vec![MockReply::sse(reply)]).await.unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        exec(&h, &w, &["--skip-git-repo-check", "--ephemeral", "Explain this input."], "some piped data\n")
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "Done.\n");
+    assert!(stderr.contains("OpenAI Codex v0.136.0\n--------\n"), "{stderr}");
+    assert!(stderr.contains("\nuser\nExplain this input.\n\n<stdin>\nsome piped data\n</stdin>\n"), "{stderr}");
+    assert!(stderr.contains("\ncodex\nDone.\ntokens used\n"), "{stderr}");
+    let body = server.requests()[0].json();
+    let input = body["input"].as_array().unwrap();
+    assert_eq!(
+        input.last().unwrap()["content"][0]["text"],
+        "Explain this input.\n\n<stdin>\nsome piped data\n</stdin>"
+    );
+    assert!(!home.join("sessions").exists(), "--ephemeral writes no rollout");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_response_fails_the_turn_with_status_one() {
+    let server = MockResponsesServer::start(vec![MockReply::http(400, r#"{"error":{"message":"bad request"}}"#)])
+        .await
+        .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || exec(&h, &w, &["--json", "--skip-git-repo-check", "hi"], ""))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.lines().any(|l| l.contains("\"type\":\"turn.failed\"")), "{stdout}");
+}
+
+#[test]
+fn outside_a_git_repo_without_the_flag_is_refused() {
+    let (_dir, home, work) = dirs();
+    write_config(&home, "http://127.0.0.1:9/v1");
+    let out = exec(&home, &work, &["hi"], "");
+    if work.ancestors().any(|d| d.join(".git").exists()) {
+        return; // The temp dir sits inside a git checkout on this machine.
+    }
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("Not inside a trusted directory and --skip-git-repo-check was not specified."));
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,167 @@
+//! Running one `exec` turn and printing it: JSONL events with `--json`, else the human
+//! transcript on stderr and the final message on stdout.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use recodex_core::{Event, Session};
+use tokio::sync::mpsc;
+
+use crate::events::{ErrorPayload, ItemDetails, ThreadEvent, ThreadItem, Usage};
+
+/// What the user asked `exec` to do.
+#[derive(Debug, Clone)]
+pub struct ExecRequest {
+    /// The prompt (stdin already folded in).
+    pub prompt: String,
+    /// `--json`.
+    pub json: bool,
+    /// `--output-last-message FILE`.
+    pub output_last_message: Option<PathBuf>,
+    /// Lines of the human banner (`workdir: ...`, `model: ...`), printed in text mode.
+    pub banner: Vec<String>,
+}
+
+/// Turns engine events into output lines and tracks the pieces the end needs.
+struct Printer<'a> {
+    json: bool,
+    stdout: &'a mut dyn Write,
+    stderr: &'a mut dyn Write,
+    next_item: usize,
+    turn_usage: Usage,
+}
+
+impl Printer<'_> {
+    fn emit(&mut self, event: &ThreadEvent) {
+        let _ = writeln!(self.stdout, "{}", event.to_line());
+    }
+
+    fn item(&mut self, details: ItemDetails) -> ThreadItem {
+        let item = ThreadItem {
+            id: format!("item_{}", self.next_item),
+            details,
+        };
+        self.next_item += 1;
+        item
+    }
+
+    fn on_event(&mut self, event: Event) {
+        match event {
+            Event::SessionConfigured { thread_id, .. } => {
+                if self.json {
+                    self.emit(&ThreadEvent::ThreadStarted { thread_id });
+                }
+            }
+            Event::TurnStarted { .. } => {
+                if self.json {
+                    self.emit(&ThreadEvent::TurnStarted {});
+                }
+            }
+            Event::AgentMessage { text } => {
+                if self.json {
+                    let item = self.item(ItemDetails::AgentMessage { text });
+                    self.emit(&ThreadEvent::ItemCompleted { item });
+                } else {
+                    let _ = writeln!(self.stderr, "codex\n{text}");
+                }
+            }
+            Event::Reasoning { text } => {
+                if self.json {
+                    let item = self.item(ItemDetails::Reasoning { text });
+                    self.emit(&ThreadEvent::ItemCompleted { item });
+                } else {
+                    let _ = writeln!(self.stderr, "thinking\n{text}");
+                }
+            }
+            Event::TokenCount { last, .. } => {
+                self.turn_usage.input_tokens += last.input_tokens;
+                self.turn_usage.cached_input_tokens += last.cached_input_tokens;
+                self.turn_usage.output_tokens += last.output_tokens;
+                self.turn_usage.reasoning_output_tokens += last.reasoning_output_tokens;
+            }
+            Event::Warning { message } => {
+                if !self.json {
+                    let _ = writeln!(self.stderr, "warning: {message}");
+                }
+            }
+            Event::TurnComplete { .. } | Event::Error { .. } => {}
+        }
+    }
+}
+
+/// Runs the turn; returns the process exit status.
+pub async fn run_exec(
+    mut session: Session,
+    request: ExecRequest,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> i32 {
+    let mut printer = Printer {
+        json: request.json,
+        stdout,
+        stderr,
+        next_item: 0,
+        turn_usage: Usage::default(),
+    };
+    if !request.json {
+        for line in &request.banner {
+            let _ = writeln!(printer.stderr, "{line}");
+        }
+        let _ = writeln!(printer.stderr, "user\n{}", request.prompt);
+    }
+    printer.on_event(session.configured_event());
+    let (tx, mut rx) = mpsc::channel(256);
+    let turn = {
+        let prompt = request.prompt.clone();
+        async move {
+            let result = session.run_turn(&prompt, &tx).await;
+            drop(tx);
+            result
+        }
+    };
+    let drain = async {
+        while let Some(event) = rx.recv().await {
+            printer.on_event(event);
+        }
+    };
+    let (result, ()) = tokio::join!(turn, drain);
+    match result {
+        Ok(outcome) => {
+            let usage = printer.turn_usage;
+            if request.json {
+                printer.emit(&ThreadEvent::TurnCompleted { usage });
+            } else {
+                let total = usage.input_tokens + usage.output_tokens;
+                let _ = writeln!(printer.stderr, "tokens used\n{total}");
+                if let Some(text) = &outcome.last_agent_message {
+                    let _ = writeln!(printer.stdout, "{text}");
+                }
+            }
+            if let Some(path) = &request.output_last_message {
+                let text = outcome.last_agent_message.clone().unwrap_or_default();
+                if let Err(err) = std::fs::write(path, text) {
+                    let _ = writeln!(
+                        printer.stderr,
+                        "Failed to write last message file {}: {err}",
+                        path.display()
+                    );
+                }
+            }
+            0
+        }
+        Err(err) => {
+            let message = err.to_string();
+            if request.json {
+                printer.emit(&ThreadEvent::Error(ErrorPayload {
+                    message: message.clone(),
+                }));
+                printer.emit(&ThreadEvent::TurnFailed {
+                    error: ErrorPayload { message },
+                });
+            } else {
+                let _ = writeln!(printer.stderr, "ERROR: {message}");
+            }
+            1
+        }
+    }
+}
