@@ -33,7 +33,12 @@ fn exec(home: &Path, cwd: &Path, args: &[&str], stdin: &str) -> std::process::Ou
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -50,12 +55,25 @@ fn dirs() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
 async fn json_turn_prints_the_reference_event_sequence_and_records_the_session() {
     let mut reply = sse::message(0, "msg_1", "Hello from the mock model.");
     reply.push(sse::completed("resp_1", sse::default_usage()));
-    let server = MockResponsesServer::start(vec![MockReply::sse(reply)]).await.unwrap();
+    let server = MockResponsesServer::start(vec![MockReply::sse(reply)])
+        .await
+        .unwrap();
     let (_dir, home, work) = dirs();
     write_config(&home, &server.base_url());
     let (h, w) = (home.clone(), work.clone());
     let out = tokio::task::spawn_blocking(move || {
-        exec(&h, &w, &["--json", "--skip-git-repo-check", "-s", "workspace-write", "Say hello."], "")
+        exec(
+            &h,
+            &w,
+            &[
+                "--json",
+                "--skip-git-repo-check",
+                "-s",
+                "workspace-write",
+                "Say hello.",
+            ],
+            "",
+        )
     })
     .await
     .unwrap();
@@ -67,7 +85,15 @@ async fn json_turn_prints_the_reference_event_sequence_and_records_the_session()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let types: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
-    assert_eq!(types, ["thread.started", "turn.started", "item.completed", "turn.completed"]);
+    assert_eq!(
+        types,
+        [
+            "thread.started",
+            "turn.started",
+            "item.completed",
+            "turn.completed"
+        ]
+    );
     assert_eq!(lines[2]["item"]["id"], "item_0");
     assert_eq!(lines[2]["item"]["type"], "agent_message");
     assert_eq!(lines[2]["item"]["text"], "Hello from the mock model.");
@@ -80,38 +106,73 @@ async fn json_turn_prints_the_reference_event_sequence_and_records_the_session()
     assert_eq!(requests[0].header("originator"), Some("codex_exec"));
     let body = requests[0].json();
     assert_eq!(body["prompt_cache_key"], thread_id);
-    assert!(body["tools"].as_array().is_some_and(|t| !t.is_empty()), "tools are offered");
+    assert!(
+        body["tools"].as_array().is_some_and(|t| !t.is_empty()),
+        "tools are offered"
+    );
     let installation = std::fs::read_to_string(home.join("installation_id")).unwrap();
-    assert_eq!(body["client_metadata"]["x-codex-installation-id"], installation.as_str());
+    assert_eq!(
+        body["client_metadata"]["x-codex-installation-id"],
+        installation.as_str()
+    );
 
     let sessions: Vec<_> = walk(&home.join("sessions"));
     assert_eq!(sessions.len(), 1, "{sessions:?}");
-    assert!(sessions[0].to_string_lossy().ends_with(&format!("{thread_id}.jsonl")));
-    for db in ["state_5.sqlite", "logs_2.sqlite", "goals_1.sqlite", "memories_1.sqlite"] {
+    assert!(
+        sessions[0]
+            .to_string_lossy()
+            .ends_with(&format!("{thread_id}.jsonl"))
+    );
+    for db in [
+        "state_5.sqlite",
+        "logs_2.sqlite",
+        "goals_1.sqlite",
+        "memories_1.sqlite",
+    ] {
         assert!(home.join(db).exists(), "{db}");
     }
     let config = std::fs::read_to_string(home.join("config.toml")).unwrap();
-    assert!(config.contains("trust_level = \"trusted\""), "workspace-write trusts the project: {config}");
+    assert!(
+        config.contains("trust_level = \"trusted\""),
+        "workspace-write trusts the project: {config}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn human_mode_prints_the_answer_on_stdout_and_appends_stdin() {
     let mut reply = sse::message(0, "msg_1", "Done.");
     reply.push(sse::completed("resp_1", sse::default_usage()));
-    let server = MockResponsesServer::start(vec![MockReply::sse(reply)]).await.unwrap();
+    let server = MockResponsesServer::start(vec![MockReply::sse(reply)])
+        .await
+        .unwrap();
     let (_dir, home, work) = dirs();
     write_config(&home, &server.base_url());
     let (h, w) = (home.clone(), work.clone());
     let out = tokio::task::spawn_blocking(move || {
-        exec(&h, &w, &["--skip-git-repo-check", "--ephemeral", "Explain this input."], "some piped data\n")
+        exec(
+            &h,
+            &w,
+            &[
+                "--skip-git-repo-check",
+                "--ephemeral",
+                "Explain this input.",
+            ],
+            "some piped data\n",
+        )
     })
     .await
     .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "Done.\n");
-    assert!(stderr.contains("OpenAI Codex v0.136.0\n--------\n"), "{stderr}");
-    assert!(stderr.contains("\nuser\nExplain this input.\n\n<stdin>\nsome piped data\n</stdin>\n"), "{stderr}");
+    assert!(
+        stderr.contains("OpenAI Codex v0.136.0\n--------\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("\nuser\nExplain this input.\n\n<stdin>\nsome piped data\n</stdin>\n"),
+        "{stderr}"
+    );
     assert!(stderr.contains("\ncodex\nDone.\ntokens used\n"), "{stderr}");
     let body = server.requests()[0].json();
     let input = body["input"].as_array().unwrap();
@@ -119,23 +180,36 @@ async fn human_mode_prints_the_answer_on_stdout_and_appends_stdin() {
         input.last().unwrap()["content"][0]["text"],
         "Explain this input.\n\n<stdin>\nsome piped data\n</stdin>"
     );
-    assert!(!home.join("sessions").exists(), "--ephemeral writes no rollout");
+    assert!(
+        !home.join("sessions").exists(),
+        "--ephemeral writes no rollout"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_response_fails_the_turn_with_status_one() {
-    let server = MockResponsesServer::start(vec![MockReply::http(400, r#"{"error":{"message":"bad request"}}"#)])
-        .await
-        .unwrap();
+    let server = MockResponsesServer::start(vec![MockReply::http(
+        400,
+        r#"{"error":{"message":"bad request"}}"#,
+    )])
+    .await
+    .unwrap();
     let (_dir, home, work) = dirs();
     write_config(&home, &server.base_url());
     let (h, w) = (home.clone(), work.clone());
-    let out = tokio::task::spawn_blocking(move || exec(&h, &w, &["--json", "--skip-git-repo-check", "hi"], ""))
-        .await
-        .unwrap();
+    let out = tokio::task::spawn_blocking(move || {
+        exec(&h, &w, &["--json", "--skip-git-repo-check", "hi"], "")
+    })
+    .await
+    .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.lines().any(|l| l.contains("\"type\":\"turn.failed\"")), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("\"type\":\"turn.failed\"")),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -147,8 +221,11 @@ fn outside_a_git_repo_without_the_flag_is_refused() {
         return; // The temp dir sits inside a git checkout on this machine.
     }
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr)
-        .contains("Not inside a trusted directory and --skip-git-repo-check was not specified."));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "Not inside a trusted directory and --skip-git-repo-check was not specified."
+        )
+    );
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {

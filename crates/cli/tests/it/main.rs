@@ -5,8 +5,8 @@
 
 mod binary;
 mod completion;
-mod exec;
 mod conflicts;
+mod exec;
 mod facts;
 mod fixture;
 mod misuse;
