@@ -49,8 +49,15 @@ fn run_host(cmd: &mut Command) {
 
 impl Fixture {
     fn new() -> Self {
-        // Not under /tmp: /tmp is a writable root under workspace-write.
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        // Not under /tmp: /tmp is a writable root under workspace-write, so "outside"
+        // must lie elsewhere. The target dir qualifies unless the checkout itself sits
+        // under /tmp (as in a CI clone there); then /var/tmp, which is not a root.
+        let target_tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let root = if target_tmp.starts_with("/tmp") {
+            Path::new("/var/tmp/recodex-sandbox-tests")
+        } else {
+            target_tmp
+        };
         fs::create_dir_all(root).unwrap();
         let base_dir = tempfile::Builder::new()
             .prefix("escape-")
