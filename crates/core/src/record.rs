@@ -89,9 +89,12 @@ impl Recorder {
             map.insert("personality".to_owned(), json!("pragmatic"));
             map.insert(
                 "collaboration_mode".to_owned(),
-                json!({"mode": "default", "settings": {"model": settings.model.slug, "reasoning_effort": Value::Null, "developer_instructions": Value::Null}}),
+                json!({"mode": "default", "settings": {"model": settings.model.slug, "reasoning_effort": settings.reasoning_effort, "developer_instructions": Value::Null}}),
             );
             map.insert("realtime_active".to_owned(), json!(false));
+            if let Some(effort) = settings.reasoning_effort {
+                map.insert("effort".to_owned(), json!(effort));
+            }
             map.insert("summary".to_owned(), json!("auto"));
         }
         self.write(RolloutItem::TurnContext(payload))

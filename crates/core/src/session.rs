@@ -186,10 +186,11 @@ impl Session {
                 .filter(|s: &recodex_protocol::ReasoningSummary| {
                     *s != recodex_protocol::ReasoningSummary::None
                 });
-            request.reasoning = Some(Reasoning {
-                effort: model.default_reasoning_level.as_ref().and_then(convert),
-                summary,
-            });
+            let effort = self
+                .settings
+                .reasoning_effort
+                .or_else(|| model.default_reasoning_level.as_ref().and_then(convert));
+            request.reasoning = Some(Reasoning { effort, summary });
             request.include = vec!["reasoning.encrypted_content".to_owned()];
         }
         if model.support_verbosity {

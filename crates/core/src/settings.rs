@@ -39,4 +39,6 @@ pub struct SessionSettings {
     pub tools: Vec<serde_json::Value>,
     /// Request-level `parallel_tool_calls`.
     pub parallel_tool_calls: bool,
+    /// `model_reasoning_effort` when configured (else the model's default applies).
+    pub reasoning_effort: Option<recodex_protocol::ReasoningEffort>,
 }

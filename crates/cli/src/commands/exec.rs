@@ -118,6 +118,7 @@ pub(crate) fn run(
         model,
         tools,
         parallel_tool_calls,
+        reasoning_effort: config.toml.model_reasoning_effort,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

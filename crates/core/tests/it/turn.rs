@@ -48,6 +48,7 @@ fn settings(
         timezone: "Etc/UTC".to_owned(),
         tools: Vec::new(),
         parallel_tool_calls: false,
+        reasoning_effort: None,
     };
     (settings, client)
 }
