@@ -42,6 +42,16 @@ pub fn main_entry() -> ExitCode {
         );
         return ExitCode::from(u8::try_from(status).unwrap_or(1));
     }
+    if argv
+        .get(1)
+        .is_some_and(|a| a == recodex_process::RUN_AS_LINUX_SANDBOX_FLAG)
+    {
+        // How sandboxed commands start: this binary acting as `codex-linux-sandbox`.
+        let mut helper_argv: Vec<OsString> = vec![OsString::from("codex-linux-sandbox")];
+        helper_argv.extend(argv.iter().skip(2).cloned());
+        let code = recodex_sandbox::run_linux_sandbox_main(helper_argv);
+        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
     let mut env = ProcessEnv::capture();
     let home = resolve_home(&mut env);
     if is_plain_version_request(&argv) {

@@ -36,6 +36,15 @@ pub enum Event {
         /// The thread's total.
         total: TokenUsage,
     },
+    /// A command the model asked for ran (begin and end are reported together).
+    CommandExecuted {
+        /// The command line as started (e.g. `/bin/bash -lc 'echo hi'`).
+        command: String,
+        /// Its output.
+        output: String,
+        /// Exit status, when it finished.
+        exit_code: Option<i32>,
+    },
     /// A non-fatal problem.
     Warning {
         /// What happened.

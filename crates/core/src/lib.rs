@@ -12,6 +12,7 @@ mod event;
 mod record;
 mod session;
 mod settings;
+mod tool_runtime;
 
 pub use error::CoreError;
 pub use event::Event;

@@ -20,6 +20,7 @@ use crate::error::CoreError;
 use crate::event::Event;
 use crate::record::{self, Recorder};
 use crate::settings::SessionSettings;
+use crate::tool_runtime::ToolRuntime;
 
 /// Sampling rounds one turn may take before giving up (each tool call round is one).
 const MAX_ROUNDS_PER_TURN: usize = 64;
@@ -42,6 +43,13 @@ pub struct Session {
     total_usage: TokenUsage,
     recorder: Recorder,
     started_context: bool,
+    tools: ToolRuntime,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.tools.shutdown();
+    }
 }
 
 impl Session {
@@ -66,7 +74,9 @@ impl Session {
         };
         let mut recorder = Recorder::new(writer);
         recorder.session_meta(&settings, &thread_id, now)?;
+        let tools = ToolRuntime::new(&settings, &thread_id);
         Ok(Self {
+            tools,
             settings,
             client,
             thread_id,
@@ -303,8 +313,37 @@ impl Session {
                     .await;
                 round.agent_message = Some(text);
             }
-            ResponseItem::FunctionCall { name, call_id, .. }
-            | ResponseItem::CustomToolCall { name, call_id, .. } => {
+            ResponseItem::FunctionCall {
+                name,
+                call_id,
+                arguments,
+                ..
+            } => {
+                self.recorder.response_item(&item)?;
+                self.history.push(item.clone());
+                let output = match self.tools.call(name, arguments).await {
+                    Some(result) => {
+                        if let Some(run) = result.command {
+                            let _ = events
+                                .send(Event::CommandExecuted {
+                                    command: run.command,
+                                    output: run.output,
+                                    exit_code: run.exit_code,
+                                })
+                                .await;
+                        }
+                        ResponseItem::FunctionCallOutput {
+                            call_id: call_id.clone(),
+                            output: FunctionCallOutputPayload::from_text(result.text),
+                        }
+                    }
+                    None => unsupported_tool_output(&item, name, call_id),
+                };
+                self.recorder.response_item(&output)?;
+                self.history.push(output);
+                round.needs_follow_up = true;
+            }
+            ResponseItem::CustomToolCall { name, call_id, .. } => {
                 let output = unsupported_tool_output(&item, name, call_id);
                 self.recorder.response_item(&item)?;
                 self.history.push(item.clone());

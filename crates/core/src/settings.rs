@@ -39,6 +39,13 @@ pub struct SessionSettings {
     pub tools: Vec<serde_json::Value>,
     /// Request-level `parallel_tool_calls`.
     pub parallel_tool_calls: bool,
+    /// The recodex executable, used to start sandboxed commands (`None`: sandboxed
+    /// commands are refused; danger-full-access runs without it).
+    pub sandbox_exe: Option<PathBuf>,
+    /// `[shell_environment_policy]`.
+    pub env_policy: recodex_process::EnvPolicy,
+    /// `allow_login_shell`.
+    pub allow_login_shell: bool,
     /// `model_reasoning_effort` when configured (else the model's default applies).
     pub reasoning_effort: Option<recodex_protocol::ReasoningEffort>,
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use recodex_core::{Event, Session};
 use tokio::sync::mpsc;
 
-use crate::events::{ErrorPayload, ItemDetails, ThreadEvent, ThreadItem, Usage};
+use crate::events::{CommandStatus, ErrorPayload, ItemDetails, ThreadEvent, ThreadItem, Usage};
 
 /// What the user asked `exec` to do.
 #[derive(Debug, Clone)]
@@ -78,6 +78,49 @@ impl Printer<'_> {
                 self.turn_usage.cached_input_tokens += last.cached_input_tokens;
                 self.turn_usage.output_tokens += last.output_tokens;
                 self.turn_usage.reasoning_output_tokens += last.reasoning_output_tokens;
+            }
+            Event::CommandExecuted {
+                command,
+                output,
+                exit_code,
+            } => {
+                if self.json {
+                    let id = format!("item_{}", self.next_item);
+                    self.next_item += 1;
+                    let running = ItemDetails::CommandExecution {
+                        command: command.clone(),
+                        aggregated_output: String::new(),
+                        exit_code: None,
+                        status: CommandStatus::InProgress,
+                    };
+                    self.emit(&ThreadEvent::ItemStarted {
+                        item: ThreadItem {
+                            id: id.clone(),
+                            details: running,
+                        },
+                    });
+                    let status = if exit_code.is_some() {
+                        CommandStatus::Completed
+                    } else {
+                        CommandStatus::Failed
+                    };
+                    let done = ItemDetails::CommandExecution {
+                        command,
+                        aggregated_output: output,
+                        exit_code,
+                        status,
+                    };
+                    self.emit(&ThreadEvent::ItemCompleted {
+                        item: ThreadItem { id, details: done },
+                    });
+                } else {
+                    let outcome = match exit_code {
+                        Some(0) => " succeeded:".to_owned(),
+                        Some(code) => format!(" exited {code}:"),
+                        None => " failed:".to_owned(),
+                    };
+                    let _ = writeln!(self.stderr, "exec\n{command}\n{outcome}\n{output}");
+                }
             }
             Event::Warning { message } => {
                 if !self.json {

@@ -119,6 +119,9 @@ pub(crate) fn run(
         tools,
         parallel_tool_calls,
         reasoning_effort: config.toml.model_reasoning_effort,
+        sandbox_exe: std::env::current_exe().ok(),
+        env_policy: recodex_process::EnvPolicy::from_toml(&config.toml.shell_environment_policy),
+        allow_login_shell: config.toml.allow_login_shell.unwrap_or(true),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

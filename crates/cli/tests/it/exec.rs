@@ -24,7 +24,7 @@ fn exec(home: &Path, cwd: &Path, args: &[&str], stdin: &str) -> std::process::Ou
         .env("HOME", home.parent().unwrap())
         .env("CODEX_HOME", home)
         .env("MOCK_KEY", "sk-test")
-        .env("TMPDIR", "/nonexistent-tmp")
+        .env("TMPDIR", home.parent().unwrap().join("tmp"))
         .env("TZ", "UTC")
         .current_dir(cwd)
         .stdin(Stdio::piped())
@@ -48,6 +48,7 @@ fn dirs() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let work = dir.path().join("work");
     std::fs::create_dir_all(&home).unwrap();
     std::fs::create_dir_all(&work).unwrap();
+    std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
     (dir, home, work)
 }
 
@@ -241,4 +242,96 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+fn tool_then_reply(cmd: &str) -> Vec<MockReply> {
+    let args = serde_json::json!({ "cmd": cmd }).to_string();
+    let mut first = sse::function_call(0, "call_1", "exec_command", &args);
+    first.push(sse::completed("resp_1", sse::default_usage()));
+    let mut second = sse::message(0, "msg_2", "Done.");
+    second.push(sse::completed("resp_2", sse::default_usage()));
+    vec![MockReply::sse(first), MockReply::sse(second)]
+}
+
+async fn run_tool_turn(
+    sandbox: &'static str,
+    cmd: &str,
+) -> (Vec<Value>, std::path::PathBuf, tempfile::TempDir) {
+    let server = MockResponsesServer::start(tool_then_reply(cmd))
+        .await
+        .unwrap();
+    let (dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        exec(
+            &h,
+            &w,
+            &["--json", "--skip-git-repo-check", "-s", sandbox, "Run it."],
+            "",
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let output = requests[1].json()["input"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["type"] == "function_call_output")
+        .map(|i| i["output"].as_str().unwrap_or_default().to_owned())
+        .unwrap();
+    assert!(output.starts_with("Chunk ID: "), "{output}");
+    (lines, work, dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workspace_write_commands_run_confined_and_may_write_the_workspace() {
+    let (lines, work, _dir) =
+        run_tool_turn("workspace-write", "echo hi > out.txt && cat out.txt").await;
+    let types: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        types,
+        [
+            "thread.started",
+            "turn.started",
+            "item.started",
+            "item.completed",
+            "item.completed",
+            "turn.completed"
+        ]
+    );
+    let done = &lines[3]["item"];
+    assert_eq!(done["type"], "command_execution");
+    assert_eq!(done["exit_code"], 0, "{done}");
+    assert_eq!(done["aggregated_output"], "hi\n");
+    assert_eq!(
+        std::fs::read_to_string(work.join("out.txt")).unwrap(),
+        "hi\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_commands_cannot_write() {
+    let (lines, work, _dir) = run_tool_turn("read-only", "echo hi > out.txt").await;
+    let done = lines
+        .iter()
+        .find(|l| l["type"] == "item.completed" && l["item"]["type"] == "command_execution")
+        .unwrap();
+    assert_ne!(done["item"]["exit_code"], 0, "{done}");
+    assert!(
+        !work.join("out.txt").exists(),
+        "the read-only sandbox let a write through"
+    );
 }

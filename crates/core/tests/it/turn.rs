@@ -49,6 +49,9 @@ fn settings(
         tools: Vec::new(),
         parallel_tool_calls: false,
         reasoning_effort: None,
+        sandbox_exe: None,
+        env_policy: recodex_process::EnvPolicy::from_toml(&Default::default()),
+        allow_login_shell: true,
     };
     (settings, client)
 }

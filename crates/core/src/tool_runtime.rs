@@ -1,0 +1,160 @@
+//! Running the model's tool calls: the shell tools through `recodex-tools` handlers, each
+//! command started through the session's sandbox wrapper.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use recodex_process::{
+    LinuxSandbox, NoSandbox, SandboxWrapper, Shell, TruncationPolicy, UnifiedExecManager,
+    build_env, join_for_display,
+};
+use recodex_protocol::permissions::SandboxPolicy;
+use recodex_tools::unified_exec::{ExecContext, handle_exec_command, handle_write_stdin};
+
+use crate::settings::SessionSettings;
+
+/// What a handled call produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CallResult {
+    /// The text returned to the model.
+    pub(crate) text: String,
+    /// For command items: the command line, its output and exit code.
+    pub(crate) command: Option<CommandRun>,
+}
+
+/// A command that ran for a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CommandRun {
+    pub(crate) command: String,
+    pub(crate) output: String,
+    pub(crate) exit_code: Option<i32>,
+}
+
+/// The per-thread tool state.
+#[derive(Debug)]
+pub(crate) struct ToolRuntime {
+    wrapper: Arc<dyn SandboxWrapper>,
+    manager: UnifiedExecManager,
+    ctx: ExecContext,
+}
+
+impl ToolRuntime {
+    pub(crate) fn new(settings: &SessionSettings, thread_id: &str) -> Self {
+        let wrapper: Arc<dyn SandboxWrapper> =
+            match (&settings.sandbox_policy, &settings.sandbox_exe) {
+                (SandboxPolicy::DangerFullAccess, _) => Arc::new(NoSandbox),
+                (policy, Some(exe)) => Arc::new(LinuxSandbox {
+                    exe: exe.clone(),
+                    policy: policy.clone(),
+                    policy_cwd: settings.cwd.clone(),
+                }),
+                // Without the helper executable a sandboxed command cannot start: refuse
+                // rather than run unconfined.
+                (_, None) => Arc::new(Refuse),
+            };
+        let mut env: BTreeMap<String, String> =
+            build_env(&settings.env, &settings.env_policy, Some(thread_id));
+        if !matches!(
+            settings.sandbox_policy,
+            SandboxPolicy::DangerFullAccess
+                | SandboxPolicy::ReadOnly {
+                    network_access: true
+                }
+                | SandboxPolicy::WorkspaceWrite {
+                    network_access: true,
+                    ..
+                }
+        ) {
+            env.insert("CODEX_SANDBOX_NETWORK_DISABLED".to_owned(), "1".to_owned());
+        }
+        let limit = usize::try_from(settings.model.truncation_policy.limit).unwrap_or(10_000);
+        let truncation = match settings.model.truncation_policy.mode {
+            recodex_client::models::TruncationMode::Bytes => TruncationPolicy::Bytes(limit),
+            recodex_client::models::TruncationMode::Tokens => TruncationPolicy::Tokens(limit),
+        };
+        let ctx = ExecContext {
+            cwd: settings.cwd.clone(),
+            shell: Shell::detect(&settings.env),
+            env,
+            allow_login_shell: settings.allow_login_shell,
+            truncation,
+        };
+        Self {
+            manager: UnifiedExecManager::new(wrapper.clone()),
+            wrapper,
+            ctx,
+        }
+    }
+
+    /// Runs one function call; `None` when the tool is not one we run.
+    pub(crate) async fn call(&self, name: &str, arguments: &str) -> Option<CallResult> {
+        match name {
+            "exec_command" | "write_stdin" => {
+                let out = if name == "exec_command" {
+                    handle_exec_command(&self.manager, &self.ctx, arguments).await
+                } else {
+                    handle_write_stdin(&self.manager, &self.ctx, arguments).await
+                };
+                let command = out
+                    .exec
+                    .as_ref()
+                    .filter(|_| name == "exec_command")
+                    .map(|exec| CommandRun {
+                        command: join_for_display(&exec.command),
+                        output: exec.text(),
+                        exit_code: exec.exit_code,
+                    });
+                Some(CallResult {
+                    text: out.text,
+                    command,
+                })
+            }
+            "shell_command" => {
+                let out = recodex_tools::shell_command::handle_shell_command(
+                    self.wrapper.as_ref(),
+                    &self.ctx,
+                    arguments,
+                    std::future::pending::<()>(),
+                )
+                .await;
+                let command = out.run.as_ref().map(|run| CommandRun {
+                    command: shell_command_line(arguments),
+                    output: run.text(),
+                    exit_code: Some(run.exit_code),
+                });
+                Some(CallResult {
+                    text: out.text,
+                    command,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Stops every process the thread started.
+    pub(crate) fn shutdown(&self) {
+        self.manager.terminate_all();
+    }
+}
+
+fn shell_command_line(arguments: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(arguments)
+        .ok()
+        .and_then(|v| v.get("command").and_then(|c| c.as_str().map(str::to_owned)))
+        .unwrap_or_default()
+}
+
+/// A wrapper that refuses every command (no sandbox helper available).
+#[derive(Debug)]
+struct Refuse;
+
+impl SandboxWrapper for Refuse {
+    fn wrap(
+        &self,
+        _request: recodex_process::ExecRequest,
+    ) -> Result<recodex_process::ExecRequest, recodex_process::ProcessError> {
+        Err(recodex_process::ProcessError::Sandbox(
+            "the sandbox helper is not available, so the command was not run".to_owned(),
+        ))
+    }
+}
