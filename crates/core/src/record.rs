@@ -116,6 +116,10 @@ pub(crate) fn user_message(text: &str) -> Value {
     json!({"type": "user_message", "message": text, "images": [], "local_images": [], "text_elements": []})
 }
 
+pub(crate) fn agent_reasoning(text: &str) -> Value {
+    json!({"type": "agent_reasoning", "text": text})
+}
+
 pub(crate) fn agent_message(text: &str) -> Value {
     json!({"type": "agent_message", "message": text, "phase": Value::Null, "memory_citation": Value::Null})
 }

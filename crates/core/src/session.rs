@@ -343,6 +343,24 @@ impl Session {
                 self.history.push(output);
                 round.needs_follow_up = true;
             }
+            ResponseItem::CustomToolCall {
+                name,
+                call_id,
+                input,
+                ..
+            } if name == "apply_patch" => {
+                self.recorder.response_item(&item)?;
+                self.history.push(item.clone());
+                let text = self.tools.apply_patch(input).await;
+                let output = ResponseItem::CustomToolCallOutput {
+                    call_id: call_id.clone(),
+                    name: None,
+                    output: FunctionCallOutputPayload::from_text(text),
+                };
+                self.recorder.response_item(&output)?;
+                self.history.push(output);
+                round.needs_follow_up = true;
+            }
             ResponseItem::CustomToolCall { name, call_id, .. } => {
                 let output = unsupported_tool_output(&item, name, call_id);
                 self.recorder.response_item(&item)?;
@@ -350,6 +368,28 @@ impl Session {
                 self.recorder.response_item(&output)?;
                 self.history.push(output);
                 round.needs_follow_up = true;
+            }
+            ResponseItem::Reasoning { summary, .. } => {
+                let parts: Vec<String> = summary
+                    .iter()
+                    .map(|part| match part {
+                        recodex_protocol::models::ReasoningItemReasoningSummary::SummaryText {
+                            text,
+                        } => text.clone(),
+                    })
+                    .collect();
+                for part in &parts {
+                    self.recorder.event(record::agent_reasoning(part))?;
+                }
+                self.recorder.response_item(&item)?;
+                self.history.push(item);
+                if !parts.is_empty() {
+                    let _ = events
+                        .send(Event::Reasoning {
+                            text: parts.join("\n"),
+                        })
+                        .await;
+                }
             }
             _ => {
                 self.recorder.response_item(&item)?;

@@ -33,6 +33,8 @@ pub(crate) struct CommandRun {
 /// The per-thread tool state.
 #[derive(Debug)]
 pub(crate) struct ToolRuntime {
+    /// The recodex executable, which applies patches when run with the apply-patch flag.
+    exe: Option<std::path::PathBuf>,
     wrapper: Arc<dyn SandboxWrapper>,
     manager: UnifiedExecManager,
     ctx: ExecContext,
@@ -80,6 +82,7 @@ impl ToolRuntime {
             truncation,
         };
         Self {
+            exe: settings.sandbox_exe.clone(),
             manager: UnifiedExecManager::new(wrapper.clone()),
             wrapper,
             ctx,
@@ -128,6 +131,42 @@ impl ToolRuntime {
                 })
             }
             _ => None,
+        }
+    }
+
+    /// Applies an `apply_patch` tool input by running this binary as `apply_patch` inside
+    /// the sandbox, as the reference does, so a patch can only write where commands can.
+    /// The text returned to the model has the shell tools' `Exit code:` layout.
+    pub(crate) async fn apply_patch(&self, input: &str) -> String {
+        let Some(exe) = &self.exe else {
+            return "apply_patch is not available: the recodex executable is unknown".to_owned();
+        };
+        let request = recodex_process::ExecRequest {
+            argv: vec![
+                exe.to_string_lossy().into_owned(),
+                "--codex-run-as-apply-patch".to_owned(),
+                input.to_owned(),
+            ],
+            cwd: self.ctx.cwd.clone(),
+            env: self.ctx.env.clone(),
+            tty: false,
+        };
+        let timeout = std::time::Duration::from_secs(60);
+        match recodex_process::run_to_completion(
+            self.wrapper.as_ref(),
+            request,
+            timeout,
+            std::future::pending::<()>(),
+        )
+        .await
+        {
+            Ok(run) => recodex_process::format_shell_output(
+                run.exit_code,
+                run.wall_time,
+                &run.text(),
+                self.ctx.truncation,
+            ),
+            Err(err) => format!("execution error: {err}"),
         }
     }
 

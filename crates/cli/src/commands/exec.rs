@@ -6,7 +6,7 @@
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
-use recodex_client::models::{ModelInfo, fallback_model_info, find_model};
+use recodex_client::models::{ModelInfo, bundled_catalog, resolve_model_info};
 use recodex_client::{
     AuthDotJson, EnvMap, LoginAuth, ModelClient, UserAgentInfo, resolve_provider, user_agent,
 };
@@ -48,9 +48,8 @@ pub(crate) fn run(
         .clone()
         .or_else(|| toml.model.clone())
         .unwrap_or_else(|| DEFAULT_MODEL.to_owned());
-    let model: ModelInfo = find_model(&slug)
-        .cloned()
-        .unwrap_or_else(|| fallback_model_info(&slug));
+    // Longest catalog prefix wins (`gpt-5.2-codex` uses gpt-5.2's facts), else fallback.
+    let model: ModelInfo = resolve_model_info(&slug, bundled_catalog());
     let provider = resolve_provider(
         &config.model_provider_id,
         &toml.model_providers,

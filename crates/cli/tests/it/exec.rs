@@ -335,3 +335,71 @@ async fn read_only_commands_cannot_write() {
         "the read-only sandbox let a write through"
     );
 }
+
+async fn run_patch_turn(
+    patch: &str,
+    extra: &'static [&'static str],
+) -> (String, std::path::PathBuf, tempfile::TempDir) {
+    let mut first = sse::custom_tool_call(0, "call_p", "apply_patch", patch);
+    first.push(sse::completed("resp_1", sse::default_usage()));
+    let mut second = sse::message(0, "msg_2", "Done.");
+    second.push(sse::completed("resp_2", sse::default_usage()));
+    let server = MockResponsesServer::start(vec![MockReply::sse(first), MockReply::sse(second)])
+        .await
+        .unwrap();
+    let (dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        let mut args = vec!["--json", "--skip-git-repo-check", "-s", "workspace-write"];
+        args.extend_from_slice(extra);
+        args.push("Patch it.");
+        exec(&h, &w, &args, "")
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let requests = server.requests();
+    let output = requests[1].json()["input"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["type"] == "custom_tool_call_output")
+        .map(|i| i["output"].as_str().unwrap_or_default().to_owned())
+        .unwrap();
+    (output, work, dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_patch_writes_inside_the_workspace() {
+    let patch = "*** Begin Patch\n*** Add File: notes/hello.txt\n+hello\n*** End Patch\n";
+    let (output, work, _dir) = run_patch_turn(patch, &[]).await;
+    assert!(output.starts_with("Exit code: 0\n"), "{output}");
+    assert!(
+        output.contains("Success. Updated the following files:\nA notes/hello.txt"),
+        "{output}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(work.join("notes/hello.txt")).unwrap(),
+        "hello\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_patch_cannot_write_outside_the_workspace() {
+    let patch = "*** Begin Patch\n*** Add File: ../escaped.txt\n+nope\n*** End Patch\n";
+    // The test tree lives under /tmp, itself a writable root unless excluded.
+    let exclude = &[
+        "-c",
+        "sandbox_workspace_write.exclude_slash_tmp=true",
+        "-c",
+        "sandbox_workspace_write.exclude_tmpdir_env_var=true",
+    ];
+    let (output, work, _dir) = run_patch_turn(patch, exclude).await;
+    assert!(output.starts_with("Exit code: 1\n"), "{output}");
+    assert!(
+        !work.parent().unwrap().join("escaped.txt").exists(),
+        "the patch escaped the sandbox"
+    );
+}
