@@ -76,10 +76,9 @@ impl Recorder {
             "sandbox_policy": policy,
             "permission_profile": PermissionProfile::for_sandbox_policy(policy, &settings.cwd),
         });
-        if !matches!(
-            policy,
-            SandboxPolicy::DangerFullAccess | SandboxPolicy::ExternalSandbox { .. }
-        ) && let Value::Object(map) = &mut payload
+        // The reference records the resolved file-system policy only for workspace-write.
+        if matches!(policy, SandboxPolicy::WorkspaceWrite { .. })
+            && let Value::Object(map) = &mut payload
         {
             let fs = FileSystemSandboxPolicy::for_sandbox_policy(policy, &settings.cwd);
             map.insert("file_system_sandbox_policy".to_owned(), json!(fs));
@@ -136,6 +135,15 @@ pub(crate) fn token_count(
     })
 }
 
+/// The `token_count` written when a response failed before reporting usage.
+pub(crate) fn token_count_without_usage() -> Value {
+    json!({
+        "type": "token_count",
+        "info": null,
+        "rate_limits": {"limit_id": "codex", "limit_name": null, "primary": null, "secondary": null, "credits": null, "plan_type": null, "rate_limit_reached_type": null},
+    })
+}
+
 pub(crate) fn task_complete(
     turn_id: &str,
     last_agent_message: Option<&str>,
@@ -143,12 +151,16 @@ pub(crate) fn task_complete(
     duration_ms: i64,
     time_to_first_token_ms: Option<i64>,
 ) -> Value {
-    json!({
+    let mut payload = json!({
         "type": "task_complete",
         "turn_id": turn_id,
         "last_agent_message": last_agent_message,
         "completed_at": completed_at,
         "duration_ms": duration_ms,
-        "time_to_first_token_ms": time_to_first_token_ms,
-    })
+    });
+    // Left out when no token ever arrived (a failed turn), as the reference does.
+    if let (Some(ms), Value::Object(map)) = (time_to_first_token_ms, &mut payload) {
+        map.insert("time_to_first_token_ms".to_owned(), json!(ms));
+    }
+    payload
 }

@@ -142,7 +142,7 @@ impl Session {
         let mut last_agent_message = None;
         let mut first_token_ms = None;
         for _ in 0..MAX_ROUNDS_PER_TURN {
-            let round = self
+            let round = match self
                 .sample(
                     &turn_id,
                     now.timestamp_millis(),
@@ -150,7 +150,23 @@ impl Session {
                     started,
                     &mut first_token_ms,
                 )
-                .await?;
+                .await
+            {
+                Ok(round) => round,
+                Err(err) => {
+                    // The turn still ends in the rollout, as the reference records it.
+                    let duration_ms =
+                        i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+                    self.recorder.event(record::task_complete(
+                        &turn_id,
+                        None,
+                        Utc::now().timestamp(),
+                        duration_ms,
+                        first_token_ms,
+                    ))?;
+                    return Err(err);
+                }
+            };
             if round.agent_message.is_some() {
                 last_agent_message = round.agent_message;
             }
@@ -203,11 +219,18 @@ impl Session {
             request.reasoning = Some(Reasoning { effort, summary });
             request.include = vec!["reasoning.encrypted_content".to_owned()];
         }
-        if model.support_verbosity {
-            request.text = Some(TextControls {
-                verbosity: model.default_verbosity.as_ref().and_then(convert),
-                format: None,
-            });
+        let verbosity = if model.support_verbosity {
+            model.default_verbosity.as_ref().and_then(convert)
+        } else {
+            None
+        };
+        let format = self
+            .settings
+            .output_schema
+            .clone()
+            .map(recodex_client::TextFormat::output_schema);
+        if verbosity.is_some() || format.is_some() {
+            request.text = Some(TextControls { verbosity, format });
         }
         request.prompt_cache_key = self.thread_id.clone();
         request.client_metadata = ClientMetadata {
@@ -251,7 +274,13 @@ impl Session {
         let mut round = Round::default();
         let mut completed = false;
         while let Some(event) = stream.next().await {
-            let event = event?;
+            let event = match event {
+                Ok(event) => event,
+                Err(err) => {
+                    self.recorder.event(record::token_count_without_usage())?;
+                    return Err(err.into());
+                }
+            };
             if first_token_ms.is_none()
                 && matches!(
                     event,

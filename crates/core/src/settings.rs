@@ -46,6 +46,8 @@ pub struct SessionSettings {
     pub env_policy: recodex_process::EnvPolicy,
     /// `allow_login_shell`.
     pub allow_login_shell: bool,
+    /// `--output-schema`: the JSON schema the final answer must follow.
+    pub output_schema: Option<serde_json::Value>,
     /// `model_reasoning_effort` when configured (else the model's default applies).
     pub reasoning_effort: Option<recodex_protocol::ReasoningEffort>,
 }

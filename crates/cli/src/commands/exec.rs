@@ -100,7 +100,11 @@ pub(crate) fn run(
             eprintln!("warning: {err}");
         }
     }
-    let (tools, parallel_tool_calls) = tool_plan(&model, &config, &sandbox_policy);
+    let output_schema = match &args.output_schema {
+        Some(path) => Some(read_output_schema(&cwd.join(path))?),
+        None => None,
+    };
+    let (tools, parallel_tool_calls) = tool_plan(&model, &config, &sandbox_policy, args.ephemeral);
     let settings = SessionSettings {
         codex_home: config.codex_home.clone(),
         cwd: cwd.clone(),
@@ -118,6 +122,7 @@ pub(crate) fn run(
         tools,
         parallel_tool_calls,
         reasoning_effort: config.toml.model_reasoning_effort,
+        output_schema,
         sandbox_exe: std::env::current_exe().ok(),
         env_policy: recodex_process::EnvPolicy::from_toml(&config.toml.shell_environment_policy),
         allow_login_shell: config.toml.allow_login_shell.unwrap_or(true),
@@ -262,6 +267,7 @@ fn tool_plan(
     model: &ModelInfo,
     config: &Config,
     policy: &SandboxPolicy,
+    ephemeral: bool,
 ) -> (Vec<serde_json::Value>, bool) {
     let facts = recodex_tools::ModelToolFacts {
         shell_type: convert(&model.shell_type).unwrap_or(recodex_tools::ShellToolType::Default),
@@ -284,13 +290,32 @@ fn tool_plan(
             .and_then(|r| r.enabled)
             .unwrap_or(true),
     };
+    // Goals live in the state database, which an ephemeral session does not use.
+    let mut features = config.features.clone();
+    if ephemeral {
+        features.apply("goals", false);
+    }
     let plan = recodex_tools::build_tool_plan(&recodex_tools::ToolsConfig::new(
-        &facts,
-        &config.features,
-        &settings,
+        &facts, &features, &settings,
     ));
     let tools = plan.to_json().as_array().cloned().unwrap_or_default();
     (tools, plan.parallel_tool_calls)
+}
+
+/// Reads `--output-schema FILE`: a JSON schema for the final answer.
+fn read_output_schema(path: &Path) -> Result<serde_json::Value, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::Other(anyhow::anyhow!(
+            "Failed to read output schema file {}: {e}",
+            path.display()
+        ))
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        Failure::Other(anyhow::anyhow!(
+            "Output schema file {} is not valid JSON: {e}",
+            path.display()
+        ))
+    })
 }
 
 /// Converts between two serde enums with the same spellings (the catalog's and the

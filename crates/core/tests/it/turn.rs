@@ -49,6 +49,7 @@ fn settings(
         tools: Vec::new(),
         parallel_tool_calls: false,
         reasoning_effort: None,
+        output_schema: None,
         sandbox_exe: None,
         env_policy: recodex_process::EnvPolicy::from_toml(&Default::default()),
         allow_login_shell: true,
@@ -215,4 +216,49 @@ async fn a_stream_without_completion_fails_the_turn() {
     let (tx, _rx) = mpsc::channel(64);
     let err = session.run_turn("go", &tx).await.unwrap_err();
     assert!(err.to_string().contains("stream"), "{err}");
+}
+
+#[tokio::test]
+async fn a_failed_request_still_closes_the_turn_in_the_rollout() {
+    let server =
+        MockResponsesServer::start(vec![MockReply::http(400, r#"{"error":{"message":"bad"}}"#)])
+            .await
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (settings, client) = settings(dir.path(), dir.path(), &server, false);
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let Event::SessionConfigured {
+        rollout_path: Some(path),
+        ..
+    } = session.configured_event()
+    else {
+        panic!("no rollout")
+    };
+    let (tx, _rx) = mpsc::channel(64);
+    assert!(session.run_turn("hi", &tx).await.is_err());
+    let contents = recodex_state::read_rollout(&path).unwrap();
+    let last = serde_json::to_value(&contents.lines.last().unwrap().item).unwrap();
+    assert_eq!(last["payload"]["type"], "task_complete");
+    assert_eq!(last["payload"]["last_agent_message"], Value::Null);
+    assert!(last["payload"].get("time_to_first_token_ms").is_none());
+}
+
+#[tokio::test]
+async fn an_output_schema_is_sent_as_the_text_format() {
+    let mut reply = sse::message(0, "msg_1", "{}");
+    reply.push(sse::completed("resp_1", sse::default_usage()));
+    let server = MockResponsesServer::start(vec![MockReply::sse(reply)])
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut settings, client) = settings(dir.path(), dir.path(), &server, true);
+    settings.output_schema = Some(serde_json::json!({"type": "object"}));
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let (tx, _rx) = mpsc::channel(64);
+    session.run_turn("go", &tx).await.unwrap();
+    let body = server.requests()[0].json();
+    assert_eq!(
+        body["text"],
+        serde_json::json!({"format": {"type": "json_schema", "strict": true, "schema": {"type": "object"}, "name": "codex_output_schema"}})
+    );
 }
