@@ -9,6 +9,9 @@ pub enum CoreError {
     /// The rollout or another state file could not be written.
     #[error("failed to record session: {0}")]
     Record(#[from] std::io::Error),
+    /// A rollout to resume has no `session_meta` line.
+    #[error("the session file has no session metadata; it cannot be resumed")]
+    NotARollout,
     /// The stream ended without `response.completed`.
     #[error("stream disconnected before completion: stream closed before response.completed")]
     Incomplete,

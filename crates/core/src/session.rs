@@ -88,6 +88,55 @@ impl Session {
         })
     }
 
+    /// Continues the thread recorded in `rollout`: its id, history (every recorded
+    /// response item, in order) and token totals come from the file, and new lines are
+    /// appended to it. Damaged lines are skipped.
+    pub fn resume(
+        settings: SessionSettings,
+        client: ModelClient,
+        installation_id: String,
+        rollout: &std::path::Path,
+    ) -> Result<Self, CoreError> {
+        let contents = recodex_state::read_rollout(rollout)?;
+        let mut thread_id = None;
+        let mut history = Vec::new();
+        let mut total_usage = TokenUsage::default();
+        for line in contents.lines {
+            match line.item {
+                recodex_state::RolloutItem::SessionMeta(meta) if thread_id.is_none() => {
+                    thread_id = meta["id"].as_str().map(str::to_owned);
+                }
+                recodex_state::RolloutItem::ResponseItem(item) => history.push(item),
+                recodex_state::RolloutItem::EventMsg(event) if event["type"] == "token_count" => {
+                    if let Ok(total) = serde_json::from_value::<TokenUsage>(
+                        event["info"]["total_token_usage"].clone(),
+                    ) {
+                        total_usage = total;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let thread_id = thread_id.ok_or(CoreError::NotARollout)?;
+        let writer = if settings.ephemeral {
+            None
+        } else {
+            Some(RolloutWriter::open_existing(rollout)?)
+        };
+        let tools = ToolRuntime::new(&settings, &thread_id);
+        Ok(Self {
+            tools,
+            settings,
+            client,
+            thread_id,
+            installation_id,
+            started_context: !history.is_empty(),
+            history,
+            total_usage,
+            recorder: Recorder::new(writer),
+        })
+    }
+
     /// The thread id.
     pub fn thread_id(&self) -> &str {
         &self.thread_id

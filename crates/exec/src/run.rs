@@ -73,11 +73,15 @@ impl Printer<'_> {
                     let _ = writeln!(self.stderr, "thinking\n{text}");
                 }
             }
-            Event::TokenCount { last, .. } => {
-                self.turn_usage.input_tokens += last.input_tokens;
-                self.turn_usage.cached_input_tokens += last.cached_input_tokens;
-                self.turn_usage.output_tokens += last.output_tokens;
-                self.turn_usage.reasoning_output_tokens += last.reasoning_output_tokens;
+            Event::TokenCount { total, .. } => {
+                // `turn.completed` reports the thread's running total, as the reference does
+                // (a resumed thread includes its earlier turns).
+                self.turn_usage = Usage {
+                    input_tokens: total.input_tokens,
+                    cached_input_tokens: total.cached_input_tokens,
+                    output_tokens: total.output_tokens,
+                    reasoning_output_tokens: total.reasoning_output_tokens,
+                };
             }
             Event::CommandExecuted {
                 command,

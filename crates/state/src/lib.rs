@@ -22,5 +22,6 @@ pub use history::{HISTORY_FILE, HistoryEntry, HistoryError, append_entry, read_e
 pub use installation::{INSTALLATION_ID_FILE, installation_id};
 pub use rollout::{
     RolloutContents, RolloutItem, RolloutLine, RolloutWriter, SESSIONS_DIR, SkippedLine,
-    format_timestamp, parse_rollout_file_name, read_rollout, rollout_path,
+    find_latest_rollout, find_rollout_by_id, format_timestamp, list_rollouts,
+    parse_rollout_file_name, read_rollout, rollout_path,
 };

@@ -17,7 +17,7 @@ use recodex_protocol::SandboxMode as ConfigSandboxMode;
 use recodex_protocol::permissions::SandboxPolicy;
 
 use super::Context;
-use crate::args::{ExecArgs, SandboxMode};
+use crate::args::{ExecArgs, ExecCommand, ExecResumeArgs, SandboxMode};
 use crate::exit::Failure;
 
 /// The model a session uses when neither flags nor config choose one.
@@ -30,10 +30,18 @@ pub(crate) fn run(
     ctx: &Context,
     cwd: PathBuf,
 ) -> Result<(), Failure> {
-    if args.command.is_some() {
-        return Err(Failure::NotBuilt("codex exec resume/review".to_owned()));
-    }
-    let prompt = read_prompt(args.prompt.as_deref())?;
+    let resume = match &args.command {
+        None => None,
+        Some(ExecCommand::Resume(resume)) => Some(resume),
+        Some(ExecCommand::Review(_)) => {
+            return Err(Failure::NotBuilt("codex exec review".to_owned()));
+        }
+    };
+    let prompt_arg = match resume {
+        Some(resume) => resume.session_and_prompt().1,
+        None => args.prompt.as_deref(),
+    };
+    let prompt = read_prompt(prompt_arg)?;
     let trusted = is_trusted(&config, &cwd);
     if !args.skip_git_repo_check && !trusted && !inside_git_repo(&cwd) {
         return Err(Failure::Other(anyhow::anyhow!(
@@ -132,8 +140,14 @@ pub(crate) fn run(
         .build()
         .map_err(|e| Failure::Other(e.into()))?;
     let banner = banner(&settings);
-    let session =
-        Session::start(settings, client, installation_id).map_err(|e| Failure::Other(e.into()))?;
+    let session = match resume {
+        None => Session::start(settings, client, installation_id),
+        Some(resume) => {
+            let rollout = find_resume_target(resume, &config, &cwd)?;
+            Session::resume(settings, client, installation_id, &rollout)
+        }
+    }
+    .map_err(|e| Failure::Other(e.into()))?;
     let banner = banner
         .into_iter()
         .map(|line| line.replace("{SESSION}", session.thread_id()))
@@ -154,6 +168,27 @@ pub(crate) fn run(
     } else {
         Err(Failure::Exit(status))
     }
+}
+
+/// The rollout `exec resume` continues: `--last` (newest, in this directory unless
+/// `--all`) or a session id.
+fn find_resume_target(
+    resume: &ExecResumeArgs,
+    config: &Config,
+    cwd: &Path,
+) -> Result<PathBuf, Failure> {
+    let (id, _) = resume.session_and_prompt();
+    let found = match id {
+        Some(id) => recodex_state::find_rollout_by_id(&config.codex_home, id),
+        None => {
+            let filter = (!resume.all).then_some(cwd);
+            recodex_state::find_latest_rollout(&config.codex_home, filter)
+        }
+    };
+    found.ok_or_else(|| match id {
+        Some(id) => Failure::Other(anyhow::anyhow!("No saved session found with ID {id}")),
+        None => Failure::Other(anyhow::anyhow!("No saved session found to resume")),
+    })
 }
 
 /// The prompt from the argument and/or stdin. A non-terminal stdin is always read

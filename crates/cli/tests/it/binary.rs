@@ -232,7 +232,7 @@ fn profile_flag_layers_its_file_and_is_refused_where_it_does_not_apply() {
 #[test]
 fn strict_config_points_at_the_unknown_key() {
     let h = Home::with_config("model = \"x\"\nbogus_key = 1\n");
-    let out = h.run(&["exec", "resume", "--last"]);
+    let out = h.run(&["exec", "review"]);
     assert!(
         !stderr(&out).contains("bogus_key"),
         "unknown keys are silent without --strict-config"
@@ -280,7 +280,7 @@ fn helper_directory_exists_only_while_running() {
         "commands that run nothing need no helper links"
     );
     // Runtime commands get the directory; it is removed when the process ends.
-    h.run(&["exec", "resume", "--last"]);
+    h.run(&["exec", "review"]);
     assert!(arg0.is_dir());
     assert_eq!(
         std::fs::read_dir(&arg0).unwrap().count(),
@@ -345,7 +345,7 @@ fn unbuilt_commands_say_so_and_fail() {
     let h = Home::new();
     for args in [
         &["login", "status"][..],
-        &["exec", "resume", "--last"],
+        &["exec", "review"],
         &["mcp", "list"],
         &[],
     ] {

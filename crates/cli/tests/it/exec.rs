@@ -403,3 +403,90 @@ async fn apply_patch_cannot_write_outside_the_workspace() {
         "the patch escaped the sandbox"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resume_last_continues_the_thread_with_its_history() {
+    let mut first = sse::message(0, "msg_1", "Noted: banana.");
+    first.push(sse::completed("resp_1", sse::default_usage()));
+    let mut second = sse::message(0, "msg_2", "The word was banana.");
+    second.push(sse::completed("resp_2", sse::default_usage()));
+    let server = MockResponsesServer::start(vec![MockReply::sse(first), MockReply::sse(second)])
+        .await
+        .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let outs = tokio::task::spawn_blocking(move || {
+        let a = exec(
+            &h,
+            &w,
+            &[
+                "--json",
+                "--skip-git-repo-check",
+                "Remember the word banana.",
+            ],
+            "",
+        );
+        let b = exec(
+            &h,
+            &w,
+            &[
+                "--json",
+                "--skip-git-repo-check",
+                "resume",
+                "--last",
+                "What word?",
+            ],
+            "",
+        );
+        (a, b)
+    })
+    .await
+    .unwrap();
+    let first_id = first_thread_id(&outs.0.stdout);
+    assert_eq!(
+        outs.1.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&outs.1.stderr)
+    );
+    assert_eq!(
+        first_thread_id(&outs.1.stdout),
+        first_id,
+        "the same thread continues"
+    );
+    let requests = server.requests();
+    let input = requests[1].json()["input"].as_array().unwrap().clone();
+    let texts: Vec<String> = input
+        .iter()
+        .map(|i| {
+            i["content"][0]["text"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        texts[2..],
+        ["Remember the word banana.", "Noted: banana.", "What word?"]
+    );
+    let sessions = walk(&home.join("sessions"));
+    assert_eq!(sessions.len(), 1, "resume appends to the same rollout");
+    let text = std::fs::read_to_string(&sessions[0]).unwrap();
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.contains("\"task_complete\""))
+            .count(),
+        2
+    );
+}
+
+fn first_thread_id(stdout: &[u8]) -> String {
+    let line = String::from_utf8_lossy(stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let value: Value = serde_json::from_str(&line).unwrap();
+    value["thread_id"].as_str().unwrap().to_owned()
+}

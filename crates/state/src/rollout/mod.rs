@@ -12,11 +12,13 @@
 //! written with one `write` and flushed, so a crash loses at most the line being
 //! written, and readers skip a torn last line.
 
+mod find;
 mod line;
 mod path;
 mod reader;
 mod writer;
 
+pub use find::{find_latest_rollout, find_rollout_by_id, list_rollouts};
 pub use line::{RolloutItem, RolloutLine, format_timestamp};
 pub use path::{SESSIONS_DIR, parse_rollout_file_name, rollout_path};
 pub use reader::{RolloutContents, SkippedLine, read_rollout};
