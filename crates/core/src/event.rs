@@ -45,6 +45,11 @@ pub enum Event {
         /// Exit status, when it finished.
         exit_code: Option<i32>,
     },
+    /// A sampling request failed and is being sent again (`Reconnecting... n/m (...)`).
+    StreamError {
+        /// The notice.
+        message: String,
+    },
     /// A non-fatal problem.
     Warning {
         /// What happened.

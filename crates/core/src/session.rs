@@ -190,7 +190,9 @@ impl Session {
 
         let mut last_agent_message = None;
         let mut first_token_ms = None;
-        for _ in 0..MAX_ROUNDS_PER_TURN {
+        let mut retries_done = 0u64;
+        let mut rounds = 0usize;
+        while rounds < MAX_ROUNDS_PER_TURN {
             let round = match self
                 .sample(
                     &turn_id,
@@ -203,6 +205,14 @@ impl Session {
             {
                 Ok(round) => round,
                 Err(err) => {
+                    if let Some(retry) = self.stream_retry(&err, retries_done) {
+                        // Re-send the sampling request, as the reference does, after
+                        // telling the front end.
+                        retries_done += 1;
+                        let _ = events.send(Event::StreamError { message: retry.0 }).await;
+                        self.client.retry_policy().sleep(retry.1).await;
+                        continue;
+                    }
                     // The turn still ends in the rollout, as the reference records it.
                     let duration_ms =
                         i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
@@ -216,6 +226,7 @@ impl Session {
                     return Err(err);
                 }
             };
+            rounds += 1;
             if round.agent_message.is_some() {
                 last_agent_message = round.agent_message;
             }
@@ -237,6 +248,31 @@ impl Session {
             })
             .await;
         Ok(TurnOutcome { last_agent_message })
+    }
+
+    /// The `Reconnecting... n/m (error)` notice and delay when `err` may be retried.
+    fn stream_retry(
+        &self,
+        err: &CoreError,
+        retries_done: u64,
+    ) -> Option<(String, std::time::Duration)> {
+        let policy = self.client.retry_policy();
+        match err {
+            CoreError::Client(client_err) => policy
+                .stream_retry(client_err, retries_done)
+                .map(|r| (r.notice, r.delay)),
+            CoreError::Incomplete if retries_done < policy.stream_max_retries => {
+                let attempt = retries_done + 1;
+                Some((
+                    format!(
+                        "Reconnecting... {attempt}/{} ({err})",
+                        policy.stream_max_retries
+                    ),
+                    recodex_client::backoff(attempt, 1.0),
+                ))
+            }
+            _ => None,
+        }
     }
 
     fn context_window(&self) -> Option<i64> {

@@ -126,6 +126,13 @@ impl Printer<'_> {
                     let _ = writeln!(self.stderr, "exec\n{command}\n{outcome}\n{output}");
                 }
             }
+            Event::StreamError { message } => {
+                if self.json {
+                    self.emit(&ThreadEvent::Error(ErrorPayload { message }));
+                } else {
+                    let _ = writeln!(self.stderr, "ERROR: {message}");
+                }
+            }
             Event::Warning { message } => {
                 if !self.json {
                     let _ = writeln!(self.stderr, "warning: {message}");

@@ -262,3 +262,56 @@ async fn an_output_schema_is_sent_as_the_text_format() {
         serde_json::json!({"format": {"type": "json_schema", "strict": true, "schema": {"type": "object"}, "name": "codex_output_schema"}})
     );
 }
+
+#[derive(Debug)]
+struct NoSleep;
+
+impl recodex_client::Sleeper for NoSleep {
+    fn sleep(
+        &self,
+        _: std::time::Duration,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+        Box::pin(async {})
+    }
+}
+
+#[tokio::test]
+async fn a_retryable_failure_is_announced_and_the_request_sent_again() {
+    let mut reply = sse::message(0, "msg_1", "second time lucky");
+    reply.push(sse::completed("resp_1", sse::default_usage()));
+    let server = MockResponsesServer::start(vec![
+        MockReply::http(401, r#"{"error":{"message":"Incorrect API key provided"}}"#),
+        MockReply::sse(reply),
+    ])
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (settings, client) = settings(dir.path(), dir.path(), &server, true);
+    let client = client.with_retry_policy(recodex_client::RetryPolicy {
+        request_max_retries: 0,
+        stream_max_retries: 1,
+        sleeper: std::sync::Arc::new(NoSleep),
+        jitter: std::sync::Arc::new(recodex_client::FixedJitter(1.0)),
+    });
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let (tx, rx) = mpsc::channel(64);
+    let outcome = session.run_turn("hi", &tx).await.unwrap();
+    drop(tx);
+    let events = drain(rx).await;
+    assert_eq!(
+        outcome.last_agent_message.as_deref(),
+        Some("second time lucky")
+    );
+    let notice = events
+        .iter()
+        .find_map(|e| match e {
+            Event::StreamError { message } => Some(message.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert!(
+        notice.starts_with("Reconnecting... 1/1 (unexpected status 401"),
+        "{notice}"
+    );
+    assert_eq!(server.requests().len(), 2);
+}
