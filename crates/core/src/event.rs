@@ -50,6 +50,11 @@ pub enum Event {
         /// The notice.
         message: String,
     },
+    /// The model replaced its plan (`update_plan`): each step and whether it is done.
+    PlanUpdated {
+        /// The steps, in order.
+        steps: Vec<(String, bool)>,
+    },
     /// A non-fatal problem.
     Warning {
         /// What happened.

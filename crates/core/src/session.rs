@@ -250,6 +250,36 @@ impl Session {
         Ok(TurnOutcome { last_agent_message })
     }
 
+    /// Runs a function tool through the tool runtime (reporting commands), or answers
+    /// that it is not available.
+    async fn run_tool(
+        &self,
+        item: &ResponseItem,
+        name: &str,
+        call_id: &str,
+        arguments: &str,
+        events: &mpsc::Sender<Event>,
+    ) -> ResponseItem {
+        match self.tools.call(name, arguments).await {
+            Some(result) => {
+                if let Some(run) = result.command {
+                    let _ = events
+                        .send(Event::CommandExecuted {
+                            command: run.command,
+                            output: run.output,
+                            exit_code: run.exit_code,
+                        })
+                        .await;
+                }
+                ResponseItem::FunctionCallOutput {
+                    call_id: call_id.to_owned(),
+                    output: FunctionCallOutputPayload::from_text(result.text),
+                }
+            }
+            None => unsupported_tool_output(item, name, call_id),
+        }
+    }
+
     /// The `Reconnecting... n/m (error)` notice and delay when `err` may be retried.
     fn stream_retry(
         &self,
@@ -435,23 +465,20 @@ impl Session {
             } => {
                 self.recorder.response_item(&item)?;
                 self.history.push(item.clone());
-                let output = match self.tools.call(name, arguments).await {
-                    Some(result) => {
-                        if let Some(run) = result.command {
-                            let _ = events
-                                .send(Event::CommandExecuted {
-                                    command: run.command,
-                                    output: run.output,
-                                    exit_code: run.exit_code,
-                                })
-                                .await;
-                        }
+                let plan = (name == "update_plan").then(|| parse_plan(arguments));
+                let output = match plan {
+                    Some(Ok(steps)) => {
+                        let _ = events.send(Event::PlanUpdated { steps }).await;
                         ResponseItem::FunctionCallOutput {
                             call_id: call_id.clone(),
-                            output: FunctionCallOutputPayload::from_text(result.text),
+                            output: FunctionCallOutputPayload::from_text("Plan updated"),
                         }
                     }
-                    None => unsupported_tool_output(&item, name, call_id),
+                    Some(Err(message)) => ResponseItem::FunctionCallOutput {
+                        call_id: call_id.clone(),
+                        output: FunctionCallOutputPayload::from_text(message),
+                    },
+                    None => self.run_tool(&item, name, call_id, arguments, events).await,
                 };
                 self.recorder.response_item(&output)?;
                 self.history.push(output);
@@ -535,6 +562,28 @@ fn unsupported_tool_output(call: &ResponseItem, name: &str, call_id: &str) -> Re
             output: FunctionCallOutputPayload::from_text(text),
         },
     }
+}
+
+/// The steps of an `update_plan` call, or the text returned to the model when its
+/// arguments do not parse.
+fn parse_plan(arguments: &str) -> Result<Vec<(String, bool)>, String> {
+    #[derive(serde::Deserialize)]
+    struct Step {
+        step: String,
+        status: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Args {
+        plan: Vec<Step>,
+    }
+    serde_json::from_str::<Args>(arguments)
+        .map(|args| {
+            args.plan
+                .into_iter()
+                .map(|s| (s.step, s.status == "completed"))
+                .collect()
+        })
+        .map_err(|e| format!("failed to parse function arguments: {e}"))
 }
 
 /// Converts between two serde enums that share their spellings (the catalog's and the

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use recodex_core::{Event, Session};
 use tokio::sync::mpsc;
 
-use crate::events::{CommandStatus, ErrorPayload, ItemDetails, ThreadEvent, ThreadItem, Usage};
+use crate::events::{
+    CommandStatus, ErrorPayload, ItemDetails, ThreadEvent, ThreadItem, TodoItem, Usage,
+};
 
 /// What the user asked `exec` to do.
 #[derive(Debug, Clone)]
@@ -29,6 +31,8 @@ struct Printer<'a> {
     stderr: &'a mut dyn Write,
     next_item: usize,
     turn_usage: Usage,
+    /// The to-do list item of this turn, once the model made a plan: its id and steps.
+    todo: Option<(String, Vec<TodoItem>)>,
 }
 
 impl Printer<'_> {
@@ -126,6 +130,39 @@ impl Printer<'_> {
                     let _ = writeln!(self.stderr, "exec\n{command}\n{outcome}\n{output}");
                 }
             }
+            Event::PlanUpdated { steps } => {
+                let items: Vec<TodoItem> = steps
+                    .into_iter()
+                    .map(|(text, completed)| TodoItem { text, completed })
+                    .collect();
+                let first = self.todo.is_none();
+                let id = match &self.todo {
+                    Some((id, _)) => id.clone(),
+                    None => {
+                        let id = format!("item_{}", self.next_item);
+                        self.next_item += 1;
+                        id
+                    }
+                };
+                self.todo = Some((id.clone(), items.clone()));
+                if self.json {
+                    let item = ThreadItem {
+                        id,
+                        details: ItemDetails::TodoList { items },
+                    };
+                    if first {
+                        self.emit(&ThreadEvent::ItemStarted { item });
+                    } else {
+                        self.emit(&ThreadEvent::ItemUpdated { item });
+                    }
+                } else {
+                    let _ = writeln!(self.stderr, "Plan update");
+                    for step in &items {
+                        let mark = if step.completed { "✓" } else { "□" };
+                        let _ = writeln!(self.stderr, "  {mark} {}", step.text);
+                    }
+                }
+            }
             Event::StreamError { message } => {
                 if self.json {
                     self.emit(&ThreadEvent::Error(ErrorPayload { message }));
@@ -156,6 +193,7 @@ pub async fn run_exec(
         stderr,
         next_item: 0,
         turn_usage: Usage::default(),
+        todo: None,
     };
     if !request.json {
         for line in &request.banner {
@@ -182,6 +220,16 @@ pub async fn run_exec(
     match result {
         Ok(outcome) => {
             let usage = printer.turn_usage;
+            // The plan item completes with the turn.
+            if let Some((id, items)) = printer.todo.take()
+                && request.json
+            {
+                let item = ThreadItem {
+                    id,
+                    details: ItemDetails::TodoList { items },
+                };
+                printer.emit(&ThreadEvent::ItemCompleted { item });
+            }
             if request.json {
                 printer.emit(&ThreadEvent::TurnCompleted { usage });
             } else {

@@ -315,3 +315,33 @@ async fn a_retryable_failure_is_announced_and_the_request_sent_again() {
     );
     assert_eq!(server.requests().len(), 2);
 }
+
+#[tokio::test]
+async fn update_plan_reports_the_steps_and_answers_plan_updated() {
+    let args = r#"{"explanation":"x","plan":[{"step":"Read code","status":"completed"},{"step":"Write fix","status":"in_progress"}]}"#;
+    let mut first = sse::function_call(0, "call_plan", "update_plan", args);
+    first.push(sse::completed("resp_1", sse::default_usage()));
+    let mut second = sse::message(0, "msg_2", "Plan recorded.");
+    second.push(sse::completed("resp_2", sse::default_usage()));
+    let server = MockResponsesServer::start(vec![MockReply::sse(first), MockReply::sse(second)])
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (settings, client) = settings(dir.path(), dir.path(), &server, true);
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let (tx, rx) = mpsc::channel(64);
+    session.run_turn("plan", &tx).await.unwrap();
+    drop(tx);
+    let events = drain(rx).await;
+    assert!(events.contains(&Event::PlanUpdated {
+        steps: vec![
+            ("Read code".to_owned(), true),
+            ("Write fix".to_owned(), false)
+        ]
+    }));
+    let input = server.requests()[1].json()["input"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(input.last().unwrap()["output"], "Plan updated");
+}
