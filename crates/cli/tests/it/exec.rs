@@ -490,3 +490,42 @@ fn first_thread_id(stdout: &[u8]) -> String {
     let value: Value = serde_json::from_str(&line).unwrap();
     value["thread_id"].as_str().unwrap().to_owned()
 }
+
+#[test]
+fn the_sandbox_helper_copes_with_a_missing_tmpdir() {
+    let (_dir, _home, work) = dirs();
+    let profile = serde_json::json!({
+        "type": "managed",
+        "file_system": {"type": "restricted", "entries": [
+            {"path": {"type": "special", "value": {"kind": "root"}}, "access": "read"},
+            {"path": {"type": "path", "path": work}, "access": "write"}
+        ]},
+        "network": "restricted"
+    });
+    let out = Command::new(BIN)
+        .args(["--codex-run-as-linux-sandbox", "--sandbox-policy-cwd"])
+        .arg(&work)
+        .arg("--command-cwd")
+        .arg(&work)
+        .args([
+            "--permission-profile",
+            &profile.to_string(),
+            "--",
+            "/bin/sh",
+            "-c",
+            "echo ok > f; cat f",
+        ])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("TMPDIR", "/nonexistent-tmp")
+        .current_dir(&work)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "ok\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(work.join("f")).unwrap(), "ok\n");
+}

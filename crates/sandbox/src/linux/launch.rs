@@ -140,10 +140,16 @@ fn run_in_namespaces(command: &ConfinedCommand, argv: Vec<CString>) -> Result<i3
         network: policy.network,
     };
     let (uid, gid) = sys::effective_ids();
-    let marker_dir = command
-        .marker_dir
-        .clone()
-        .unwrap_or_else(|| std::env::temp_dir().join(format!("recodex-sandbox-mountpoints-{uid}")));
+    let marker_dir = command.marker_dir.clone().unwrap_or_else(|| {
+        // `$TMPDIR` may name a directory that does not exist; /tmp always does.
+        let temp = std::env::temp_dir();
+        let base = if temp.is_dir() {
+            temp
+        } else {
+            std::path::PathBuf::from("/tmp")
+        };
+        base.join(format!("recodex-sandbox-mountpoints-{uid}"))
+    });
     let mut placeholders = Placeholders::prepare(&setup.plan.placeholders, &marker_dir)?;
     let pipe_err = |err| SandboxError::setup("creating a pipe", err);
     let (sync_read, sync_write) = sys::pipe().map_err(pipe_err)?;
