@@ -44,6 +44,10 @@ pub enum Event {
         output: String,
         /// Exit status, when it finished.
         exit_code: Option<i32>,
+        /// Where it ran.
+        cwd: std::path::PathBuf,
+        /// How long it ran, in milliseconds.
+        duration_ms: u64,
     },
     /// A sampling request failed and is being sent again (`Reconnecting... n/m (...)`).
     StreamError {

@@ -268,6 +268,8 @@ impl Session {
                             command: run.command,
                             output: run.output,
                             exit_code: run.exit_code,
+                            cwd: self.tools.cwd().to_path_buf(),
+                            duration_ms: run.duration_ms,
                         })
                         .await;
                 }

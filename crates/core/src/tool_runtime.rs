@@ -28,6 +28,7 @@ pub(crate) struct CommandRun {
     pub(crate) command: String,
     pub(crate) output: String,
     pub(crate) exit_code: Option<i32>,
+    pub(crate) duration_ms: u64,
 }
 
 /// The per-thread tool state.
@@ -106,6 +107,7 @@ impl ToolRuntime {
                         command: join_for_display(&exec.command),
                         output: exec.text(),
                         exit_code: exec.exit_code,
+                        duration_ms: u64::try_from(exec.wall_time.as_millis()).unwrap_or(u64::MAX),
                     });
                 Some(CallResult {
                     text: out.text,
@@ -124,6 +126,7 @@ impl ToolRuntime {
                     command: shell_command_line(arguments),
                     output: run.text(),
                     exit_code: Some(run.exit_code),
+                    duration_ms: u64::try_from(run.wall_time.as_millis()).unwrap_or(u64::MAX),
                 });
                 Some(CallResult {
                     text: out.text,
@@ -168,6 +171,11 @@ impl ToolRuntime {
             ),
             Err(err) => format!("execution error: {err}"),
         }
+    }
+
+    /// The directory commands run in.
+    pub(crate) fn cwd(&self) -> &std::path::Path {
+        &self.ctx.cwd
     }
 
     /// Stops every process the thread started.

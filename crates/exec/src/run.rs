@@ -91,6 +91,8 @@ impl Printer<'_> {
                 command,
                 output,
                 exit_code,
+                cwd,
+                duration_ms,
             } => {
                 if self.json {
                     let id = format!("item_{}", self.next_item);
@@ -123,11 +125,15 @@ impl Printer<'_> {
                     });
                 } else {
                     let outcome = match exit_code {
-                        Some(0) => " succeeded:".to_owned(),
-                        Some(code) => format!(" exited {code}:"),
-                        None => " failed:".to_owned(),
+                        Some(0) => format!(" succeeded in {duration_ms}ms:"),
+                        Some(code) => format!(" exited {code} in {duration_ms}ms:"),
+                        None => format!(" failed in {duration_ms}ms:"),
                     };
-                    let _ = writeln!(self.stderr, "exec\n{command}\n{outcome}\n{output}");
+                    let _ = writeln!(
+                        self.stderr,
+                        "exec\n{command} in {}\n{outcome}\n{output}",
+                        cwd.display()
+                    );
                 }
             }
             Event::PlanUpdated { steps } => {
