@@ -6,6 +6,12 @@ use std::process::{Command, Stdio};
 use recodex_testkit::{MockReply, MockResponsesServer, sse};
 use serde_json::Value;
 
+/// A scripted streamed response: `events`, then `response.completed` with `id`.
+fn reply(mut events: Vec<Value>, id: &str) -> MockReply {
+    events.push(sse::completed(id, sse::default_usage()));
+    MockReply::sse(events)
+}
+
 const BIN: &str = env!("CARGO_BIN_EXE_recodex");
 
 fn write_config(home: &Path, base_url: &str) {
@@ -54,11 +60,11 @@ fn dirs() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_turn_prints_the_reference_event_sequence_and_records_the_session() {
-    let mut reply = sse::message(0, "msg_1", "Hello from the mock model.");
-    reply.push(sse::completed("resp_1", sse::default_usage()));
-    let server = MockResponsesServer::start(vec![MockReply::sse(reply)])
-        .await
-        .unwrap();
+    let reply = reply(
+        sse::message(0, "msg_1", "Hello from the mock model."),
+        "resp_1",
+    );
+    let server = MockResponsesServer::start(vec![reply]).await.unwrap();
     let (_dir, home, work) = dirs();
     write_config(&home, &server.base_url());
     let (h, w) = (home.clone(), work.clone());
@@ -141,11 +147,8 @@ async fn json_turn_prints_the_reference_event_sequence_and_records_the_session()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn human_mode_prints_the_answer_on_stdout_and_appends_stdin() {
-    let mut reply = sse::message(0, "msg_1", "Done.");
-    reply.push(sse::completed("resp_1", sse::default_usage()));
-    let server = MockResponsesServer::start(vec![MockReply::sse(reply)])
-        .await
-        .unwrap();
+    let reply = reply(sse::message(0, "msg_1", "Done."), "resp_1");
+    let server = MockResponsesServer::start(vec![reply]).await.unwrap();
     let (_dir, home, work) = dirs();
     write_config(&home, &server.base_url());
     let (h, w) = (home.clone(), work.clone());
@@ -246,11 +249,12 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 
 fn tool_then_reply(cmd: &str) -> Vec<MockReply> {
     let args = serde_json::json!({ "cmd": cmd }).to_string();
-    let mut first = sse::function_call(0, "call_1", "exec_command", &args);
-    first.push(sse::completed("resp_1", sse::default_usage()));
-    let mut second = sse::message(0, "msg_2", "Done.");
-    second.push(sse::completed("resp_2", sse::default_usage()));
-    vec![MockReply::sse(first), MockReply::sse(second)]
+    let first = reply(
+        sse::function_call(0, "call_1", "exec_command", &args),
+        "resp_1",
+    );
+    let second = reply(sse::message(0, "msg_2", "Done."), "resp_2");
+    vec![first, second]
 }
 
 async fn run_tool_turn(
@@ -340,11 +344,12 @@ async fn run_patch_turn(
     patch: &str,
     extra: &'static [&'static str],
 ) -> (String, std::path::PathBuf, tempfile::TempDir) {
-    let mut first = sse::custom_tool_call(0, "call_p", "apply_patch", patch);
-    first.push(sse::completed("resp_1", sse::default_usage()));
-    let mut second = sse::message(0, "msg_2", "Done.");
-    second.push(sse::completed("resp_2", sse::default_usage()));
-    let server = MockResponsesServer::start(vec![MockReply::sse(first), MockReply::sse(second)])
+    let first = reply(
+        sse::custom_tool_call(0, "call_p", "apply_patch", patch),
+        "resp_1",
+    );
+    let second = reply(sse::message(0, "msg_2", "Done."), "resp_2");
+    let server = MockResponsesServer::start(vec![first, second])
         .await
         .unwrap();
     let (dir, home, work) = dirs();
@@ -406,11 +411,9 @@ async fn apply_patch_cannot_write_outside_the_workspace() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resume_last_continues_the_thread_with_its_history() {
-    let mut first = sse::message(0, "msg_1", "Noted: banana.");
-    first.push(sse::completed("resp_1", sse::default_usage()));
-    let mut second = sse::message(0, "msg_2", "The word was banana.");
-    second.push(sse::completed("resp_2", sse::default_usage()));
-    let server = MockResponsesServer::start(vec![MockReply::sse(first), MockReply::sse(second)])
+    let first = reply(sse::message(0, "msg_1", "Noted: banana."), "resp_1");
+    let second = reply(sse::message(0, "msg_2", "The word was banana."), "resp_2");
+    let server = MockResponsesServer::start(vec![first, second])
         .await
         .unwrap();
     let (_dir, home, work) = dirs();

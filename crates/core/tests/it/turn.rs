@@ -10,6 +10,12 @@ use recodex_testkit::{MockReply, MockResponsesServer, sse};
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+/// A scripted streamed response: `events`, then `response.completed` with `id`.
+fn reply(mut events: Vec<Value>, id: &str) -> MockReply {
+    events.push(sse::completed(id, sse::default_usage()));
+    MockReply::sse(events)
+}
+
 fn settings(
     home: &Path,
     cwd: &Path,
@@ -67,11 +73,11 @@ async fn drain(mut rx: mpsc::Receiver<Event>) -> Vec<Event> {
 
 #[tokio::test]
 async fn a_plain_reply_turn_sends_the_context_and_records_the_rollout() {
-    let mut reply = sse::message(0, "msg_1", "Hello from the mock model.");
-    reply.push(sse::completed("resp_1", sse::default_usage()));
-    let server = MockResponsesServer::start(vec![MockReply::sse(reply)])
-        .await
-        .unwrap();
+    let reply = reply(
+        sse::message(0, "msg_1", "Hello from the mock model."),
+        "resp_1",
+    );
+    let server = MockResponsesServer::start(vec![reply]).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (settings, client) = settings(dir.path(), dir.path(), &server, false);
     let mut session = Session::start(settings, client, "inst-id".to_owned()).unwrap();
@@ -177,11 +183,12 @@ async fn a_plain_reply_turn_sends_the_context_and_records_the_rollout() {
 
 #[tokio::test]
 async fn tool_calls_get_an_error_output_and_the_turn_continues() {
-    let mut first = sse::function_call(0, "call_1", "exec_command", r#"{"cmd":"ls"}"#);
-    first.push(sse::completed("resp_1", sse::default_usage()));
-    let mut second = sse::message(0, "msg_2", "done");
-    second.push(sse::completed("resp_2", sse::default_usage()));
-    let server = MockResponsesServer::start(vec![MockReply::sse(first), MockReply::sse(second)])
+    let first = reply(
+        sse::function_call(0, "call_1", "exec_command", r#"{"cmd":"ls"}"#),
+        "resp_1",
+    );
+    let second = reply(sse::message(0, "msg_2", "done"), "resp_2");
+    let server = MockResponsesServer::start(vec![first, second])
         .await
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -206,8 +213,8 @@ async fn tool_calls_get_an_error_output_and_the_turn_continues() {
 
 #[tokio::test]
 async fn a_stream_without_completion_fails_the_turn() {
-    let reply = sse::message(0, "msg_1", "partial");
-    let server = MockResponsesServer::start(vec![MockReply::sse(reply)])
+    let partial = sse::message(0, "msg_1", "partial");
+    let server = MockResponsesServer::start(vec![MockReply::sse(partial)])
         .await
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -245,11 +252,8 @@ async fn a_failed_request_still_closes_the_turn_in_the_rollout() {
 
 #[tokio::test]
 async fn an_output_schema_is_sent_as_the_text_format() {
-    let mut reply = sse::message(0, "msg_1", "{}");
-    reply.push(sse::completed("resp_1", sse::default_usage()));
-    let server = MockResponsesServer::start(vec![MockReply::sse(reply)])
-        .await
-        .unwrap();
+    let reply = reply(sse::message(0, "msg_1", "{}"), "resp_1");
+    let server = MockResponsesServer::start(vec![reply]).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (mut settings, client) = settings(dir.path(), dir.path(), &server, true);
     settings.output_schema = Some(serde_json::json!({"type": "object"}));
@@ -277,11 +281,10 @@ impl recodex_client::Sleeper for NoSleep {
 
 #[tokio::test]
 async fn a_retryable_failure_is_announced_and_the_request_sent_again() {
-    let mut reply = sse::message(0, "msg_1", "second time lucky");
-    reply.push(sse::completed("resp_1", sse::default_usage()));
+    let reply = reply(sse::message(0, "msg_1", "second time lucky"), "resp_1");
     let server = MockResponsesServer::start(vec![
         MockReply::http(401, r#"{"error":{"message":"Incorrect API key provided"}}"#),
-        MockReply::sse(reply),
+        reply,
     ])
     .await
     .unwrap();
@@ -319,11 +322,12 @@ async fn a_retryable_failure_is_announced_and_the_request_sent_again() {
 #[tokio::test]
 async fn update_plan_reports_the_steps_and_answers_plan_updated() {
     let args = r#"{"explanation":"x","plan":[{"step":"Read code","status":"completed"},{"step":"Write fix","status":"in_progress"}]}"#;
-    let mut first = sse::function_call(0, "call_plan", "update_plan", args);
-    first.push(sse::completed("resp_1", sse::default_usage()));
-    let mut second = sse::message(0, "msg_2", "Plan recorded.");
-    second.push(sse::completed("resp_2", sse::default_usage()));
-    let server = MockResponsesServer::start(vec![MockReply::sse(first), MockReply::sse(second)])
+    let first = reply(
+        sse::function_call(0, "call_plan", "update_plan", args),
+        "resp_1",
+    );
+    let second = reply(sse::message(0, "msg_2", "Plan recorded."), "resp_2");
+    let server = MockResponsesServer::start(vec![first, second])
         .await
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
