@@ -44,6 +44,8 @@ pub struct Session {
     recorder: Recorder,
     started_context: bool,
     tools: ToolRuntime,
+    created_at_ms: i64,
+    first_user_message: Option<String>,
 }
 
 impl Drop for Session {
@@ -76,6 +78,8 @@ impl Session {
         recorder.session_meta(&settings, &thread_id, now)?;
         let tools = ToolRuntime::new(&settings, &thread_id);
         Ok(Self {
+            created_at_ms: now.timestamp_millis(),
+            first_user_message: None,
             tools,
             settings,
             client,
@@ -125,6 +129,8 @@ impl Session {
         };
         let tools = ToolRuntime::new(&settings, &thread_id);
         Ok(Self {
+            created_at_ms: Utc::now().timestamp_millis(),
+            first_user_message: None,
             tools,
             settings,
             client,
@@ -186,6 +192,9 @@ impl Session {
         let user = context::user_message(prompt);
         self.recorder.response_item(&user)?;
         self.recorder.event(record::user_message(prompt))?;
+        if self.first_user_message.is_none() {
+            self.first_user_message = Some(prompt.to_owned());
+        }
         self.history.push(user);
 
         let mut last_agent_message = None;
@@ -242,12 +251,54 @@ impl Session {
             duration_ms,
             first_token_ms,
         ))?;
+        self.index_thread(events).await;
         let _ = events
             .send(Event::TurnComplete {
                 last_agent_message: last_agent_message.clone(),
             })
             .await;
         Ok(TurnOutcome { last_agent_message })
+    }
+
+    /// Records the thread in the state database's index (created, or its update time
+    /// and token total refreshed). A failure is only a warning: the rollout is the
+    /// record of truth.
+    async fn index_thread(&self, events: &mpsc::Sender<Event>) {
+        let (Some(dir), Some(path)) = (&self.settings.state_dir, self.recorder.path()) else {
+            return;
+        };
+        let row = recodex_state::ThreadRow {
+            id: self.thread_id.clone(),
+            rollout_path: path.display().to_string(),
+            created_at_ms: self.created_at_ms,
+            updated_at_ms: Utc::now().timestamp_millis(),
+            source: self.settings.source.clone(),
+            model_provider: self.settings.provider_id.clone(),
+            cwd: self.settings.cwd.display().to_string(),
+            first_user_message: self.first_user_message.clone().unwrap_or_default(),
+            sandbox_policy: serde_json::to_string(
+                &recodex_protocol::permissions::PermissionProfile::for_sandbox_policy(
+                    &self.settings.sandbox_policy,
+                    &self.settings.cwd,
+                ),
+            )
+            .unwrap_or_default(),
+            approval_mode: self.settings.approval_policy.clone(),
+            tokens_used: self.total_usage.total_tokens,
+            model: self.settings.model.slug.clone(),
+            reasoning_effort: self
+                .settings
+                .reasoning_effort
+                .and_then(|e| serde_json::to_value(e).ok())
+                .and_then(|v| v.as_str().map(str::to_owned)),
+        };
+        if let Err(err) = recodex_state::upsert_thread(dir, &row) {
+            let _ = events
+                .send(Event::Warning {
+                    message: err.to_string(),
+                })
+                .await;
+        }
     }
 
     /// Runs a function tool through the tool runtime (reporting commands), or answers

@@ -46,6 +46,9 @@ pub struct SessionSettings {
     pub env_policy: recodex_process::EnvPolicy,
     /// `allow_login_shell`.
     pub allow_login_shell: bool,
+    /// Where the state databases live (`CODEX_SQLITE_HOME` or CODEX_HOME); `None` keeps
+    /// the thread out of the index.
+    pub state_dir: Option<PathBuf>,
     /// `--output-schema`: the JSON schema the final answer must follow.
     pub output_schema: Option<serde_json::Value>,
     /// `model_reasoning_effort` when configured (else the model's default applies).

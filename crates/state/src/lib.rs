@@ -15,8 +15,12 @@ mod error;
 mod history;
 mod installation;
 mod rollout;
+mod threads;
 
 pub use db::{DbKind, open_db, sqlite_home};
+
+/// The CLI version recorded in rows and files (the reference's).
+pub const CLI_VERSION: &str = "0.136.0";
 pub use error::StateError;
 pub use history::{HISTORY_FILE, HistoryEntry, HistoryError, append_entry, read_entries};
 pub use installation::{INSTALLATION_ID_FILE, installation_id};
@@ -25,3 +29,4 @@ pub use rollout::{
     find_latest_rollout, find_rollout_by_id, format_timestamp, list_rollouts,
     parse_rollout_file_name, read_rollout, rollout_path,
 };
+pub use threads::{ThreadRow, upsert_thread};

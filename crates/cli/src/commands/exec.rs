@@ -131,6 +131,7 @@ pub(crate) fn run(
         parallel_tool_calls,
         reasoning_effort: config.toml.model_reasoning_effort,
         output_schema,
+        state_dir: (!args.ephemeral).then(|| sqlite_dir.clone()),
         sandbox_exe: std::env::current_exe().ok(),
         env_policy: recodex_process::EnvPolicy::from_toml(&config.toml.shell_environment_policy),
         allow_login_shell: config.toml.allow_login_shell.unwrap_or(true),

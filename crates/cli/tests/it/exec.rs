@@ -138,6 +138,16 @@ async fn json_turn_prints_the_reference_event_sequence_and_records_the_session()
     ] {
         assert!(home.join(db).exists(), "{db}");
     }
+    let conn = recodex_state::open_db(&home, recodex_state::DbKind::State).unwrap();
+    let (id, title, source): (String, String, String) = conn
+        .query_row("SELECT id, title, source FROM threads", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (id.as_str(), title.as_str(), source.as_str()),
+        (thread_id, "Say hello.", "exec")
+    );
     let config = std::fs::read_to_string(home.join("config.toml")).unwrap();
     assert!(
         config.contains("trust_level = \"trusted\""),

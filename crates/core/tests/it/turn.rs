@@ -56,6 +56,7 @@ fn settings(
         parallel_tool_calls: false,
         reasoning_effort: None,
         output_schema: None,
+        state_dir: None,
         sandbox_exe: None,
         env_policy: recodex_process::EnvPolicy::from_toml(&Default::default()),
         allow_login_shell: true,

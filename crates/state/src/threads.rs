@@ -1,0 +1,131 @@
+//! The thread index: one row per thread in `state_5.sqlite`'s `threads` table, which
+//! the reference uses to list and resume sessions.
+
+use std::path::Path;
+
+use rusqlite::params;
+
+use crate::db::{DbKind, open_db};
+use crate::error::StateError;
+
+/// What the index records about a thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadRow {
+    /// Thread id.
+    pub id: String,
+    /// Absolute path of its rollout.
+    pub rollout_path: String,
+    /// Creation time, Unix milliseconds.
+    pub created_at_ms: i64,
+    /// Last update, Unix milliseconds.
+    pub updated_at_ms: i64,
+    /// `exec`, `cli`, `vscode`, `mcp`.
+    pub source: String,
+    /// Provider id.
+    pub model_provider: String,
+    /// Working directory.
+    pub cwd: String,
+    /// The first user message (also the title and preview).
+    pub first_user_message: String,
+    /// The permission profile, as JSON.
+    pub sandbox_policy: String,
+    /// Approval policy (`never`, `on-request`, ...).
+    pub approval_mode: String,
+    /// Total tokens used so far.
+    pub tokens_used: i64,
+    /// Model slug.
+    pub model: String,
+    /// Reasoning effort, when configured.
+    pub reasoning_effort: Option<String>,
+}
+
+/// Inserts the thread, or updates its `updated_at*` and `tokens_used` if it exists.
+pub fn upsert_thread(dir: &Path, row: &ThreadRow) -> Result<(), StateError> {
+    let conn = open_db(dir, DbKind::State)?;
+    let path = dir.join(DbKind::State.file_name());
+    conn.execute(
+        "INSERT INTO threads (id, rollout_path, created_at, updated_at, source, model_provider, cwd, title, \
+         sandbox_policy, approval_mode, tokens_used, has_user_event, archived, cli_version, first_user_message, \
+         memory_mode, model, reasoning_effort, created_at_ms, updated_at_ms, thread_source, preview) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, ?12, ?8, 'enabled', ?13, ?14, ?15, ?16, 'user', ?8) \
+         ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, updated_at_ms = excluded.updated_at_ms, \
+         tokens_used = excluded.tokens_used",
+        params![
+            row.id,
+            row.rollout_path,
+            row.created_at_ms / 1000,
+            row.updated_at_ms / 1000,
+            row.source,
+            row.model_provider,
+            row.cwd,
+            row.first_user_message,
+            row.sandbox_policy,
+            row.approval_mode,
+            row.tokens_used,
+            crate::CLI_VERSION,
+            row.model,
+            row.reasoning_effort,
+            row.created_at_ms,
+            row.updated_at_ms,
+        ],
+    )
+    .map_err(|source| StateError::Sqlite { path, source })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> ThreadRow {
+        ThreadRow {
+            id: "01a20ac7-212c-7bb2-9c36-25fe32fc6c98".into(),
+            rollout_path: "/h/sessions/r.jsonl".into(),
+            created_at_ms: 1_795_477_152_044,
+            updated_at_ms: 1_795_477_152_168,
+            source: "exec".into(),
+            model_provider: "mock".into(),
+            cwd: "/w".into(),
+            first_user_message: "Say hello".into(),
+            sandbox_policy: "{}".into(),
+            approval_mode: "never".into(),
+            tokens_used: 112,
+            model: "gpt-5.1-codex".into(),
+            reasoning_effort: None,
+        }
+    }
+
+    #[test]
+    fn rows_match_the_reference_shape_and_update_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        upsert_thread(dir.path(), &row()).unwrap();
+        let mut later = row();
+        later.updated_at_ms += 5000;
+        later.tokens_used = 224;
+        upsert_thread(dir.path(), &later).unwrap();
+        let conn = open_db(dir.path(), DbKind::State).unwrap();
+        let got: (String, i64, i64, String, String, String, i64, String, String, i64) = conn
+            .query_row(
+                "SELECT title, created_at, updated_at, preview, first_user_message, thread_source, tokens_used, \
+                 memory_mode, cli_version, created_at_ms FROM threads",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            got,
+            (
+                "Say hello".into(),
+                1_795_477_152,
+                1_795_477_157,
+                "Say hello".into(),
+                "Say hello".into(),
+                "user".into(),
+                224,
+                "enabled".into(),
+                "0.136.0".into(),
+                1_795_477_152_044
+            )
+        );
+    }
+}
