@@ -17,6 +17,7 @@ mod merge;
 mod overrides;
 mod resolved;
 pub mod schema;
+mod trust;
 
 pub use diagnostics::TomlDiagnostic;
 pub use edit::{ConfigEdit, apply_edits, set_feature_enabled};

@@ -24,6 +24,7 @@ use crate::error::ConfigError;
 use crate::home::{CONFIG_TOML_FILE, profile_config_path};
 use crate::merge::merge_toml_values;
 use crate::overrides::CliOverrides;
+use crate::trust::{ProjectTrust, canonical};
 
 const SYSTEM_CONFIG: &str = "/etc/codex/config.toml";
 const MANAGED_CONFIG: &str = "/etc/codex/managed_config.toml";
@@ -259,25 +260,8 @@ fn project_layers(
     merged_so_far: &Value,
     codex_home: &Path,
 ) -> Result<Vec<Layer>, ConfigError> {
-    let markers: Vec<String> = match merged_so_far.get("project_root_markers") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
-        _ => vec![".git".to_owned()],
-    };
-    let root = find_project_root(cwd, &markers);
-    let trusted = trusted_paths(merged_so_far);
-    let is_trusted = |dir: &Path| {
-        [Some(dir), Some(root.as_path())]
-            .into_iter()
-            .flatten()
-            .any(|d| {
-                trusted
-                    .iter()
-                    .any(|t| Path::new(t) == d || canonical(t) == canonical_path(d))
-            })
-    };
+    let trust = ProjectTrust::new(merged_so_far, cwd);
+    let root = trust.root().to_path_buf();
     let mut dirs: Vec<&Path> = Vec::new();
     for dir in cwd.ancestors() {
         dirs.push(dir);
@@ -286,14 +270,14 @@ fn project_layers(
         }
     }
     dirs.reverse();
-    let home_canonical = canonical_path(codex_home);
+    let home_canonical = canonical(codex_home);
     let mut layers = Vec::new();
     for dir in dirs {
         let dot_codex = dir.join(".codex");
-        if !dot_codex.is_dir() || canonical_path(&dot_codex) == home_canonical {
+        if !dot_codex.is_dir() || canonical(&dot_codex) == home_canonical {
             continue;
         }
-        if !is_trusted(dir) {
+        if !trust.is_trusted(dir) {
             continue;
         }
         let mut layer = read_layer(LayerSource::Project, &dot_codex.join(CONFIG_TOML_FILE))?;
@@ -305,35 +289,6 @@ fn project_layers(
         layers.push(layer);
     }
     Ok(layers)
-}
-
-fn find_project_root(cwd: &Path, markers: &[String]) -> PathBuf {
-    if markers.is_empty() {
-        return cwd.to_path_buf();
-    }
-    cwd.ancestors()
-        .find(|dir| markers.iter().any(|m| dir.join(m).exists()))
-        .unwrap_or(cwd)
-        .to_path_buf()
-}
-
-fn trusted_paths(merged: &Value) -> Vec<String> {
-    let Some(projects) = merged.get("projects").and_then(Value::as_table) else {
-        return Vec::new();
-    };
-    projects
-        .iter()
-        .filter(|(_, v)| v.get("trust_level").and_then(Value::as_str) == Some("trusted"))
-        .map(|(k, _)| k.clone())
-        .collect()
-}
-
-fn canonical(path: &str) -> PathBuf {
-    canonical_path(Path::new(path))
-}
-
-fn canonical_path(path: &Path) -> PathBuf {
-    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]

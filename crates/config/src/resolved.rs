@@ -82,6 +82,15 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Whether the project of `cwd` is trusted (`[projects."<path>"] trust_level =
+    /// "trusted"` for `cwd` itself or its project root), the same decision that enables
+    /// project `.codex/config.toml` layers.
+    pub fn is_project_trusted(&self, cwd: &std::path::Path) -> bool {
+        crate::trust::ProjectTrust::new(&self.stack.merged, cwd).is_trusted(cwd)
+    }
+}
+
 /// The feature set: registry defaults, then the legacy top-level toggle, then the merged
 /// `[features]` table in key order (as the reference applies it).
 fn resolve_features(merged: &Value, toml: &ConfigToml) -> Features {

@@ -42,7 +42,7 @@ pub(crate) fn run(
         None => args.prompt.as_deref(),
     };
     let prompt = read_prompt(prompt_arg)?;
-    let trusted = is_trusted(&config, &cwd);
+    let trusted = config.is_project_trusted(&cwd);
     if !args.skip_git_repo_check && !trusted && !inside_git_repo(&cwd) {
         return Err(Failure::Other(anyhow::anyhow!(
             "Not inside a trusted directory and --skip-git-repo-check was not specified."
@@ -220,17 +220,6 @@ fn read_prompt(arg: Option<&str>) -> Result<String, Failure> {
             "No prompt provided. Either specify one as an argument or pipe the prompt into stdin."
         ))),
     }
-}
-
-fn is_trusted(config: &Config, cwd: &Path) -> bool {
-    let Some(projects) = &config.toml.projects else {
-        return false;
-    };
-    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let cwd = canonical(cwd);
-    projects
-        .iter()
-        .any(|(path, project)| project.is_trusted() && cwd.starts_with(canonical(Path::new(path))))
 }
 
 fn inside_git_repo(cwd: &Path) -> bool {
