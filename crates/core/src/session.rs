@@ -10,8 +10,6 @@ use recodex_client::{
 use recodex_protocol::models::ResponseItem;
 use recodex_protocol::usage::TokenUsage;
 use recodex_state::{RolloutWriter, rollout_path};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
@@ -302,25 +300,17 @@ impl Session {
         request.tools = self.settings.tools.clone();
         request.parallel_tool_calls = self.settings.parallel_tool_calls;
         if !model.supported_reasoning_levels.is_empty() {
-            let summary = model
-                .supports_reasoning_summaries
-                .then(|| convert(&model.default_reasoning_summary))
-                .flatten()
-                .filter(|s: &recodex_protocol::ReasoningSummary| {
-                    *s != recodex_protocol::ReasoningSummary::None
-                });
+            let summary = Some(model.default_reasoning_summary).filter(|s| {
+                model.supports_reasoning_summaries && *s != recodex_protocol::ReasoningSummary::None
+            });
             let effort = self
                 .settings
                 .reasoning_effort
-                .or_else(|| model.default_reasoning_level.as_ref().and_then(convert));
+                .or(model.default_reasoning_level);
             request.reasoning = Some(Reasoning { effort, summary });
             request.include = vec!["reasoning.encrypted_content".to_owned()];
         }
-        let verbosity = if model.support_verbosity {
-            model.default_verbosity.as_ref().and_then(convert)
-        } else {
-            None
-        };
+        let verbosity = model.default_verbosity.filter(|_| model.support_verbosity);
         let format = self
             .settings
             .output_schema
@@ -422,12 +412,4 @@ impl Session {
 struct Round {
     agent_message: Option<String>,
     needs_follow_up: bool,
-}
-
-/// Converts between two serde enums that share their spellings (the catalog's and the
-/// protocol's copies of the same enum).
-fn convert<A: Serialize, B: DeserializeOwned>(value: &A) -> Option<B> {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| serde_json::from_value(v).ok())
 }

@@ -9,6 +9,8 @@
 //! - `config_types`: enums and small structs that appear both in
 //!   `config.toml` and in protocol messages (reasoning effort, sandbox mode,
 //!   approval policy, web search settings, provider auth, …).
+//! - `model_facts`: catalog facts that shape a model's tools (shell tool, apply_patch
+//!   form, web search results).
 //! - [`models`]: Responses API items (messages, reasoning, tool calls and
 //!   their outputs) shared by requests, SSE events and rollouts.
 //! - [`environment_context`]: the `<environment_context>` block given to the model.
@@ -17,8 +19,10 @@
 
 mod config_types;
 pub mod environment_context;
+mod model_facts;
 pub mod models;
 pub mod permissions;
 pub mod usage;
 
 pub use config_types::*;
+pub use model_facts::{ApplyPatchToolType, ConfigShellToolType, WebSearchToolType};

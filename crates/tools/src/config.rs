@@ -7,45 +7,12 @@
 use recodex_config::Features;
 use recodex_protocol::WebSearchMode;
 use recodex_protocol::WebSearchToolConfig;
+// The model facts are the protocol's; `ShellToolType` is the catalog's `shell_type`.
+pub use recodex_protocol::{
+    ApplyPatchToolType, ConfigShellToolType as ShellToolType, WebSearchToolType,
+};
 use serde::Deserialize;
 use serde::Serialize;
-
-/// Shell tool flavour a model prefers (the catalog's `shell_type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ShellToolType {
-    /// The generic shell tool; offered as `shell_command`.
-    Default,
-    /// The provider's `local_shell` tool.
-    Local,
-    /// `exec_command` + `write_stdin`.
-    UnifiedExec,
-    /// No shell tool.
-    Disabled,
-    /// `shell_command`.
-    ShellCommand,
-}
-
-/// How `apply_patch` is declared (the catalog's `apply_patch_tool_type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ApplyPatchToolType {
-    /// A custom tool whose input follows a lark grammar.
-    Freeform,
-    /// A function tool with one `input` string.
-    Function,
-}
-
-/// Which web search results a model accepts (the catalog's `web_search_tool_type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WebSearchToolType {
-    /// Text results.
-    #[default]
-    Text,
-    /// Text and image results (`search_content_types`).
-    TextAndImage,
-}
 
 /// The catalog facts about one model that shape its tools.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

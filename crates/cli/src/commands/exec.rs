@@ -295,9 +295,9 @@ fn tool_plan(
     ephemeral: bool,
 ) -> (Vec<serde_json::Value>, bool) {
     let facts = recodex_tools::ModelToolFacts {
-        shell_type: convert(&model.shell_type).unwrap_or(recodex_tools::ShellToolType::Default),
-        apply_patch_tool_type: model.apply_patch_tool_type.as_ref().and_then(convert),
-        web_search_tool_type: convert(&model.web_search_tool_type).unwrap_or_default(),
+        shell_type: model.shell_type,
+        apply_patch_tool_type: model.apply_patch_tool_type,
+        web_search_tool_type: model.web_search_tool_type,
         supports_parallel_tool_calls: model.supports_parallel_tool_calls,
         supports_search_tool: model.supports_search_tool,
         supports_image_detail_original: model.supports_image_detail_original,
@@ -341,14 +341,6 @@ fn read_output_schema(path: &Path) -> Result<serde_json::Value, Failure> {
             path.display()
         ))
     })
-}
-
-/// Converts between two serde enums with the same spellings (the catalog's and the
-/// tools layer's copies of a model fact).
-fn convert<A: serde::Serialize, B: serde::de::DeserializeOwned>(value: &A) -> Option<B> {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| serde_json::from_value(v).ok())
 }
 
 fn user_agent_info(originator: &str, env: &EnvMap) -> UserAgentInfo {
@@ -429,12 +421,9 @@ fn banner(settings: &SessionSettings) -> Vec<String> {
         }
     };
     let effort = settings
-        .model
-        .default_reasoning_level
-        .as_ref()
-        .and_then(|e| serde_json::to_value(e).ok())
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "none".to_owned());
+        .reasoning_effort
+        .or(settings.model.default_reasoning_level)
+        .map_or("none", |e| e.as_str());
     vec![
         format!("OpenAI Codex v{}", recodex_client::COMPATIBLE_CLI_VERSION),
         "--------".to_owned(),

@@ -9,69 +9,15 @@
 use serde::Deserialize;
 use serde::Serialize;
 
+// The reasoning, verbosity and personality enums are the protocol's own.
+pub use recodex_protocol::{
+    ApplyPatchToolType, ConfigShellToolType, Personality, ReasoningEffort, ReasoningSummary,
+    Verbosity, WebSearchToolType,
+};
+
 /// Placeholder inside [`ModelMessages::instructions_template`] that is
 /// replaced by the selected personality text.
 pub const PERSONALITY_PLACEHOLDER: &str = "{{ personality }}";
-
-/// Reasoning effort a model can be asked to spend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ReasoningEffort {
-    /// No reasoning.
-    None,
-    /// Minimal reasoning.
-    Minimal,
-    /// Low effort.
-    Low,
-    /// Medium effort (the default).
-    #[default]
-    Medium,
-    /// High effort.
-    High,
-    /// Extra-high effort (`xhigh` on the wire).
-    XHigh,
-}
-
-/// Reasoning summary mode sent as `reasoning.summary`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ReasoningSummary {
-    /// Let the model decide.
-    #[default]
-    Auto,
-    /// Short summaries.
-    Concise,
-    /// Detailed summaries.
-    Detailed,
-    /// No summaries.
-    None,
-}
-
-/// Output verbosity sent as `text.verbosity`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verbosity {
-    /// Terse output.
-    Low,
-    /// Default output length.
-    #[default]
-    Medium,
-    /// Long output.
-    High,
-}
-
-/// Personality variant selecting one of the `personality_*` texts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Personality {
-    /// No explicit personality: `personality_default`.
-    #[default]
-    None,
-    /// `personality_friendly`.
-    Friendly,
-    /// `personality_pragmatic`.
-    Pragmatic,
-}
 
 /// User-input modality a model accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -98,43 +44,6 @@ pub enum ModelVisibility {
     Hide,
     /// Not advertised at all (used by fallback metadata).
     None,
-}
-
-/// Which shell tool flavour a model is given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConfigShellToolType {
-    /// The default shell tool.
-    Default,
-    /// The local shell tool.
-    Local,
-    /// Unified exec (`exec_command` / `write_stdin`).
-    UnifiedExec,
-    /// No shell tool.
-    Disabled,
-    /// The `shell_command` tool.
-    ShellCommand,
-}
-
-/// How the `apply_patch` tool is exposed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ApplyPatchToolType {
-    /// Freeform (grammar) tool.
-    Freeform,
-    /// JSON function tool.
-    Function,
-}
-
-/// Which web search tool variant a model supports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WebSearchToolType {
-    /// Text results only.
-    #[default]
-    Text,
-    /// Text and image results.
-    TextAndImage,
 }
 
 /// Unit in which tool output is truncated.

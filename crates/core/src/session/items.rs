@@ -40,8 +40,7 @@ impl Session {
             reasoning_effort: self
                 .settings
                 .reasoning_effort
-                .and_then(|e| serde_json::to_value(e).ok())
-                .and_then(|v| v.as_str().map(str::to_owned)),
+                .map(|e| e.as_str().to_owned()),
         };
         if let Err(err) = recodex_state::upsert_thread(dir, &row) {
             let _ = events
