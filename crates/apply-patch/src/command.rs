@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::error::ApplyPatchError;
 use crate::plan::{PatchPlan, plan_patch_text};
 
-/// The argv[1] with which the main binary runs a patch itself (argv[2]), as the reference's
+/// The `argv[1]` with which the main binary runs a patch itself (`argv[2]`), as the reference's
 /// engine does to apply a patch inside the sandbox.
 pub const CODEX_RUN_AS_APPLY_PATCH_ARG1: &str = "--codex-run-as-apply-patch";
 
@@ -40,7 +40,7 @@ pub fn apply_patch(
     result
 }
 
-/// `codex --codex-run-as-apply-patch PATCH`: `patch` is argv[2] (further arguments are
+/// `codex --codex-run-as-apply-patch PATCH`: `patch` is `argv[2]` (further arguments are
 /// ignored, stdin is not read). Returns the exit status.
 pub fn run_self_invocation(
     patch: Option<&OsStr>,

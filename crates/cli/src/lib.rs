@@ -4,7 +4,7 @@
 //! - [`args`]: the clap command-line surface (commands, options, parsing).
 //! - [`completion`]: shell completion scripts generated from that surface.
 //! - `entry`: start-up, parsing, dispatch and exit status ([`main_entry`]).
-//! - `startup`: argv[0] personalities, the environment snapshot, the helper directory.
+//! - `startup`: `argv[0]` personalities, the environment snapshot, the helper directory.
 //! - `commands`: the implemented commands and the configuration each needs.
 //! - `exit`: the one place where failures become stderr text and an exit status.
 
