@@ -46,6 +46,8 @@ pub struct Session {
     tools: ToolRuntime,
     created_at_ms: i64,
     first_user_message: Option<String>,
+    /// The thread index, opened at the first turn's end.
+    index: Option<recodex_state::ThreadIndex>,
 }
 
 impl Drop for Session {
@@ -80,6 +82,7 @@ impl Session {
         Ok(Self {
             created_at_ms: now.timestamp_millis(),
             first_user_message: None,
+            index: None,
             tools,
             settings,
             client,
@@ -131,6 +134,7 @@ impl Session {
         Ok(Self {
             created_at_ms: Utc::now().timestamp_millis(),
             first_user_message: None,
+            index: None,
             tools,
             settings,
             client,

@@ -29,4 +29,4 @@ pub use rollout::{
     find_latest_rollout, find_rollout_by_id, format_timestamp, list_rollouts,
     parse_rollout_file_name, read_rollout, rollout_path,
 };
-pub use threads::{ThreadRow, upsert_thread};
+pub use threads::{ThreadIndex, ThreadRow, upsert_thread};

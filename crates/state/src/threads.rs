@@ -39,10 +39,35 @@ pub struct ThreadRow {
     pub reasoning_effort: Option<String>,
 }
 
-/// Inserts the thread, or updates its `updated_at*` and `tokens_used` if it exists.
+/// An open `state_5.sqlite`, kept for the life of a session so that each turn's index
+/// update is one statement (the database is created or verified once, on open).
+#[derive(Debug)]
+pub struct ThreadIndex {
+    conn: rusqlite::Connection,
+    path: std::path::PathBuf,
+}
+
+impl ThreadIndex {
+    /// Opens (creating or verifying) the state database in `dir`.
+    pub fn open(dir: &Path) -> Result<Self, StateError> {
+        Ok(Self {
+            conn: open_db(dir, DbKind::State)?,
+            path: dir.join(DbKind::State.file_name()),
+        })
+    }
+
+    /// Inserts the thread, or updates its `updated_at*` and `tokens_used` if it exists.
+    pub fn upsert(&self, row: &ThreadRow) -> Result<(), StateError> {
+        upsert_on(&self.conn, &self.path, row)
+    }
+}
+
+/// Inserts or updates one thread row, opening the database for this call only.
 pub fn upsert_thread(dir: &Path, row: &ThreadRow) -> Result<(), StateError> {
-    let conn = open_db(dir, DbKind::State)?;
-    let path = dir.join(DbKind::State.file_name());
+    ThreadIndex::open(dir)?.upsert(row)
+}
+
+fn upsert_on(conn: &rusqlite::Connection, path: &Path, row: &ThreadRow) -> Result<(), StateError> {
     conn.execute(
         "INSERT INTO threads (id, rollout_path, created_at, updated_at, source, model_provider, cwd, title, \
          sandbox_policy, approval_mode, tokens_used, has_user_event, archived, cli_version, first_user_message, \
@@ -69,7 +94,7 @@ pub fn upsert_thread(dir: &Path, row: &ThreadRow) -> Result<(), StateError> {
             row.updated_at_ms,
         ],
     )
-    .map_err(|source| StateError::Sqlite { path, source })?;
+    .map_err(|source| StateError::Sqlite { path: path.to_path_buf(), source })?;
     Ok(())
 }
 

@@ -14,7 +14,7 @@ impl Session {
     /// Records the thread in the state database's index (created, or its update time
     /// and token total refreshed). A failure is only a warning: the rollout is the
     /// record of truth.
-    pub(super) async fn index_thread(&self, events: &mpsc::Sender<Event>) {
+    pub(super) async fn index_thread(&mut self, events: &mpsc::Sender<Event>) {
         let (Some(dir), Some(path)) = (&self.settings.state_dir, self.recorder.path()) else {
             return;
         };
@@ -42,12 +42,20 @@ impl Session {
                 .reasoning_effort
                 .map(|e| e.as_str().to_owned()),
         };
-        if let Err(err) = recodex_state::upsert_thread(dir, &row) {
-            let _ = events
-                .send(Event::Warning {
-                    message: err.to_string(),
-                })
-                .await;
+        // Opened once per session; a failure is retried on the next turn.
+        if self.index.is_none() {
+            match recodex_state::ThreadIndex::open(dir) {
+                Ok(index) => self.index = Some(index),
+                Err(err) => {
+                    let message = err.to_string();
+                    let _ = events.send(Event::Warning { message }).await;
+                    return;
+                }
+            }
+        }
+        if let Some(Err(err)) = self.index.as_ref().map(|index| index.upsert(&row)) {
+            let message = err.to_string();
+            let _ = events.send(Event::Warning { message }).await;
         }
     }
 
