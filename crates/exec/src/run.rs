@@ -40,13 +40,18 @@ impl Printer<'_> {
         let _ = writeln!(self.stdout, "{}", event.to_line());
     }
 
-    fn item(&mut self, details: ItemDetails) -> ThreadItem {
-        let item = ThreadItem {
-            id: format!("item_{}", self.next_item),
-            details,
-        };
+    /// The next run-local item id (`item_0`, `item_1`, ...).
+    fn next_id(&mut self) -> String {
+        let id = format!("item_{}", self.next_item);
         self.next_item += 1;
-        item
+        id
+    }
+
+    fn item(&mut self, details: ItemDetails) -> ThreadItem {
+        ThreadItem {
+            id: self.next_id(),
+            details,
+        }
     }
 
     fn on_event(&mut self, event: Event) {
@@ -95,8 +100,7 @@ impl Printer<'_> {
                 duration_ms,
             } => {
                 if self.json {
-                    let id = format!("item_{}", self.next_item);
-                    self.next_item += 1;
+                    let id = self.next_id();
                     let running = ItemDetails::CommandExecution {
                         command: command.clone(),
                         aggregated_output: String::new(),
@@ -144,11 +148,7 @@ impl Printer<'_> {
                 let first = self.todo.is_none();
                 let id = match &self.todo {
                     Some((id, _)) => id.clone(),
-                    None => {
-                        let id = format!("item_{}", self.next_item);
-                        self.next_item += 1;
-                        id
-                    }
+                    None => self.next_id(),
                 };
                 self.todo = Some((id.clone(), items.clone()));
                 if self.json {
