@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use recodex_protocol::usage::TokenUsage;
 
+pub use crate::patch::{PatchChange, PatchChangeKind};
+
 /// One event of a session, in the order things happened.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -48,6 +50,37 @@ pub enum Event {
         cwd: std::path::PathBuf,
         /// How long it ran, in milliseconds.
         duration_ms: u64,
+    },
+    /// A patch passed verification and the policy check and is being applied.
+    PatchApplyBegin {
+        /// The tool call.
+        call_id: String,
+        /// What it changes, sorted by path.
+        changes: Vec<PatchChange>,
+    },
+    /// A patch finished applying (or failed to).
+    PatchApplyEnd {
+        /// The tool call.
+        call_id: String,
+        /// What it changes, sorted by path.
+        changes: Vec<PatchChange>,
+        /// What the apply step printed on stdout (the success summary).
+        stdout: String,
+        /// What it printed on stderr (why it failed).
+        stderr: String,
+        /// Whether every file was written.
+        success: bool,
+    },
+    /// A tool call was answered with an error instead of running (a refused or
+    /// unverifiable patch, an unknown tool); the model reads `message` as the output.
+    ToolError {
+        /// The text given to the model.
+        message: String,
+    },
+    /// The turn's aggregated diff after a patch or a response (git-style unified diff).
+    TurnDiff {
+        /// The diff.
+        unified_diff: String,
     },
     /// A sampling request failed and is being sent again (`Reconnecting... n/m (...)`).
     StreamError {

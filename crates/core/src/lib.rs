@@ -9,12 +9,15 @@
 mod context;
 mod error;
 mod event;
+mod git;
+mod patch;
 mod record;
 mod session;
 mod settings;
 mod tool_runtime;
+mod turn_diff;
 
 pub use error::CoreError;
-pub use event::Event;
+pub use event::{Event, PatchChange, PatchChangeKind};
 pub use session::{Session, TurnOutcome};
 pub use settings::SessionSettings;

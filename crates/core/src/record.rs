@@ -45,8 +45,9 @@ impl Recorder {
         settings: &SessionSettings,
         thread_id: &str,
         started: DateTime<Utc>,
+        git: Option<Value>,
     ) -> std::io::Result<()> {
-        self.write(RolloutItem::SessionMeta(json!({
+        let mut meta = json!({
             "id": thread_id,
             "timestamp": recodex_state::format_timestamp(started),
             "cwd": settings.cwd,
@@ -56,7 +57,11 @@ impl Recorder {
             "thread_source": "user",
             "model_provider": settings.provider_id,
             "base_instructions": {"text": settings.model.base_instructions},
-        })))
+        });
+        if let (Some(git), Value::Object(map)) = (git, &mut meta) {
+            map.insert("git".to_owned(), git);
+        }
+        self.write(RolloutItem::SessionMeta(meta))
     }
 
     pub(crate) fn turn_context(
@@ -163,4 +168,40 @@ pub(crate) fn task_complete(
         map.insert("time_to_first_token_ms".to_owned(), json!(ms));
     }
     payload
+}
+
+/// `patch_apply_end`, with the patch's changes keyed by absolute path (a later hunk on a
+/// path wins, as in the reference's map).
+pub(crate) fn patch_apply_end(
+    call_id: &str,
+    turn_id: &str,
+    stdout: &str,
+    stderr: &str,
+    success: bool,
+    changes: &[recodex_apply_patch::FileChange],
+) -> Value {
+    use recodex_apply_patch::FileChangeKind;
+    let mut map = serde_json::Map::new();
+    for change in changes {
+        let entry = match &change.kind {
+            FileChangeKind::Add { content, .. } => json!({"type": "add", "content": content}),
+            FileChangeKind::Delete { content } => json!({"type": "delete", "content": content}),
+            FileChangeKind::Update {
+                move_path,
+                unified_diff,
+                ..
+            } => json!({"type": "update", "unified_diff": unified_diff, "move_path": move_path}),
+        };
+        map.insert(change.path.display().to_string(), entry);
+    }
+    json!({
+        "type": "patch_apply_end",
+        "call_id": call_id,
+        "turn_id": turn_id,
+        "stdout": stdout,
+        "stderr": stderr,
+        "success": success,
+        "changes": map,
+        "status": if success { "completed" } else { "failed" },
+    })
 }

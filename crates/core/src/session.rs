@@ -19,8 +19,10 @@ use crate::event::Event;
 use crate::record::{self, Recorder};
 use crate::settings::SessionSettings;
 use crate::tool_runtime::ToolRuntime;
+use crate::turn_diff::TurnDiff;
 
 mod items;
+mod patch_call;
 
 /// Sampling rounds one turn may take before giving up (each tool call round is one).
 const MAX_ROUNDS_PER_TURN: usize = 64;
@@ -48,6 +50,12 @@ pub struct Session {
     first_user_message: Option<String>,
     /// The thread index, opened at the first turn's end.
     index: Option<recodex_state::ThreadIndex>,
+    /// The running turn's id (empty between turns).
+    turn_id: String,
+    /// What the running turn's patches changed.
+    turn_diff: TurnDiff,
+    /// The running turn's git workspace metadata (`None` outside a repository).
+    turn_workspaces: Option<serde_json::Value>,
 }
 
 impl Drop for Session {
@@ -77,12 +85,20 @@ impl Session {
             Some(RolloutWriter::create(&path)?)
         };
         let mut recorder = Recorder::new(writer);
-        recorder.session_meta(&settings, &thread_id, now)?;
+        recorder.session_meta(
+            &settings,
+            &thread_id,
+            now,
+            crate::git::session_git_info(&settings.cwd),
+        )?;
         let tools = ToolRuntime::new(&settings, &thread_id);
         Ok(Self {
             created_at_ms: now.timestamp_millis(),
             first_user_message: None,
             index: None,
+            turn_id: String::new(),
+            turn_diff: TurnDiff::default(),
+            turn_workspaces: None,
             tools,
             settings,
             client,
@@ -135,6 +151,9 @@ impl Session {
             created_at_ms: Utc::now().timestamp_millis(),
             first_user_message: None,
             index: None,
+            turn_id: String::new(),
+            turn_diff: TurnDiff::default(),
+            turn_workspaces: None,
             tools,
             settings,
             client,
@@ -174,6 +193,9 @@ impl Session {
             .format("%Y-%m-%d")
             .to_string();
         let context_window = self.context_window();
+        self.turn_id.clone_from(&turn_id);
+        self.turn_diff = TurnDiff::new(self.settings.cwd.clone());
+        self.turn_workspaces = crate::git::workspaces(&self.settings.cwd);
         let _ = events
             .send(Event::TurnStarted {
                 turn_id: turn_id.clone(),
@@ -336,16 +358,32 @@ impl Session {
             self.settings.user_agent.clone(),
             &self.thread_id,
         );
-        let metadata = serde_json::json!({
+        let mut metadata = serde_json::json!({
             "session_id": self.thread_id,
             "thread_id": self.thread_id,
             "thread_source": "user",
             "turn_id": turn_id,
-            "sandbox": "seccomp",
+        });
+        if let (Some(workspaces), serde_json::Value::Object(map)) =
+            (&self.turn_workspaces, &mut metadata)
+        {
+            map.insert("workspaces".to_owned(), workspaces.clone());
+        }
+        let rest = serde_json::json!({
+            "sandbox": match self.settings.sandbox_policy {
+                recodex_protocol::permissions::SandboxPolicy::DangerFullAccess
+                | recodex_protocol::permissions::SandboxPolicy::ExternalSandbox { .. } => "none",
+                _ => "seccomp",
+            },
             "turn_started_at_unix_ms": turn_started_ms,
             "request_kind": "turn",
             "window_id": format!("{}:0", self.thread_id),
         });
+        if let (serde_json::Value::Object(map), serde_json::Value::Object(rest)) =
+            (&mut metadata, rest)
+        {
+            map.extend(rest);
+        }
         headers.turn_metadata = Some(metadata.to_string());
         headers
     }
@@ -398,6 +436,7 @@ impl Session {
                             total: self.total_usage,
                         })
                         .await;
+                    self.send_turn_diff(events).await;
                     completed = true;
                     break;
                 }

@@ -2,6 +2,7 @@
 //! command started through the session's sandbox wrapper.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use recodex_process::{
@@ -29,6 +30,26 @@ pub(crate) struct CommandRun {
     pub(crate) output: String,
     pub(crate) exit_code: Option<i32>,
     pub(crate) duration_ms: u64,
+}
+
+/// How the apply step of a patch ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PatchRun {
+    pub(crate) exit_code: i32,
+    /// What it printed: the success summary on stdout when it exits 0, the error on
+    /// stderr otherwise (the apply_patch personality writes to one stream only).
+    pub(crate) output: String,
+    pub(crate) wall_time: std::time::Duration,
+}
+
+impl PatchRun {
+    fn failed(message: &str) -> Self {
+        Self {
+            exit_code: 1,
+            output: format!("{message}\n"),
+            wall_time: std::time::Duration::ZERO,
+        }
+    }
 }
 
 /// The per-thread tool state.
@@ -137,20 +158,21 @@ impl ToolRuntime {
         }
     }
 
-    /// Applies an `apply_patch` tool input by running this binary as `apply_patch` inside
+    /// Applies a verified patch by running this binary as `apply_patch` in `cwd` inside
     /// the sandbox, as the reference does, so a patch can only write where commands can.
-    /// The text returned to the model has the shell tools' `Exit code:` layout.
-    pub(crate) async fn apply_patch(&self, input: &str) -> String {
+    pub(crate) async fn apply_patch(&self, cwd: &Path, patch: &str) -> PatchRun {
         let Some(exe) = &self.exe else {
-            return "apply_patch is not available: the recodex executable is unknown".to_owned();
+            return PatchRun::failed(
+                "apply_patch is not available: the recodex executable is unknown",
+            );
         };
         let request = recodex_process::ExecRequest {
             argv: vec![
                 exe.to_string_lossy().into_owned(),
                 "--codex-run-as-apply-patch".to_owned(),
-                input.to_owned(),
+                patch.to_owned(),
             ],
-            cwd: self.ctx.cwd.clone(),
+            cwd: cwd.to_path_buf(),
             env: self.ctx.env.clone(),
             tty: false,
         };
@@ -163,14 +185,23 @@ impl ToolRuntime {
         )
         .await
         {
-            Ok(run) => recodex_process::format_shell_output(
-                run.exit_code,
-                run.wall_time,
-                &run.text(),
-                self.ctx.truncation,
-            ),
-            Err(err) => format!("execution error: {err}"),
+            Ok(run) => PatchRun {
+                exit_code: run.exit_code,
+                output: run.text(),
+                wall_time: run.wall_time,
+            },
+            Err(err) => PatchRun::failed(&format!("execution error: {err}")),
         }
+    }
+
+    /// The text the model reads for a patch run (the shell tools' `Exit code:` layout).
+    pub(crate) fn format_patch_run(&self, run: &PatchRun) -> String {
+        recodex_process::format_shell_output(
+            run.exit_code,
+            run.wall_time,
+            &run.output,
+            self.ctx.truncation,
+        )
     }
 
     /// The directory commands run in.

@@ -1,6 +1,7 @@
 //! Running one `exec` turn and printing it: JSONL events with `--json`, else the human
 //! transcript on stderr and the final message on stdout.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -8,7 +9,8 @@ use recodex_core::{Event, Session};
 use tokio::sync::mpsc;
 
 use crate::events::{
-    CommandStatus, ErrorPayload, ItemDetails, ThreadEvent, ThreadItem, TodoItem, Usage,
+    ChangeKind, CommandStatus, ErrorPayload, FileChange, ItemDetails, PatchStatus, ThreadEvent,
+    ThreadItem, TodoItem, Usage,
 };
 
 /// What the user asked `exec` to do.
@@ -33,6 +35,8 @@ struct Printer<'a> {
     turn_usage: Usage,
     /// The to-do list item of this turn, once the model made a plan: its id and steps.
     todo: Option<(String, Vec<TodoItem>)>,
+    /// File-change items started and not yet completed: call id → item id.
+    patches: HashMap<String, String>,
 }
 
 impl Printer<'_> {
@@ -113,7 +117,8 @@ impl Printer<'_> {
                             details: running,
                         },
                     });
-                    let status = if exit_code.is_some() {
+                    // The reference reports a non-zero exit as a failed command.
+                    let status = if exit_code == Some(0) {
                         CommandStatus::Completed
                     } else {
                         CommandStatus::Failed
@@ -169,6 +174,65 @@ impl Printer<'_> {
                     }
                 }
             }
+            Event::PatchApplyBegin { call_id, changes } => {
+                if self.json {
+                    let id = self.next_id();
+                    self.patches.insert(call_id, id.clone());
+                    let details = ItemDetails::FileChange {
+                        changes: file_changes(&changes),
+                        status: PatchStatus::InProgress,
+                    };
+                    self.emit(&ThreadEvent::ItemStarted {
+                        item: ThreadItem { id, details },
+                    });
+                } else {
+                    let _ = writeln!(self.stderr, "apply patch");
+                }
+            }
+            Event::PatchApplyEnd {
+                call_id,
+                changes,
+                success,
+                ..
+            } => {
+                let status = if success {
+                    PatchStatus::Completed
+                } else {
+                    PatchStatus::Failed
+                };
+                if self.json {
+                    let id = match self.patches.remove(&call_id) {
+                        Some(id) => id,
+                        None => self.next_id(),
+                    };
+                    let details = ItemDetails::FileChange {
+                        changes: file_changes(&changes),
+                        status,
+                    };
+                    self.emit(&ThreadEvent::ItemCompleted {
+                        item: ThreadItem { id, details },
+                    });
+                } else {
+                    let word = if success { "completed" } else { "failed" };
+                    let _ = writeln!(self.stderr, "patch: {word}");
+                    for change in &changes {
+                        let _ = writeln!(self.stderr, "{}", change.path.display());
+                    }
+                }
+            }
+            Event::ToolError { message } => {
+                // The reference logs a refused tool call on stderr in both modes.
+                let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ");
+                let _ = writeln!(
+                    self.stderr,
+                    "{now} ERROR codex_core::tools::router: error={message}"
+                );
+            }
+            Event::TurnDiff { unified_diff } => {
+                if !self.json {
+                    let _ = writeln!(self.stderr, "{unified_diff}");
+                }
+            }
             Event::StreamError { message } => {
                 if self.json {
                     self.emit(&ThreadEvent::Error(ErrorPayload { message }));
@@ -186,6 +250,21 @@ impl Printer<'_> {
     }
 }
 
+/// The `changes` of a `file_change` item.
+fn file_changes(changes: &[recodex_core::PatchChange]) -> Vec<FileChange> {
+    changes
+        .iter()
+        .map(|change| FileChange {
+            path: change.path.display().to_string(),
+            kind: match change.kind {
+                recodex_core::PatchChangeKind::Add => ChangeKind::Add,
+                recodex_core::PatchChangeKind::Delete => ChangeKind::Delete,
+                recodex_core::PatchChangeKind::Update { .. } => ChangeKind::Update,
+            },
+        })
+        .collect()
+}
+
 /// Runs the turn; returns the process exit status.
 pub async fn run_exec(
     mut session: Session,
@@ -200,6 +279,7 @@ pub async fn run_exec(
         next_item: 0,
         turn_usage: Usage::default(),
         todo: None,
+        patches: HashMap::new(),
     };
     if !request.json {
         for line in &request.banner {
@@ -270,6 +350,107 @@ pub async fn run_exec(
                 let _ = writeln!(printer.stderr, "ERROR: {message}");
             }
             1
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use recodex_core::{PatchChange, PatchChangeKind};
+
+    fn printed(json: bool, events: Vec<Event>) -> (String, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut printer = Printer {
+            json,
+            stdout: &mut out,
+            stderr: &mut err,
+            next_item: 0,
+            turn_usage: Usage::default(),
+            todo: None,
+            patches: HashMap::new(),
+        };
+        for event in events {
+            printer.on_event(event);
+        }
+        (
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    }
+
+    fn patch_events(success: bool) -> Vec<Event> {
+        let changes = vec![
+            PatchChange {
+                path: "/w/a.txt".into(),
+                kind: PatchChangeKind::Add,
+            },
+            PatchChange {
+                path: "/w/m.txt".into(),
+                kind: PatchChangeKind::Update {
+                    move_path: Some("/w/n.txt".into()),
+                },
+            },
+        ];
+        vec![
+            Event::PatchApplyBegin {
+                call_id: "call_p".to_owned(),
+                changes: changes.clone(),
+            },
+            Event::PatchApplyEnd {
+                call_id: "call_p".to_owned(),
+                changes,
+                stdout: String::new(),
+                stderr: String::new(),
+                success,
+            },
+            Event::TurnDiff {
+                unified_diff: "diff --git a/a.txt b/a.txt\n".to_owned(),
+            },
+            Event::AgentMessage {
+                text: "Done.".to_owned(),
+            },
+        ]
+    }
+
+    #[test]
+    fn a_patch_is_one_file_change_item_started_then_completed() {
+        let (out, err) = printed(true, patch_events(true));
+        let changes = r#""changes":[{"path":"/w/a.txt","kind":"add"},{"path":"/w/m.txt","kind":"update"}]"#;
+        let expected = format!(
+            "{{\"type\":\"item.started\",\"item\":{{\"id\":\"item_0\",\"type\":\"file_change\",{changes},\"status\":\"in_progress\"}}}}\n\
+             {{\"type\":\"item.completed\",\"item\":{{\"id\":\"item_0\",\"type\":\"file_change\",{changes},\"status\":\"completed\"}}}}\n\
+             {{\"type\":\"item.completed\",\"item\":{{\"id\":\"item_1\",\"type\":\"agent_message\",\"text\":\"Done.\"}}}}\n"
+        );
+        assert_eq!(out, expected);
+        assert_eq!(err, "", "the turn diff is not part of the JSON output");
+        let (out, _) = printed(true, patch_events(false));
+        assert!(out.contains(r#""status":"failed""#), "{out}");
+    }
+
+    #[test]
+    fn the_human_transcript_names_the_files_and_prints_the_turn_diff() {
+        let (out, err) = printed(false, patch_events(false));
+        assert_eq!(out, "");
+        assert_eq!(
+            err,
+            "apply patch\npatch: failed\n/w/a.txt\n/w/m.txt\ndiff --git a/a.txt b/a.txt\n\ncodex\nDone.\n"
+        );
+    }
+
+    #[test]
+    fn refused_tool_calls_are_logged_on_stderr_in_both_modes() {
+        for json in [true, false] {
+            let (_, err) = printed(
+                json,
+                vec![Event::ToolError {
+                    message: "unsupported call: frobnicate".to_owned(),
+                }],
+            );
+            assert!(
+                err.ends_with(" ERROR codex_core::tools::router: error=unsupported call: frobnicate\n"),
+                "{err}"
+            );
         }
     }
 }

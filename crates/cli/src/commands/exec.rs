@@ -71,8 +71,13 @@ pub(crate) fn run(
         ))
     })?;
     let sandbox_policy = sandbox_policy(args, &config, trusted, &cwd);
-    if !trusted && args.session.sandbox_mode == Some(SandboxMode::WorkspaceWrite) {
-        // Asking for workspace-write on an untrusted project trusts it from now on, as the
+    if !trusted
+        && matches!(
+            args.session.sandbox_mode,
+            Some(SandboxMode::WorkspaceWrite | SandboxMode::DangerFullAccess)
+        )
+    {
+        // Asking for a writable sandbox on an untrusted project trusts it from now on, as the
         // reference does (the git root, else the directory itself).
         let root = git_root(&cwd).unwrap_or_else(|| cwd.clone());
         let edit = recodex_config::ConfigEdit::Set {
@@ -420,10 +425,8 @@ fn banner(settings: &SessionSettings) -> Vec<String> {
             format!("workspace-write [{}]{net}", roots.join(", "))
         }
     };
-    let effort = settings
-        .reasoning_effort
-        .or(settings.model.default_reasoning_level)
-        .map_or("none", |e| e.as_str());
+    // Only a configured effort is shown; the model's default is not.
+    let effort = settings.reasoning_effort.map_or("none", |e| e.as_str());
     vec![
         format!("OpenAI Codex v{}", recodex_client::COMPATIBLE_CLI_VERSION),
         "--------".to_owned(),

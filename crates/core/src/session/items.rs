@@ -59,16 +59,60 @@ impl Session {
         }
     }
 
-    /// Runs a function tool through the tool runtime (reporting commands), or answers
-    /// that it is not available.
-    async fn run_tool(
-        &self,
-        item: &ResponseItem,
+    /// Runs a function call and returns the text for the model: `update_plan`, the
+    /// `apply_patch` function tool, shell calls that are really patches, the shell tools
+    /// (reporting commands), or the reference's answer for a tool it does not know.
+    /// Refusals are also reported as [`Event::ToolError`].
+    async fn run_function(
+        &mut self,
         name: &str,
         call_id: &str,
         arguments: &str,
         events: &mpsc::Sender<Event>,
-    ) -> ResponseItem {
+    ) -> Result<FunctionOutput, CoreError> {
+        let text = self.function_text(name, call_id, arguments, events).await?;
+        if let FunctionOutput::Refused(message) = &text {
+            let message = message.clone();
+            let _ = events.send(Event::ToolError { message }).await;
+        }
+        Ok(text)
+    }
+
+    async fn function_text(
+        &mut self,
+        name: &str,
+        call_id: &str,
+        arguments: &str,
+        events: &mpsc::Sender<Event>,
+    ) -> Result<FunctionOutput, CoreError> {
+        use FunctionOutput::{Aborted, Output, Refused};
+        if name == "update_plan" {
+            return Ok(match parse_plan(arguments) {
+                Ok(steps) => {
+                    let _ = events.send(Event::PlanUpdated { steps }).await;
+                    Output("Plan updated".to_owned())
+                }
+                Err(message) => Refused(message),
+            });
+        }
+        if name == "apply_patch" {
+            return match declared_kind(&self.settings.tools, name) {
+                Some("function") => match parse_patch_arguments(arguments) {
+                    Ok(input) => Ok(self.run_patch_text(call_id, &input, events).await?),
+                    Err(message) => Ok(Refused(message)),
+                },
+                // A call whose form does not match the declaration fails without an
+                // output; the reference then sends the model `aborted` for it.
+                Some(_) => Ok(Aborted),
+                None => Ok(Refused(format!("unsupported call: {name}"))),
+            };
+        }
+        if let Some(out) = self
+            .intercept_patch(name, arguments, call_id, events)
+            .await?
+        {
+            return Ok(out);
+        }
         match self.tools.call(name, arguments).await {
             Some(result) => {
                 if let Some(run) = result.command {
@@ -82,12 +126,12 @@ impl Session {
                         })
                         .await;
                 }
-                ResponseItem::FunctionCallOutput {
-                    call_id: call_id.to_owned(),
-                    output: FunctionCallOutputPayload::from_text(result.text),
-                }
+                Ok(Output(result.text))
             }
-            None => unsupported_tool_output(item, name, call_id),
+            None if declared_kind(&self.settings.tools, name).is_some() => {
+                Ok(Refused(not_built_text(name)))
+            }
+            None => Ok(Refused(format!("unsupported call: {name}"))),
         }
     }
 
@@ -122,22 +166,14 @@ impl Session {
             } => {
                 self.recorder.response_item(&item)?;
                 self.history.push(item.clone());
-                let plan = (name == "update_plan").then(|| parse_plan(arguments));
-                let output = match plan {
-                    Some(Ok(steps)) => {
-                        let _ = events.send(Event::PlanUpdated { steps }).await;
-                        ResponseItem::FunctionCallOutput {
-                            call_id: call_id.clone(),
-                            output: FunctionCallOutputPayload::from_text("Plan updated"),
-                        }
-                    }
-                    Some(Err(message)) => ResponseItem::FunctionCallOutput {
-                        call_id: call_id.clone(),
-                        output: FunctionCallOutputPayload::from_text(message),
-                    },
-                    None => self.run_tool(&item, name, call_id, arguments, events).await,
+                let out = self.run_function(name, call_id, arguments, events).await?;
+                let output = ResponseItem::FunctionCallOutput {
+                    call_id: call_id.clone(),
+                    output: FunctionCallOutputPayload::from_text(out.text()),
                 };
-                self.recorder.response_item(&output)?;
+                if !matches!(out, FunctionOutput::Aborted) {
+                    self.recorder.response_item(&output)?;
+                }
                 self.history.push(output);
                 round.needs_follow_up = true;
             }
@@ -149,18 +185,40 @@ impl Session {
             } if name == "apply_patch" => {
                 self.recorder.response_item(&item)?;
                 self.history.push(item.clone());
-                let text = self.tools.apply_patch(input).await;
+                let out = match declared_kind(&self.settings.tools, name) {
+                    Some("custom") => self.run_patch_text(call_id, input, events).await?,
+                    Some(_) => FunctionOutput::Aborted,
+                    None => {
+                        FunctionOutput::Refused(format!("unsupported custom tool call: {name}"))
+                    }
+                };
+                if let FunctionOutput::Refused(message) = &out {
+                    let message = message.clone();
+                    let _ = events.send(Event::ToolError { message }).await;
+                }
+                let output = ResponseItem::CustomToolCallOutput {
+                    call_id: call_id.clone(),
+                    name: None,
+                    output: FunctionCallOutputPayload::from_text(out.text()),
+                };
+                if !matches!(out, FunctionOutput::Aborted) {
+                    self.recorder.response_item(&output)?;
+                }
+                self.history.push(output);
+                round.needs_follow_up = true;
+            }
+            ResponseItem::CustomToolCall { name, call_id, .. } => {
+                let text = match declared_kind(&self.settings.tools, name) {
+                    Some(_) => not_built_text(name),
+                    None => format!("unsupported custom tool call: {name}"),
+                };
+                let message = text.clone();
+                let _ = events.send(Event::ToolError { message }).await;
                 let output = ResponseItem::CustomToolCallOutput {
                     call_id: call_id.clone(),
                     name: None,
                     output: FunctionCallOutputPayload::from_text(text),
                 };
-                self.recorder.response_item(&output)?;
-                self.history.push(output);
-                round.needs_follow_up = true;
-            }
-            ResponseItem::CustomToolCall { name, call_id, .. } => {
-                let output = unsupported_tool_output(&item, name, call_id);
                 self.recorder.response_item(&item)?;
                 self.history.push(item.clone());
                 self.recorder.response_item(&output)?;
@@ -198,20 +256,52 @@ impl Session {
     }
 }
 
-/// The output given back for a tool call until the tools layer lands.
-fn unsupported_tool_output(call: &ResponseItem, name: &str, call_id: &str) -> ResponseItem {
-    let text = format!("unsupported call: {name} is not available in this build of recodex");
-    match call {
-        ResponseItem::CustomToolCall { .. } => ResponseItem::CustomToolCallOutput {
-            call_id: call_id.to_owned(),
-            name: None,
-            output: FunctionCallOutputPayload::from_text(text),
-        },
-        _ => ResponseItem::FunctionCallOutput {
-            call_id: call_id.to_owned(),
-            output: FunctionCallOutputPayload::from_text(text),
-        },
+/// What a tool call gives the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum FunctionOutput {
+    /// The tool ran (or tried to): its output.
+    Output(String),
+    /// The call was refused before running: the error text (also logged by the front end).
+    Refused(String),
+    /// The call failed without an output: the model is told `aborted`, nothing is recorded.
+    Aborted,
+}
+
+impl FunctionOutput {
+    fn text(&self) -> String {
+        match self {
+            Self::Output(text) | Self::Refused(text) => text.clone(),
+            Self::Aborted => "aborted".to_owned(),
+        }
     }
+}
+
+/// The answer for a tool this build offers but does not run yet.
+fn not_built_text(name: &str) -> String {
+    format!("unsupported call: {name} is not available in this build of recodex")
+}
+
+/// How the request declared the tool `name` (`function`, `custom`, ...), looking inside
+/// namespaces too; `None` when it was not offered.
+fn declared_kind<'t>(tools: &'t [serde_json::Value], name: &str) -> Option<&'t str> {
+    tools.iter().find_map(|tool| {
+        if tool.get("name").and_then(serde_json::Value::as_str) == Some(name) {
+            return tool.get("type").and_then(serde_json::Value::as_str);
+        }
+        let nested = tool.get("tools").and_then(serde_json::Value::as_array)?;
+        declared_kind(nested, name)
+    })
+}
+
+/// The `input` of an `apply_patch` function call, or the text for the model.
+fn parse_patch_arguments(arguments: &str) -> Result<String, String> {
+    #[derive(serde::Deserialize)]
+    struct Args {
+        input: String,
+    }
+    serde_json::from_str::<Args>(arguments)
+        .map(|args| args.input)
+        .map_err(|e| format!("failed to parse function arguments: {e:?}"))
 }
 
 /// The steps of an `update_plan` call, or the text returned to the model when its
