@@ -130,6 +130,24 @@ pub(crate) fn run(cli: Cli, ctx: &Context) -> Result<(), Failure> {
             let cwd = session_cwd(ctx, plan.cwd);
             exec::run(args, config, ctx, cwd)
         }
+        Command::Execpolicy(args) => {
+            load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
+            let crate::args::ExecpolicyCommand::Check(check) = &args.command;
+            let outcome = recodex_execpolicy::run_check(
+                &check.rules,
+                check.pretty,
+                check.resolve_host_executables,
+                &check.command,
+                Some(&ctx.cwd),
+            );
+            write_stdout(&outcome.stdout)?;
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(outcome.stderr.as_bytes());
+            match outcome.exit_code {
+                0 => Ok(()),
+                code => Err(Failure::Exit(code)),
+            }
+        }
         Command::Completion(args) => {
             let script = crate::completion::completion_script(args.shell);
             write_stdout(&script)

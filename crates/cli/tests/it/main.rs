@@ -7,6 +7,7 @@ mod binary;
 mod completion;
 mod conflicts;
 mod exec;
+mod execpolicy;
 mod facts;
 mod fixture;
 mod misuse;
