@@ -416,7 +416,8 @@ mod tests {
     #[test]
     fn a_patch_is_one_file_change_item_started_then_completed() {
         let (out, err) = printed(true, patch_events(true));
-        let changes = r#""changes":[{"path":"/w/a.txt","kind":"add"},{"path":"/w/m.txt","kind":"update"}]"#;
+        let changes =
+            r#""changes":[{"path":"/w/a.txt","kind":"add"},{"path":"/w/m.txt","kind":"update"}]"#;
         let expected = format!(
             "{{\"type\":\"item.started\",\"item\":{{\"id\":\"item_0\",\"type\":\"file_change\",{changes},\"status\":\"in_progress\"}}}}\n\
              {{\"type\":\"item.completed\",\"item\":{{\"id\":\"item_0\",\"type\":\"file_change\",{changes},\"status\":\"completed\"}}}}\n\
@@ -448,7 +449,9 @@ mod tests {
                 }],
             );
             assert!(
-                err.ends_with(" ERROR codex_core::tools::router: error=unsupported call: frobnicate\n"),
+                err.ends_with(
+                    " ERROR codex_core::tools::router: error=unsupported call: frobnicate\n"
+                ),
                 "{err}"
             );
         }
