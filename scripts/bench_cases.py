@@ -44,7 +44,7 @@ CLEAN_PATH = "/usr/local/bin:/usr/bin:/bin"
 FIXTURE_VERSION = "v1"
 
 # Capabilities recodex has today.  Add a name here when its cases should run by default.
-BUILT = frozenset({"cli", "exec", "exec-tools"})
+BUILT = frozenset({"cli", "exec", "exec-tools", "apply-patch"})
 
 
 class CaseError(Exception):
@@ -103,7 +103,10 @@ class RunDir:
         path = self.root / "mock-script.json"
         path.write_text(json.dumps(script))
         err = open(self.root / "mock-stderr", "wb")
-        proc = subprocess.Popen([sys.executable, str(MOCKMODEL), str(path)], stdin=subprocess.DEVNULL,
+        # Served through bench_mock.py: the shared mock with TCP_NODELAY, as production
+        # servers answer (see that file); RECODEX_MOCK_NAGLE=1 serves it unchanged.
+        launcher = MOCKMODEL if os.environ.get("RECODEX_MOCK_NAGLE") else REPO / "scripts" / "bench_mock.py"
+        proc = subprocess.Popen([sys.executable, str(launcher), str(path)], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=err, start_new_session=True)
         err.close()
         self.helpers.add(proc.pid)

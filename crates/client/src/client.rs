@@ -61,7 +61,9 @@ impl ModelClient {
     /// the reference reports it when the turn starts.
     pub fn new(provider: Provider, login: &LoginAuth, env: &EnvMap) -> Result<Self, ClientError> {
         install_crypto_provider();
-        let mut builder = reqwest::Client::builder().no_proxy();
+        // Requests go out as soon as they are written (no Nagle delay behind the server's
+        // delayed ACK on a kept-alive connection).
+        let mut builder = reqwest::Client::builder().no_proxy().tcp_nodelay(true);
         for proxy in proxies_from_env(env)? {
             builder = builder.proxy(proxy);
         }
