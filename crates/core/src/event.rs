@@ -38,13 +38,25 @@ pub enum Event {
         /// The thread's total.
         total: TokenUsage,
     },
-    /// A command the model asked for ran (begin and end are reported together).
-    CommandExecuted {
+    /// A command the model asked for started.
+    CommandBegin {
+        /// The tool call.
+        call_id: String,
         /// The command line as started (e.g. `/bin/bash -lc 'echo hi'`).
         command: String,
-        /// Its output.
+        /// Where it runs.
+        cwd: std::path::PathBuf,
+    },
+    /// A command the model asked for ended (possibly reported by a later `write_stdin`
+    /// call; a command still running when the turn ends gets no end).
+    CommandEnd {
+        /// The tool call that started it.
+        call_id: String,
+        /// The command line as started.
+        command: String,
+        /// Everything it printed.
         output: String,
-        /// Exit status, when it finished.
+        /// Exit status (`None`: it could not be started or was not waited for).
         exit_code: Option<i32>,
         /// Where it ran.
         cwd: std::path::PathBuf,

@@ -1,35 +1,30 @@
 //! Running the model's tool calls: the shell tools through `recodex-tools` handlers, each
 //! command started through the session's sandbox wrapper.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use recodex_process::{
-    LinuxSandbox, NoSandbox, SandboxWrapper, Shell, TruncationPolicy, UnifiedExecManager,
-    build_env, join_for_display,
+    LinuxSandbox, NoSandbox, SandboxWrapper, Shell, TruncationPolicy, UnifiedExecManager, build_env,
 };
 use recodex_protocol::permissions::SandboxPolicy;
-use recodex_tools::unified_exec::{ExecContext, handle_exec_command, handle_write_stdin};
+use recodex_tools::unified_exec::{ExecContext, handle_write_stdin, prepare_exec_command};
+use tokio::sync::mpsc;
+
+use crate::event::Event;
 
 use crate::settings::SessionSettings;
 
-/// What a handled call produced.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CallResult {
-    /// The text returned to the model.
-    pub(crate) text: String,
-    /// For command items: the command line, its output and exit code.
-    pub(crate) command: Option<CommandRun>,
-}
-
-/// A command that ran for a call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CommandRun {
-    pub(crate) command: String,
-    pub(crate) output: String,
-    pub(crate) exit_code: Option<i32>,
-    pub(crate) duration_ms: u64,
+/// A command started by `exec_command` that was still running when the call returned:
+/// its end is reported by the `write_stdin` call that sees it exit.
+#[derive(Debug)]
+struct PendingCommand {
+    call_id: String,
+    command: String,
+    cwd: std::path::PathBuf,
+    started: std::time::Instant,
+    output: String,
 }
 
 /// How the apply step of a patch ended.
@@ -60,6 +55,8 @@ pub(crate) struct ToolRuntime {
     wrapper: Arc<dyn SandboxWrapper>,
     manager: UnifiedExecManager,
     ctx: ExecContext,
+    /// Running `exec_command` processes by session id.
+    pending: Mutex<HashMap<i32, PendingCommand>>,
 }
 
 impl ToolRuntime {
@@ -108,54 +105,165 @@ impl ToolRuntime {
             manager: UnifiedExecManager::new(wrapper.clone()),
             wrapper,
             ctx,
+            pending: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Runs one function call; `None` when the tool is not one we run.
-    pub(crate) async fn call(&self, name: &str, arguments: &str) -> Option<CallResult> {
+    /// Runs one shell-tool call, reporting the command's begin and end; the text for the
+    /// model, or `None` when the tool is not one we run.
+    pub(crate) async fn call(
+        &self,
+        name: &str,
+        call_id: &str,
+        arguments: &str,
+        events: &mpsc::Sender<Event>,
+    ) -> Option<String> {
         match name {
-            "exec_command" | "write_stdin" => {
-                let out = if name == "exec_command" {
-                    handle_exec_command(&self.manager, &self.ctx, arguments).await
-                } else {
-                    handle_write_stdin(&self.manager, &self.ctx, arguments).await
-                };
-                let command = out
-                    .exec
-                    .as_ref()
-                    .filter(|_| name == "exec_command")
-                    .map(|exec| CommandRun {
-                        command: join_for_display(&exec.command),
-                        output: exec.text(),
-                        exit_code: exec.exit_code,
-                        duration_ms: u64::try_from(exec.wall_time.as_millis()).unwrap_or(u64::MAX),
-                    });
-                Some(CallResult {
-                    text: out.text,
-                    command,
-                })
+            "exec_command" => Some(self.exec_command(call_id, arguments, events).await),
+            "write_stdin" => {
+                let out = handle_write_stdin(&self.manager, &self.ctx, arguments).await;
+                // The output no longer names a session that has exited: take the id asked for.
+                let session = serde_json::from_str::<serde_json::Value>(arguments)
+                    .ok()
+                    .and_then(|v| v.get("session_id").and_then(serde_json::Value::as_i64))
+                    .and_then(|id| i32::try_from(id).ok());
+                if let (Some(exec), Some(id)) = (&out.exec, session) {
+                    self.finish_pending(id, exec, events).await;
+                }
+                Some(out.text)
             }
-            "shell_command" => {
-                let out = recodex_tools::shell_command::handle_shell_command(
-                    self.wrapper.as_ref(),
-                    &self.ctx,
-                    arguments,
-                    std::future::pending::<()>(),
-                )
-                .await;
-                let command = out.run.as_ref().map(|run| CommandRun {
-                    command: shell_command_line(arguments),
-                    output: run.text(),
-                    exit_code: Some(run.exit_code),
-                    duration_ms: u64::try_from(run.wall_time.as_millis()).unwrap_or(u64::MAX),
-                });
-                Some(CallResult {
-                    text: out.text,
-                    command,
-                })
-            }
+            "shell_command" => Some(self.shell_command(call_id, arguments, events).await),
             _ => None,
         }
+    }
+
+    async fn exec_command(
+        &self,
+        call_id: &str,
+        arguments: &str,
+        events: &mpsc::Sender<Event>,
+    ) -> String {
+        let prepared = match prepare_exec_command(&self.ctx, arguments) {
+            Ok(prepared) => prepared,
+            Err(text) => return text,
+        };
+        let command = prepared.command().to_owned();
+        let cwd = prepared.cwd().to_path_buf();
+        let started = std::time::Instant::now();
+        let _ = events
+            .send(Event::CommandBegin {
+                call_id: call_id.to_owned(),
+                command: command.clone(),
+                cwd: cwd.clone(),
+            })
+            .await;
+        let out = prepared.run(&self.manager, &self.ctx).await;
+        match &out.exec {
+            Some(exec) if exec.exit_code.is_none() => {
+                if let (Some(id), Ok(mut pending)) = (exec.session_id, self.pending.lock()) {
+                    pending.insert(
+                        id,
+                        PendingCommand {
+                            call_id: call_id.to_owned(),
+                            command,
+                            cwd,
+                            started,
+                            output: exec.text(),
+                        },
+                    );
+                }
+            }
+            exec => {
+                let _ = events
+                    .send(Event::CommandEnd {
+                        call_id: call_id.to_owned(),
+                        command,
+                        output: exec.as_ref().map(|e| e.text()).unwrap_or_default(),
+                        exit_code: exec.as_ref().and_then(|e| e.exit_code),
+                        cwd,
+                        duration_ms: millis(started.elapsed()),
+                    })
+                    .await;
+            }
+        }
+        out.text
+    }
+
+    /// Adds a `write_stdin` poll's output to its running command, and reports the
+    /// command's end once it has exited.
+    async fn finish_pending(
+        &self,
+        id: i32,
+        exec: &recodex_process::ExecOutput,
+        events: &mpsc::Sender<Event>,
+    ) {
+        let done = {
+            let Ok(mut pending) = self.pending.lock() else {
+                return;
+            };
+            if let Some(entry) = pending.get_mut(&id) {
+                entry.output.push_str(&exec.text());
+            }
+            if exec.exit_code.is_some() {
+                pending.remove(&id)
+            } else {
+                None
+            }
+        };
+        if let Some(entry) = done {
+            let _ = events
+                .send(Event::CommandEnd {
+                    call_id: entry.call_id,
+                    command: entry.command,
+                    output: entry.output,
+                    exit_code: exec.exit_code,
+                    cwd: entry.cwd,
+                    duration_ms: millis(entry.started.elapsed()),
+                })
+                .await;
+        }
+    }
+
+    async fn shell_command(
+        &self,
+        call_id: &str,
+        arguments: &str,
+        events: &mpsc::Sender<Event>,
+    ) -> String {
+        let command = shell_command_line(arguments);
+        let started = std::time::Instant::now();
+        if let Some(command) = &command {
+            let _ = events
+                .send(Event::CommandBegin {
+                    call_id: call_id.to_owned(),
+                    command: command.clone(),
+                    cwd: self.ctx.cwd.clone(),
+                })
+                .await;
+        }
+        let out = recodex_tools::shell_command::handle_shell_command(
+            self.wrapper.as_ref(),
+            &self.ctx,
+            arguments,
+            std::future::pending::<()>(),
+        )
+        .await;
+        if let Some(command) = command {
+            let _ = events
+                .send(Event::CommandEnd {
+                    call_id: call_id.to_owned(),
+                    command,
+                    output: out.run.as_ref().map(|r| r.text()).unwrap_or_default(),
+                    exit_code: out.run.as_ref().map(|r| r.exit_code),
+                    cwd: self.ctx.cwd.clone(),
+                    duration_ms: out
+                        .run
+                        .as_ref()
+                        .map_or_else(|| millis(started.elapsed()), |r| millis(r.wall_time)),
+                })
+                .await;
+        }
+        out.text
     }
 
     /// Applies a verified patch by running this binary as `apply_patch` in `cwd` inside
@@ -204,22 +312,21 @@ impl ToolRuntime {
         )
     }
 
-    /// The directory commands run in.
-    pub(crate) fn cwd(&self) -> &std::path::Path {
-        &self.ctx.cwd
-    }
-
     /// Stops every process the thread started.
     pub(crate) fn shutdown(&self) {
         self.manager.terminate_all();
     }
 }
 
-fn shell_command_line(arguments: &str) -> String {
+/// The `command` of a `shell_command` call, when its arguments carry one.
+fn shell_command_line(arguments: &str) -> Option<String> {
     serde_json::from_str::<serde_json::Value>(arguments)
         .ok()
         .and_then(|v| v.get("command").and_then(|c| c.as_str().map(str::to_owned)))
-        .unwrap_or_default()
+}
+
+fn millis(duration: std::time::Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// A wrapper that refuses every command (no sandbox helper available).
@@ -234,5 +341,110 @@ impl SandboxWrapper for Refuse {
         Err(recodex_process::ProcessError::Sandbox(
             "the sandbox helper is not available, so the command was not run".to_owned(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use recodex_client::{EnvMap, Provider};
+    use recodex_config::schema::ModelProviderInfo;
+
+    fn runtime(cwd: &Path) -> ToolRuntime {
+        let env = EnvMap::from([("PATH".to_owned(), "/usr/bin:/bin".to_owned())]);
+        let provider = Provider::from_info("mock", &ModelProviderInfo::default(), &env);
+        let settings = SessionSettings {
+            codex_home: cwd.to_path_buf(),
+            cwd: cwd.to_path_buf(),
+            model: recodex_client::models::fallback_model_info("gpt-5.1-codex"),
+            provider_id: "mock".to_owned(),
+            provider,
+            approval_policy: "never".to_owned(),
+            sandbox_policy: SandboxPolicy::DangerFullAccess,
+            originator: "codex_exec".to_owned(),
+            source: "exec".to_owned(),
+            user_agent: "test".to_owned(),
+            env,
+            ephemeral: true,
+            timezone: "Etc/UTC".to_owned(),
+            tools: Vec::new(),
+            parallel_tool_calls: false,
+            reasoning_effort: None,
+            output_schema: None,
+            state_dir: None,
+            sandbox_exe: None,
+            env_policy: recodex_process::EnvPolicy::from_toml(&Default::default()),
+            allow_login_shell: false,
+        };
+        ToolRuntime::new(&settings, "thread")
+    }
+
+    fn drain(rx: &mut mpsc::Receiver<Event>) -> Vec<Event> {
+        let mut events = Vec::new();
+        while let Ok(event) = rx.try_recv() {
+            events.push(event);
+        }
+        events
+    }
+
+    #[tokio::test]
+    async fn a_command_still_running_ends_when_write_stdin_sees_it_exit() {
+        let dir = tempfile::tempdir().unwrap();
+        let rt = runtime(dir.path());
+        let (tx, mut rx) = mpsc::channel(16);
+        let text = rt
+            .call(
+                "exec_command",
+                "call_1",
+                r#"{"cmd":"echo start; sleep 1; echo done","yield_time_ms":250}"#,
+                &tx,
+            )
+            .await
+            .unwrap();
+        let events = drain(&mut rx);
+        assert!(
+            matches!(&events[..], [Event::CommandBegin { call_id, .. }] if call_id == "call_1"),
+            "{events:?}"
+        );
+        let id: i32 = text
+            .split("session ID ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no session id in {text}"));
+        let poll = format!(r#"{{"session_id":{id},"chars":"","yield_time_ms":5000}}"#);
+        rt.call("write_stdin", "call_2", &poll, &tx).await.unwrap();
+        let events = drain(&mut rx);
+        match &events[..] {
+            [
+                Event::CommandEnd {
+                    call_id,
+                    output,
+                    exit_code,
+                    ..
+                },
+            ] => {
+                assert_eq!(call_id, "call_1");
+                assert_eq!(*exit_code, Some(0));
+                assert_eq!(output, "start\ndone\n");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn bad_arguments_start_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let rt = runtime(dir.path());
+        let (tx, mut rx) = mpsc::channel(16);
+        let text = rt
+            .call("exec_command", "call_1", r#"{"command":"ls"}"#, &tx)
+            .await
+            .unwrap();
+        assert!(
+            text.contains("failed to parse function arguments"),
+            "{text}"
+        );
+        assert!(drain(&mut rx).is_empty());
     }
 }

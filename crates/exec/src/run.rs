@@ -37,6 +37,8 @@ struct Printer<'a> {
     todo: Option<(String, Vec<TodoItem>)>,
     /// File-change items started and not yet completed: call id → item id.
     patches: HashMap<String, String>,
+    /// Command items started and not yet completed: call id → item id.
+    commands: HashMap<String, String>,
 }
 
 impl Printer<'_> {
@@ -96,41 +98,54 @@ impl Printer<'_> {
                     reasoning_output_tokens: total.reasoning_output_tokens,
                 };
             }
-            Event::CommandExecuted {
+            Event::CommandBegin {
+                call_id,
                 command,
-                output,
-                exit_code,
                 cwd,
-                duration_ms,
             } => {
                 if self.json {
                     let id = self.next_id();
-                    let running = ItemDetails::CommandExecution {
-                        command: command.clone(),
+                    self.commands.insert(call_id, id.clone());
+                    let details = ItemDetails::CommandExecution {
+                        command,
                         aggregated_output: String::new(),
                         exit_code: None,
                         status: CommandStatus::InProgress,
                     };
                     self.emit(&ThreadEvent::ItemStarted {
-                        item: ThreadItem {
-                            id: id.clone(),
-                            details: running,
-                        },
+                        item: ThreadItem { id, details },
                     });
+                } else {
+                    let _ = writeln!(self.stderr, "exec\n{command} in {}", cwd.display());
+                }
+            }
+            Event::CommandEnd {
+                call_id,
+                command,
+                output,
+                exit_code,
+                duration_ms,
+                ..
+            } => {
+                if self.json {
+                    let id = match self.commands.remove(&call_id) {
+                        Some(id) => id,
+                        None => self.next_id(),
+                    };
                     // The reference reports a non-zero exit as a failed command.
                     let status = if exit_code == Some(0) {
                         CommandStatus::Completed
                     } else {
                         CommandStatus::Failed
                     };
-                    let done = ItemDetails::CommandExecution {
+                    let details = ItemDetails::CommandExecution {
                         command,
                         aggregated_output: output,
                         exit_code,
                         status,
                     };
                     self.emit(&ThreadEvent::ItemCompleted {
-                        item: ThreadItem { id, details: done },
+                        item: ThreadItem { id, details },
                     });
                 } else {
                     let outcome = match exit_code {
@@ -138,11 +153,7 @@ impl Printer<'_> {
                         Some(code) => format!(" exited {code} in {duration_ms}ms:"),
                         None => format!(" failed in {duration_ms}ms:"),
                     };
-                    let _ = writeln!(
-                        self.stderr,
-                        "exec\n{command} in {}\n{outcome}\n{output}",
-                        cwd.display()
-                    );
+                    let _ = writeln!(self.stderr, "{outcome}\n{output}");
                 }
             }
             Event::PlanUpdated { steps } => {
@@ -280,6 +291,7 @@ pub async fn run_exec(
         turn_usage: Usage::default(),
         todo: None,
         patches: HashMap::new(),
+        commands: HashMap::new(),
     };
     if !request.json {
         for line in &request.banner {
@@ -369,6 +381,7 @@ mod tests {
             turn_usage: Usage::default(),
             todo: None,
             patches: HashMap::new(),
+            commands: HashMap::new(),
         };
         for event in events {
             printer.on_event(event);
@@ -455,5 +468,40 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    #[test]
+    fn a_command_item_starts_when_the_command_starts_and_completes_with_its_end() {
+        let begin = Event::CommandBegin {
+            call_id: "call_1".to_owned(),
+            command: "/bin/bash -lc 'echo hi'".to_owned(),
+            cwd: "/w".into(),
+        };
+        let end = |code| Event::CommandEnd {
+            call_id: "call_1".to_owned(),
+            command: "/bin/bash -lc 'echo hi'".to_owned(),
+            output: "hi\n".to_owned(),
+            exit_code: code,
+            cwd: "/w".into(),
+            duration_ms: 3,
+        };
+        let (out, _) = printed(true, vec![begin.clone()]);
+        assert_eq!(
+            out,
+            "{\"type\":\"item.started\",\"item\":{\"id\":\"item_0\",\"type\":\"command_execution\",\"command\":\"/bin/bash -lc 'echo hi'\",\"aggregated_output\":\"\",\"exit_code\":null,\"status\":\"in_progress\"}}\n"
+        );
+        let (out, _) = printed(true, vec![begin.clone(), end(Some(2))]);
+        let last = out.lines().last().unwrap();
+        assert!(
+            last.contains(r#""id":"item_0""#)
+                && last.contains(r#""exit_code":2"#)
+                && last.contains(r#""status":"failed""#),
+            "{last}"
+        );
+        let (_, err) = printed(false, vec![begin, end(Some(0))]);
+        assert_eq!(
+            err,
+            "exec\n/bin/bash -lc 'echo hi' in /w\n succeeded in 3ms:\nhi\n\n"
+        );
     }
 }

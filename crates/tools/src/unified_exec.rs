@@ -172,24 +172,64 @@ pub async fn handle_exec_command(
     ctx: &ExecContext,
     arguments: &str,
 ) -> ExecToolOutput {
-    let result = async {
-        let args = parse_exec_command(arguments)?;
-        let request = exec_request(&args, ctx)?;
-        let command = join_for_display(&request.exec.argv);
-        let output = manager
-            .exec_command(request)
-            .await
-            .map_err(|err| ToolError::ExecCommand {
+    match prepare_exec_command(ctx, arguments) {
+        Ok(prepared) => prepared.run(manager, ctx).await,
+        Err(text) => ExecToolOutput { text, exec: None },
+    }
+}
+
+/// An `exec_command` call whose arguments are valid, ready to start: what it will run
+/// is known before it runs (for the begin event).
+#[derive(Debug)]
+pub struct PreparedExec {
+    args: ExecCommandArgs,
+    request: ExecCommandRequest,
+    command: String,
+}
+
+impl PreparedExec {
+    /// The command line as started, for display (`/bin/bash -lc 'ls'`).
+    pub fn command(&self) -> &str {
+        &self.command
+    }
+
+    /// The directory it runs in.
+    pub fn cwd(&self) -> &std::path::Path {
+        &self.request.exec.cwd
+    }
+
+    /// Starts it and waits as the call asked.
+    pub async fn run(self, manager: &UnifiedExecManager, ctx: &ExecContext) -> ExecToolOutput {
+        let Self {
+            args,
+            request,
+            command,
+        } = self;
+        match manager.exec_command(request).await {
+            Ok(output) => ExecToolOutput {
+                text: format_exec_output(&output, args.max_output_tokens, ctx.truncation),
+                exec: Some(output),
+            },
+            Err(err) => ExecToolOutput::from_error(&ToolError::ExecCommand {
                 command,
                 message: err.model_message(),
-            })?;
-        Ok::<_, ToolError>(ExecToolOutput {
-            text: format_exec_output(&output, args.max_output_tokens, ctx.truncation),
-            exec: Some(output),
-        })
+            }),
+        }
     }
-    .await;
-    result.unwrap_or_else(|err| ExecToolOutput::from_error(&err))
+}
+
+/// Parses an `exec_command` call; the text for the model when its arguments are bad.
+pub fn prepare_exec_command(ctx: &ExecContext, arguments: &str) -> Result<PreparedExec, String> {
+    let prepared = parse_exec_command(arguments).and_then(|args| {
+        let request = exec_request(&args, ctx)?;
+        let command = join_for_display(&request.exec.argv);
+        Ok(PreparedExec {
+            args,
+            request,
+            command,
+        })
+    });
+    prepared.map_err(|err| ExecToolOutput::from_error(&err).text)
 }
 
 /// Runs a `write_stdin` call.

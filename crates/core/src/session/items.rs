@@ -113,21 +113,8 @@ impl Session {
         {
             return Ok(out);
         }
-        match self.tools.call(name, arguments).await {
-            Some(result) => {
-                if let Some(run) = result.command {
-                    let _ = events
-                        .send(Event::CommandExecuted {
-                            command: run.command,
-                            output: run.output,
-                            exit_code: run.exit_code,
-                            cwd: self.tools.cwd().to_path_buf(),
-                            duration_ms: run.duration_ms,
-                        })
-                        .await;
-                }
-                Ok(Output(result.text))
-            }
+        match self.tools.call(name, call_id, arguments, events).await {
+            Some(text) => Ok(Output(text)),
             None if declared_kind(&self.settings.tools, name).is_some() => {
                 Ok(Refused(not_built_text(name)))
             }
