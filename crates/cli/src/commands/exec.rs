@@ -240,56 +240,20 @@ fn git_root(cwd: &Path) -> Option<PathBuf> {
 
 fn sandbox_policy(args: &ExecArgs, config: &Config, trusted: bool, cwd: &Path) -> SandboxPolicy {
     let mode = if args.session.dangerously_bypass_approvals_and_sandbox {
-        ConfigSandboxMode::DangerFullAccess
+        Some(ConfigSandboxMode::DangerFullAccess)
     } else if let Some(mode) = args.session.sandbox_mode {
-        match mode {
+        Some(match mode {
             SandboxMode::ReadOnly => ConfigSandboxMode::ReadOnly,
             SandboxMode::WorkspaceWrite => ConfigSandboxMode::WorkspaceWrite,
             SandboxMode::DangerFullAccess => ConfigSandboxMode::DangerFullAccess,
-        }
+        })
     } else if args.full_auto {
-        ConfigSandboxMode::WorkspaceWrite
-    } else if let Some(mode) = config.toml.sandbox_mode {
-        mode
-    } else if trusted {
-        ConfigSandboxMode::WorkspaceWrite
+        Some(ConfigSandboxMode::WorkspaceWrite)
     } else {
-        ConfigSandboxMode::ReadOnly
+        None
     };
-    let ww = config
-        .toml
-        .sandbox_workspace_write
-        .clone()
-        .unwrap_or_default();
-    match mode {
-        ConfigSandboxMode::ReadOnly => SandboxPolicy::ReadOnly {
-            network_access: false,
-        },
-        ConfigSandboxMode::DangerFullAccess => SandboxPolicy::DangerFullAccess,
-        ConfigSandboxMode::WorkspaceWrite => {
-            let mut writable_roots: Vec<PathBuf> = ww
-                .writable_roots
-                .iter()
-                .map(|p| p.resolve(cwd, None))
-                .collect();
-            for dir in &args.session.add_dir {
-                let dir = if dir.is_absolute() {
-                    dir.clone()
-                } else {
-                    cwd.join(dir)
-                };
-                if !writable_roots.contains(&dir) {
-                    writable_roots.push(dir);
-                }
-            }
-            SandboxPolicy::WorkspaceWrite {
-                writable_roots,
-                network_access: ww.network_access,
-                exclude_tmpdir_env_var: ww.exclude_tmpdir_env_var,
-                exclude_slash_tmp: ww.exclude_slash_tmp,
-            }
-        }
-    }
+    let mode = super::policy::sandbox_mode(mode, config, trusted);
+    super::policy::sandbox_policy(mode, config, &args.session.add_dir, cwd)
 }
 
 /// The tools offered to the model and whether it may call several at once.

@@ -5,6 +5,8 @@
 
 mod exec;
 mod features;
+mod policy;
+mod sandbox;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -129,6 +131,11 @@ pub(crate) fn run(cli: Cli, ctx: &Context) -> Result<(), Failure> {
             let config = load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
             let cwd = session_cwd(ctx, plan.cwd);
             exec::run(args, config, ctx, cwd)
+        }
+        Command::Sandbox(args) => {
+            let config = load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
+            let cwd = session_cwd(ctx, plan.cwd);
+            sandbox::run(args, &config, ctx, cwd)
         }
         Command::Execpolicy(args) => {
             load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;

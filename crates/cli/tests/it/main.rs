@@ -12,4 +12,5 @@ mod facts;
 mod fixture;
 mod misuse;
 mod parse;
+mod sandbox;
 mod surface;

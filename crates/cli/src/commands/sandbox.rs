@@ -1,0 +1,118 @@
+//! `codex sandbox [--permissions-profile NAME] -- COMMAND...`: runs one command under the
+//! sandbox the configuration (or the named built-in profile) describes, through this
+//! binary's own Linux sandbox helper, and exits with the command's status.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use recodex_config::Config;
+use recodex_protocol::SandboxMode;
+use recodex_protocol::permissions::SandboxPolicy;
+
+use super::Context;
+use crate::args::SandboxArgs;
+use crate::exit::Failure;
+
+/// Exit status when no command is given (the reference's helper panics there).
+const NO_COMMAND_STATUS: i32 = 101;
+
+pub(crate) fn run(
+    args: &SandboxArgs,
+    config: &Config,
+    ctx: &Context,
+    cwd: PathBuf,
+) -> Result<(), Failure> {
+    let policy = match &args.permissions_profile {
+        Some(name) => builtin_profile(name, config, &cwd)?,
+        None => {
+            let mode = super::policy::sandbox_mode(None, config, config.is_project_trusted(&cwd));
+            super::policy::sandbox_policy(mode, config, &[], &cwd)
+        }
+    };
+    if args.command.is_empty() {
+        eprintln!("No command specified to execute.");
+        return Err(Failure::Exit(NO_COMMAND_STATUS));
+    }
+    let exe = std::env::current_exe().map_err(|e| Failure::Other(anyhow::Error::new(e)))?;
+    let mut env = ctx.env.utf8_vars();
+    if network_disabled(&policy) {
+        env.insert("CODEX_SANDBOX_NETWORK_DISABLED".to_owned(), "1".to_owned());
+    }
+    let mut command = match policy {
+        SandboxPolicy::DangerFullAccess => {
+            let mut command = Command::new(&args.command[0]);
+            command.args(&args.command[1..]);
+            command
+        }
+        policy => {
+            // The sandboxed command is told where it starts, as the reference's helper does.
+            env.insert("PWD".to_owned(), cwd.display().to_string());
+            let argv: Vec<std::ffi::OsString> = args.command.iter().map(Into::into).collect();
+            let helper_args = recodex_sandbox::linux_sandbox_args(&policy, &cwd, &cwd, &argv);
+            let mut command = Command::new(&exe);
+            command
+                .arg(recodex_process::RUN_AS_LINUX_SANDBOX_FLAG)
+                .args(helper_args);
+            command
+        }
+    };
+    let status = command
+        .current_dir(&cwd)
+        .env_clear()
+        .envs(&env)
+        .status()
+        .map_err(|e| Failure::Other(anyhow::anyhow!("failed to run {}: {e}", args.command[0])))?;
+    match exit_status(status) {
+        0 => Ok(()),
+        code => Err(Failure::Exit(code)),
+    }
+}
+
+/// The policy of a built-in permissions profile (`:read-only`, `:workspace`,
+/// `:danger-full-access`); named profiles from `[permissions]` are not built yet.
+fn builtin_profile(name: &str, config: &Config, cwd: &Path) -> Result<SandboxPolicy, Failure> {
+    let mode = match name {
+        ":read-only" => SandboxMode::ReadOnly,
+        ":workspace" => SandboxMode::WorkspaceWrite,
+        ":danger-full-access" => SandboxMode::DangerFullAccess,
+        _ if name.starts_with(':') => {
+            return Err(Failure::Other(anyhow::anyhow!(
+                "default_permissions refers to unknown built-in profile `{name}`"
+            )));
+        }
+        _ if config.toml.permissions.is_none() => {
+            return Err(Failure::Other(anyhow::anyhow!(
+                "default_permissions requires a `[permissions]` table"
+            )));
+        }
+        _ => {
+            return Err(Failure::Other(anyhow::anyhow!(
+                "recodex: named permissions profiles (`[permissions.{name}]`) are not implemented yet"
+            )));
+        }
+    };
+    Ok(super::policy::sandbox_policy(mode, config, &[], cwd))
+}
+
+fn network_disabled(policy: &SandboxPolicy) -> bool {
+    !matches!(
+        policy,
+        SandboxPolicy::DangerFullAccess
+            | SandboxPolicy::ReadOnly {
+                network_access: true
+            }
+            | SandboxPolicy::WorkspaceWrite {
+                network_access: true,
+                ..
+            }
+    )
+}
+
+/// The command's exit code, or 128 + the signal that ended it.
+fn exit_status(status: std::process::ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status
+        .code()
+        .or_else(|| status.signal().map(|signal| 128 + signal))
+        .unwrap_or(1)
+}

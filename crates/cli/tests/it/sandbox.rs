@@ -1,0 +1,117 @@
+//! `recodex sandbox`: one command under the configured or named built-in sandbox.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_recodex");
+
+fn sandbox(home: &Path, cwd: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("sandbox")
+        .args(args)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home)
+        .env("CODEX_HOME", home)
+        .env("TMPDIR", home.join("tmp"))
+        .env("KEEP_ME", "yes")
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+fn dirs() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(home.join("tmp")).unwrap();
+    std::fs::create_dir_all(&work).unwrap();
+    (dir, home, work)
+}
+
+#[test]
+fn an_untrusted_directory_runs_read_only_and_the_exit_status_passes_through() {
+    let (_dir, home, work) = dirs();
+    let out = sandbox(
+        &home,
+        &work,
+        &[
+            "--",
+            "sh",
+            "-c",
+            "touch x 2>/dev/null && echo wrote || echo denied; exit 7",
+        ],
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "denied\n");
+    assert_eq!(out.status.code(), Some(7));
+    assert!(!work.join("x").exists());
+}
+
+#[test]
+fn the_workspace_profile_may_write_the_directory_but_not_outside() {
+    let (dir, home, work) = dirs();
+    let outside = dir.path().join("outside");
+    let script = format!(
+        "touch x && echo wrote; touch {} 2>/dev/null || echo denied",
+        outside.display()
+    );
+    let out = sandbox(
+        &home,
+        &work,
+        &[
+            "-c",
+            "sandbox_workspace_write.exclude_slash_tmp=true",
+            "-c",
+            "sandbox_workspace_write.exclude_tmpdir_env_var=true",
+            "--permissions-profile",
+            ":workspace",
+            "--",
+            "sh",
+            "-c",
+            &script,
+        ],
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "wrote\ndenied\n");
+    assert!(work.join("x").exists());
+    assert!(!outside.exists());
+}
+
+#[test]
+fn the_environment_is_inherited_and_marks_the_network_off() {
+    let (_dir, home, work) = dirs();
+    let out = sandbox(&home, &work, &["--", "env"]);
+    let env = String::from_utf8_lossy(&out.stdout);
+    for line in ["KEEP_ME=yes", "CODEX_SANDBOX_NETWORK_DISABLED=1"] {
+        assert!(env.lines().any(|l| l == line), "{line} missing in {env}");
+    }
+    let pwd = format!("PWD={}", work.display());
+    assert!(env.lines().any(|l| l == pwd), "{env}");
+}
+
+#[test]
+fn bad_profiles_and_a_missing_command_are_refused() {
+    let (_dir, home, work) = dirs();
+    let out = sandbox(&home, &work, &[]);
+    assert_eq!(out.status.code(), Some(101));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No command specified to execute."));
+    let out = sandbox(
+        &home,
+        &work,
+        &["--permissions-profile", ":nope", "--", "true"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("Error: default_permissions refers to unknown built-in profile `:nope`")
+    );
+    let out = sandbox(
+        &home,
+        &work,
+        &["--permissions-profile", "dev", "--", "true"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("Error: default_permissions requires a `[permissions]` table")
+    );
+}
