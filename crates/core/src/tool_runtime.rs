@@ -27,6 +27,18 @@ struct PendingCommand {
     output: String,
 }
 
+/// How long a command may take to fail before it is announced: one that ends sooner with
+/// a sandbox denial is not reported as a command item (the reference's early-exit window).
+const EARLY_EXIT_GRACE: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// A run and whether the front end was told it began.
+enum Announced<T> {
+    /// The begin event was sent.
+    Begun(T),
+    /// A quick sandbox denial: nothing was sent.
+    Quiet(T),
+}
+
 /// How the apply step of a patch ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PatchRun {
@@ -57,6 +69,8 @@ pub(crate) struct ToolRuntime {
     ctx: ExecContext,
     /// Running `exec_command` processes by session id.
     pending: Mutex<HashMap<i32, PendingCommand>>,
+    /// Whether commands run inside the sandbox (denials are then recognised).
+    sandboxed: bool,
 }
 
 impl ToolRuntime {
@@ -106,6 +120,10 @@ impl ToolRuntime {
             wrapper,
             ctx,
             pending: Mutex::new(HashMap::new()),
+            sandboxed: !matches!(
+                settings.sandbox_policy,
+                SandboxPolicy::DangerFullAccess | SandboxPolicy::ExternalSandbox { .. }
+            ),
         }
     }
 
@@ -147,17 +165,30 @@ impl ToolRuntime {
             Ok(prepared) => prepared,
             Err(text) => return text,
         };
-        let command = prepared.command().to_owned();
-        let cwd = prepared.cwd().to_path_buf();
+        let begin = Event::CommandBegin {
+            call_id: call_id.to_owned(),
+            command: prepared.command().to_owned(),
+            cwd: prepared.cwd().to_path_buf(),
+        };
+        let (command, cwd) = (prepared.command().to_owned(), prepared.cwd().to_path_buf());
         let started = std::time::Instant::now();
-        let _ = events
-            .send(Event::CommandBegin {
-                call_id: call_id.to_owned(),
-                command: command.clone(),
-                cwd: cwd.clone(),
-            })
+        let run = prepared.run(&self.manager, &self.ctx);
+        let out = self
+            .announce(
+                run,
+                begin,
+                events,
+                |out: &recodex_tools::unified_exec::ExecToolOutput| {
+                    out.exec
+                        .as_ref()
+                        .and_then(|e| e.exit_code.map(|c| (c, e.text())))
+                },
+            )
             .await;
-        let out = prepared.run(&self.manager, &self.ctx).await;
+        let out = match out {
+            Announced::Begun(out) => out,
+            Announced::Quiet(out) => return out.text,
+        };
         match &out.exec {
             Some(exec) if exec.exit_code.is_none() => {
                 if let (Some(id), Ok(mut pending)) = (exec.session_id, self.pending.lock()) {
@@ -187,6 +218,36 @@ impl ToolRuntime {
             }
         }
         out.text
+    }
+
+    /// Runs `run`, telling the front end the command began unless it ended within the
+    /// early-exit window with what looks like a sandbox denial: such a command is reported
+    /// to the model only, as the reference does. `exit` gives a finished run's exit code
+    /// and output.
+    async fn announce<T>(
+        &self,
+        run: impl std::future::Future<Output = T>,
+        begin: Event,
+        events: &mpsc::Sender<Event>,
+        exit: impl Fn(&T) -> Option<(i32, String)>,
+    ) -> Announced<T> {
+        tokio::pin!(run);
+        let early = tokio::select! {
+            out = &mut run => Some(out),
+            () = tokio::time::sleep(EARLY_EXIT_GRACE) => None,
+        };
+        if let Some(out) = &early
+            && self.sandboxed
+            && let Some((code, output)) = exit(out)
+            && recodex_process::likely_sandbox_denial(code, &output)
+        {
+            return Announced::Quiet(early.expect("checked above"));
+        }
+        let _ = events.send(begin).await;
+        match early {
+            Some(out) => Announced::Begun(out),
+            None => Announced::Begun(run.await),
+        }
     }
 
     /// Adds a `write_stdin` poll's output to its running command, and reports the
@@ -230,39 +291,48 @@ impl ToolRuntime {
         arguments: &str,
         events: &mpsc::Sender<Event>,
     ) -> String {
-        let command = shell_command_line(arguments);
-        let started = std::time::Instant::now();
-        if let Some(command) = &command {
-            let _ = events
-                .send(Event::CommandBegin {
-                    call_id: call_id.to_owned(),
-                    command: command.clone(),
-                    cwd: self.ctx.cwd.clone(),
-                })
-                .await;
-        }
-        let out = recodex_tools::shell_command::handle_shell_command(
+        let run = recodex_tools::shell_command::handle_shell_command(
             self.wrapper.as_ref(),
             &self.ctx,
             arguments,
             std::future::pending::<()>(),
-        )
-        .await;
-        if let Some(command) = command {
-            let _ = events
-                .send(Event::CommandEnd {
-                    call_id: call_id.to_owned(),
-                    command,
-                    output: out.run.as_ref().map(|r| r.text()).unwrap_or_default(),
-                    exit_code: out.run.as_ref().map(|r| r.exit_code),
-                    cwd: self.ctx.cwd.clone(),
-                    duration_ms: out
-                        .run
-                        .as_ref()
-                        .map_or_else(|| millis(started.elapsed()), |r| millis(r.wall_time)),
-                })
-                .await;
-        }
+        );
+        let Some(command) = shell_command_line(arguments) else {
+            return run.await.text;
+        };
+        let begin = Event::CommandBegin {
+            call_id: call_id.to_owned(),
+            command: command.clone(),
+            cwd: self.ctx.cwd.clone(),
+        };
+        let started = std::time::Instant::now();
+        let out = self
+            .announce(
+                run,
+                begin,
+                events,
+                |out: &recodex_tools::shell_command::ShellToolOutput| {
+                    out.run.as_ref().map(|r| (r.exit_code, r.text()))
+                },
+            )
+            .await;
+        let out = match out {
+            Announced::Begun(out) => out,
+            Announced::Quiet(out) => return out.text,
+        };
+        let _ = events
+            .send(Event::CommandEnd {
+                call_id: call_id.to_owned(),
+                command,
+                output: out.run.as_ref().map(|r| r.text()).unwrap_or_default(),
+                exit_code: out.run.as_ref().map(|r| r.exit_code),
+                cwd: self.ctx.cwd.clone(),
+                duration_ms: out
+                    .run
+                    .as_ref()
+                    .map_or_else(|| millis(started.elapsed()), |r| millis(r.wall_time)),
+            })
+            .await;
         out.text
     }
 

@@ -77,3 +77,48 @@ mod tests {
         assert_eq!(wrapped.cwd, PathBuf::from("/w"));
     }
 }
+
+/// Words in a failed command's output that suggest the sandbox stopped it.
+const DENIAL_WORDS: [&str; 7] = [
+    "operation not permitted",
+    "permission denied",
+    "read-only file system",
+    "seccomp",
+    "sandbox",
+    "landlock",
+    "failed to write file",
+];
+
+/// Whether a sandboxed command that exited with `exit_code` and printed `output` was
+/// probably stopped by the sandbox (the reference's heuristic): a failure whose output
+/// names a denial, or a seccomp kill (SIGSYS); shell usage errors, "not executable" and
+/// "not found" (2, 126, 127) are not.
+pub fn likely_sandbox_denial(exit_code: i32, output: &str) -> bool {
+    if exit_code == 0 {
+        return false;
+    }
+    let lower = output.to_lowercase();
+    if DENIAL_WORDS.iter().any(|word| lower.contains(word)) {
+        return true;
+    }
+    if matches!(exit_code, 2 | 126 | 127) {
+        return false;
+    }
+    // 128 + SIGSYS (31 on Linux): killed by the seccomp filter.
+    exit_code == 128 + 31
+}
+
+#[cfg(test)]
+mod denial_tests {
+    use super::likely_sandbox_denial;
+
+    #[test]
+    fn denials_are_recognised_by_their_words_or_sigsys() {
+        assert!(likely_sandbox_denial(1, "bash: x: Read-only file system\n"));
+        assert!(likely_sandbox_denial(1, "touch: Permission denied"));
+        assert!(likely_sandbox_denial(159, ""));
+        assert!(!likely_sandbox_denial(0, "permission denied"));
+        assert!(!likely_sandbox_denial(127, "bash: foo: command not found"));
+        assert!(!likely_sandbox_denial(1, "test failed"));
+    }
+}

@@ -30,7 +30,7 @@ mod shell;
 mod spawn;
 
 pub use buffer::{HeadTailBuffer, OUTPUT_MAX_BYTES};
-pub use confine::{LinuxSandbox, RUN_AS_LINUX_SANDBOX_FLAG};
+pub use confine::{LinuxSandbox, RUN_AS_LINUX_SANDBOX_FLAG, likely_sandbox_denial};
 pub use env::{
     CORE_ENV_VARS, EnvPolicy, NETWORK_DISABLED_ENV_VAR, THREAD_ID_ENV_VAR, UNIFIED_EXEC_ENV,
     apply_unified_exec_env, build_env, glob_matches,

@@ -339,11 +339,14 @@ async fn workspace_write_commands_run_confined_and_may_write_the_workspace() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_commands_cannot_write() {
     let (lines, work, _dir) = run_tool_turn("read-only", "echo hi > out.txt").await;
-    let done = lines
-        .iter()
-        .find(|l| l["type"] == "item.completed" && l["item"]["type"] == "command_execution")
-        .unwrap();
-    assert_ne!(done["item"]["exit_code"], 0, "{done}");
+    // A quick sandbox denial is reported to the model only: no command item, as in the
+    // reference.
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l["item"]["type"] == "command_execution"),
+        "{lines:?}"
+    );
     assert!(
         !work.join("out.txt").exists(),
         "the read-only sandbox let a write through"
