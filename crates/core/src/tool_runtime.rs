@@ -236,17 +236,22 @@ impl ToolRuntime {
             out = &mut run => Some(out),
             () = tokio::time::sleep(EARLY_EXIT_GRACE) => None,
         };
-        if let Some(out) = &early
-            && self.sandboxed
-            && let Some((code, output)) = exit(out)
-            && recodex_process::likely_sandbox_denial(code, &output)
-        {
-            return Announced::Quiet(early.expect("checked above"));
-        }
-        let _ = events.send(begin).await;
         match early {
-            Some(out) => Announced::Begun(out),
-            None => Announced::Begun(run.await),
+            Some(out) => {
+                let denied = self.sandboxed
+                    && exit(&out).is_some_and(|(code, output)| {
+                        recodex_process::likely_sandbox_denial(code, &output)
+                    });
+                if denied {
+                    return Announced::Quiet(out);
+                }
+                let _ = events.send(begin).await;
+                Announced::Begun(out)
+            }
+            None => {
+                let _ = events.send(begin).await;
+                Announced::Begun(run.await)
+            }
         }
     }
 
