@@ -12,6 +12,9 @@ pub enum CoreError {
     /// A rollout to resume has no `session_meta` line.
     #[error("the session file has no session metadata; it cannot be resumed")]
     NotARollout,
+    /// The user interrupted the turn (the rollout records it as aborted).
+    #[error("turn interrupted")]
+    Interrupted,
     /// The stream ended without `response.completed`.
     #[error("stream disconnected before completion: stream closed before response.completed")]
     Incomplete,

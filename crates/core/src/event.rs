@@ -114,6 +114,8 @@ pub enum Event {
         /// The last message of the turn, if any.
         last_agent_message: Option<String>,
     },
+    /// The turn was interrupted by the user and recorded as aborted.
+    TurnAborted,
     /// The turn failed.
     Error {
         /// What happened.

@@ -19,5 +19,5 @@ mod turn_diff;
 
 pub use error::CoreError;
 pub use event::{Event, PatchChange, PatchChangeKind};
-pub use session::{Session, TurnOutcome};
+pub use session::{InterruptHandle, Session, TurnOutcome};
 pub use settings::SessionSettings;

@@ -21,8 +21,11 @@ use crate::settings::SessionSettings;
 use crate::tool_runtime::ToolRuntime;
 use crate::turn_diff::TurnDiff;
 
+mod interrupt;
 mod items;
 mod patch_call;
+
+pub use interrupt::InterruptHandle;
 
 /// Sampling rounds one turn may take before giving up (each tool call round is one).
 const MAX_ROUNDS_PER_TURN: usize = 64;
@@ -56,6 +59,8 @@ pub struct Session {
     turn_diff: TurnDiff,
     /// The running turn's git workspace metadata (`None` outside a repository).
     turn_workspaces: Option<serde_json::Value>,
+    /// Set by an [`InterruptHandle`]; cleared when a turn starts.
+    interrupt: tokio::sync::watch::Sender<bool>,
 }
 
 impl Drop for Session {
@@ -99,6 +104,7 @@ impl Session {
             turn_id: String::new(),
             turn_diff: TurnDiff::default(),
             turn_workspaces: None,
+            interrupt: tokio::sync::watch::channel(false).0,
             tools,
             settings,
             client,
@@ -154,6 +160,7 @@ impl Session {
             turn_id: String::new(),
             turn_diff: TurnDiff::default(),
             turn_workspaces: None,
+            interrupt: tokio::sync::watch::channel(false).0,
             tools,
             settings,
             client,
@@ -196,6 +203,7 @@ impl Session {
         self.turn_id.clone_from(&turn_id);
         self.turn_diff = TurnDiff::new(self.settings.cwd.clone());
         self.turn_workspaces = crate::git::workspaces(&self.settings.cwd);
+        self.interrupt.send_replace(false);
         let _ = events
             .send(Event::TurnStarted {
                 turn_id: turn_id.clone(),
@@ -239,6 +247,9 @@ impl Session {
                 .await
             {
                 Ok(round) => round,
+                Err(CoreError::Interrupted) => {
+                    return Err(self.abort_turn(&turn_id, started, events).await);
+                }
                 Err(err) => {
                     if let Some(retry) = self.stream_retry(&err, retries_done) {
                         // Re-send the sampling request, as the reference does, after
@@ -262,6 +273,9 @@ impl Session {
                 }
             };
             rounds += 1;
+            if round.interrupted {
+                return Err(self.abort_turn(&turn_id, started, events).await);
+            }
             if round.agent_message.is_some() {
                 last_agent_message = round.agent_message;
             }
@@ -399,10 +413,23 @@ impl Session {
     ) -> Result<Round, CoreError> {
         let request = self.request();
         let headers = self.headers(turn_id, turn_started_ms);
-        let mut stream = self.client.stream(&request, &headers).await?;
+        let mut cancel = self.interrupt.subscribe();
+        let mut stream = tokio::select! {
+            stream = self.client.stream(&request, &headers) => stream?,
+            () = interrupt::interrupted(&mut cancel) => return Err(CoreError::Interrupted),
+        };
         let mut round = Round::default();
         let mut completed = false;
-        while let Some(event) = stream.next().await {
+        loop {
+            // The stream first: a response that already completed is still recorded.
+            let next = tokio::select! {
+                biased;
+                next = stream.next() => next,
+                () = interrupt::interrupted(&mut cancel) => return Err(CoreError::Interrupted),
+            };
+            let Some(event) = next else {
+                break;
+            };
             let event = match event {
                 Ok(event) => event,
                 Err(err) => {
@@ -455,4 +482,6 @@ impl Session {
 struct Round {
     agent_message: Option<String>,
     needs_follow_up: bool,
+    /// A tool call was cut short by an interrupt.
+    interrupted: bool,
 }

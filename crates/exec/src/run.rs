@@ -256,6 +256,11 @@ impl Printer<'_> {
                     let _ = writeln!(self.stderr, "warning: {message}");
                 }
             }
+            Event::TurnAborted => {
+                if !self.json {
+                    let _ = writeln!(self.stderr, "turn interrupted");
+                }
+            }
             Event::TurnComplete { .. } | Event::Error { .. } => {}
         }
     }
@@ -301,6 +306,8 @@ pub async fn run_exec(
     }
     printer.on_event(session.configured_event());
     let (tx, mut rx) = mpsc::channel(256);
+    // Ctrl-C interrupts the turn; the engine records it as aborted and the run exits 1.
+    let interrupt = session.interrupt_handle();
     let turn = {
         let prompt = request.prompt.clone();
         async move {
@@ -310,8 +317,21 @@ pub async fn run_exec(
         }
     };
     let drain = async {
-        while let Some(event) = rx.recv().await {
-            printer.on_event(event);
+        let mut ctrl_c = std::pin::pin!(tokio::signal::ctrl_c());
+        let mut listening = true;
+        loop {
+            tokio::select! {
+                event = rx.recv() => match event {
+                    Some(event) => printer.on_event(event),
+                    None => break,
+                },
+                signal = &mut ctrl_c, if listening => {
+                    listening = false;
+                    if signal.is_ok() {
+                        interrupt.interrupt();
+                    }
+                }
+            }
         }
     };
     let (result, ()) = tokio::join!(turn, drain);
@@ -348,6 +368,16 @@ pub async fn run_exec(
                 }
             }
             0
+        }
+        Err(recodex_core::CoreError::Interrupted) => {
+            // The reference prints no more JSON events; the transcript ends with the
+            // token total.
+            if !request.json {
+                let usage = printer.turn_usage;
+                let total = usage.input_tokens + usage.output_tokens;
+                let _ = writeln!(printer.stderr, "tokens used\n{total}");
+            }
+            1
         }
         Err(err) => {
             let message = err.to_string();

@@ -684,3 +684,90 @@ async fn a_patch_to_a_hard_link_does_not_write_the_file_outside() {
         "changed\n"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_interrupts_the_turn_and_records_it_as_aborted() {
+    use std::io::BufRead;
+    let first = reply(
+        sse::function_call(0, "call_1", "exec_command", r#"{"cmd":"sleep 30"}"#),
+        "resp_1",
+    );
+    let server = MockResponsesServer::start(vec![first]).await.unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let (status, stdout) = tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(BIN)
+            .args([
+                "exec",
+                "--json",
+                "--skip-git-repo-check",
+                "-s",
+                "workspace-write",
+                "Go.",
+            ])
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", h.parent().unwrap())
+            .env("CODEX_HOME", &h)
+            .env("MOCK_KEY", "sk-test")
+            .env("TMPDIR", h.parent().unwrap().join("tmp"))
+            .current_dir(&w)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut lines = Vec::new();
+        let mut line = String::new();
+        // Wait until the command has been announced, then press Ctrl-C.
+        while reader.read_line(&mut line).unwrap() > 0 {
+            lines.push(std::mem::take(&mut line));
+            if lines.last().unwrap().contains("\"item.started\"") {
+                break;
+            }
+        }
+        let ok = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+        let started = std::time::Instant::now();
+        let status = child.wait().unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        for rest in reader.lines() {
+            lines.push(rest.unwrap());
+        }
+        (status, lines)
+    })
+    .await
+    .unwrap();
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(stdout.len(), 3, "no event after the interrupt: {stdout:?}");
+    assert_eq!(server.requests().len(), 1, "no follow-up request");
+    let rollout = walk(&home.join("sessions"))
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .unwrap();
+    let lines: Vec<Value> = std::fs::read_to_string(rollout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let payload_types: Vec<&str> = lines
+        .iter()
+        .rev()
+        .take(3)
+        .map(|l| l["payload"]["type"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(payload_types, ["turn_aborted", "message", "token_count"]);
+    let output = lines
+        .iter()
+        .find(|l| l["payload"]["type"] == "function_call_output")
+        .unwrap();
+    let text = output["payload"]["output"].as_str().unwrap();
+    assert!(text.starts_with("aborted by user after "), "{text}");
+    assert_eq!(lines.last().unwrap()["payload"]["reason"], "interrupted");
+}

@@ -153,7 +153,21 @@ impl Session {
             } => {
                 self.recorder.response_item(&item)?;
                 self.history.push(item.clone());
-                let out = self.run_function(name, call_id, arguments, events).await?;
+                let started = std::time::Instant::now();
+                let mut cancel = self.interrupt.subscribe();
+                let out = tokio::select! {
+                    out = self.run_function(name, call_id, arguments, events) => Some(out?),
+                    () = super::interrupt::interrupted(&mut cancel) => None,
+                };
+                let out = match out {
+                    Some(out) => out,
+                    None => {
+                        // Interrupted: the commands are stopped and the turn ends.
+                        self.tools.shutdown();
+                        round.interrupted = true;
+                        FunctionOutput::Output(super::interrupt::aborted_call_text(started))
+                    }
+                };
                 let output = ResponseItem::FunctionCallOutput {
                     call_id: call_id.clone(),
                     output: FunctionCallOutputPayload::from_text(out.text()),
