@@ -450,6 +450,7 @@ impl Session {
                     self.on_item(item, events, &mut round).await?
                 }
                 ResponseEvent::Completed { token_usage, .. } => {
+                    self.run_calls(events, &mut round).await?;
                     let last = token_usage.unwrap_or_default();
                     self.total_usage.add_assign(&last);
                     self.recorder.event(record::token_count(
@@ -484,4 +485,6 @@ struct Round {
     needs_follow_up: bool,
     /// A tool call was cut short by an interrupt.
     interrupted: bool,
+    /// The response's tool calls, run once it is complete.
+    calls: Vec<ResponseItem>,
 }

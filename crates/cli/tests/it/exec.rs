@@ -771,3 +771,67 @@ async fn ctrl_c_interrupts_the_turn_and_records_it_as_aborted() {
     assert!(text.starts_with("aborted by user after "), "{text}");
     assert_eq!(lines.last().unwrap()["payload"]["reason"], "interrupted");
 }
+
+/// A session written by codex-cli 0.136.0 (fixture: its rollout after one turn with a tool
+/// call, upstream prose replaced by placeholders) is resumed by recodex, which must send
+/// the model the same input the reference itself sent when resuming it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_written_by_the_reference_resumes_with_the_same_history() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cross-resume");
+    let server = MockResponsesServer::start(vec![reply(
+        sse::message(0, "msg_9", "I created out.txt."),
+        "resp_9",
+    )])
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().display().to_string();
+    let (home, work) = (dir.path().join("codex_home"), dir.path().join("ws"));
+    let sessions = home.join("sessions/2026/11/25");
+    std::fs::create_dir_all(&sessions).unwrap();
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
+    let rollout = std::fs::read_to_string(fixtures.join("rollout-reference.jsonl"))
+        .unwrap()
+        .replace("{{ROOT}}", &root);
+    let name = "rollout-2026-11-25T17-35-42-01a213c7-0f08-7c91-823c-03d49a51ff7f.jsonl";
+    std::fs::write(sessions.join(name), &rollout).unwrap();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        let args = [
+            "resume",
+            "--last",
+            "--json",
+            "--skip-git-repo-check",
+            "What did you do?",
+        ];
+        exec(&h, &w, &args, "")
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures.join("reference-resume-input.json"))
+            .unwrap()
+            .replace("{{ROOT}}", &root),
+    )
+    .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    pretty_assertions::assert_eq!(requests[0].json()["input"], expected);
+    // The thread keeps its id, and the turn is appended to the same file.
+    let thread = requests[0].json()["prompt_cache_key"].clone();
+    assert_eq!(thread, "01a213c7-0f08-7c91-823c-03d49a51ff7f");
+    let after = std::fs::read_to_string(sessions.join(name)).unwrap();
+    assert!(
+        after.starts_with(&rollout),
+        "the original lines are kept as they were"
+    );
+    assert!(after.len() > rollout.len());
+}

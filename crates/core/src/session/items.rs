@@ -122,6 +122,85 @@ impl Session {
         }
     }
 
+    /// Runs the calls of a finished response in order, recording each output. An
+    /// interrupt cuts the running call short and skips the rest.
+    pub(super) async fn run_calls(
+        &mut self,
+        events: &mpsc::Sender<Event>,
+        round: &mut Round,
+    ) -> Result<(), CoreError> {
+        for item in std::mem::take(&mut round.calls) {
+            if round.interrupted {
+                break;
+            }
+            let (call_id, out, custom) = match &item {
+                ResponseItem::FunctionCall {
+                    name,
+                    call_id,
+                    arguments,
+                    ..
+                } => {
+                    let started = std::time::Instant::now();
+                    let mut cancel = self.interrupt.subscribe();
+                    let out = tokio::select! {
+                        out = self.run_function(name, call_id, arguments, events) => Some(out?),
+                        () = super::interrupt::interrupted(&mut cancel) => None,
+                    };
+                    let out = out.unwrap_or_else(|| {
+                        // Interrupted: the commands are stopped and the turn ends.
+                        self.tools.shutdown();
+                        round.interrupted = true;
+                        FunctionOutput::Output(super::interrupt::aborted_call_text(started))
+                    });
+                    (call_id.clone(), out, false)
+                }
+                ResponseItem::CustomToolCall {
+                    name,
+                    call_id,
+                    input,
+                    ..
+                } => {
+                    let out = match (name.as_str(), declared_kind(&self.settings.tools, name)) {
+                        ("apply_patch", Some("custom")) => {
+                            self.run_patch_text(call_id, input, events).await?
+                        }
+                        ("apply_patch", Some(_)) => FunctionOutput::Aborted,
+                        (_, Some(_)) => FunctionOutput::Refused(not_built_text(name)),
+                        (_, None) => {
+                            FunctionOutput::Refused(format!("unsupported custom tool call: {name}"))
+                        }
+                    };
+                    if let FunctionOutput::Refused(message) = &out {
+                        let message = message.clone();
+                        let _ = events.send(Event::ToolError { message }).await;
+                    }
+                    (call_id.clone(), out, true)
+                }
+                _ => continue,
+            };
+            let payload = FunctionCallOutputPayload::from_text(out.text());
+            let output = if custom {
+                ResponseItem::CustomToolCallOutput {
+                    call_id,
+                    name: None,
+                    output: payload,
+                }
+            } else {
+                ResponseItem::FunctionCallOutput {
+                    call_id,
+                    output: payload,
+                }
+            };
+            // A call that failed without an output is answered `aborted` in the next
+            // request only, as the reference does.
+            if !matches!(out, FunctionOutput::Aborted) {
+                self.recorder.response_item(&output)?;
+            }
+            self.history.push(output);
+        }
+        Ok(())
+    }
+
     pub(super) async fn on_item(
         &mut self,
         item: ResponseItem,
@@ -145,85 +224,12 @@ impl Session {
                     .await;
                 round.agent_message = Some(text);
             }
-            ResponseItem::FunctionCall {
-                name,
-                call_id,
-                arguments,
-                ..
-            } => {
+            ResponseItem::FunctionCall { .. } | ResponseItem::CustomToolCall { .. } => {
+                // Calls are recorded as they arrive and run once the response is complete,
+                // so the outputs follow all of the response's calls, as in the reference.
                 self.recorder.response_item(&item)?;
                 self.history.push(item.clone());
-                let started = std::time::Instant::now();
-                let mut cancel = self.interrupt.subscribe();
-                let out = tokio::select! {
-                    out = self.run_function(name, call_id, arguments, events) => Some(out?),
-                    () = super::interrupt::interrupted(&mut cancel) => None,
-                };
-                let out = match out {
-                    Some(out) => out,
-                    None => {
-                        // Interrupted: the commands are stopped and the turn ends.
-                        self.tools.shutdown();
-                        round.interrupted = true;
-                        FunctionOutput::Output(super::interrupt::aborted_call_text(started))
-                    }
-                };
-                let output = ResponseItem::FunctionCallOutput {
-                    call_id: call_id.clone(),
-                    output: FunctionCallOutputPayload::from_text(out.text()),
-                };
-                if !matches!(out, FunctionOutput::Aborted) {
-                    self.recorder.response_item(&output)?;
-                }
-                self.history.push(output);
-                round.needs_follow_up = true;
-            }
-            ResponseItem::CustomToolCall {
-                name,
-                call_id,
-                input,
-                ..
-            } if name == "apply_patch" => {
-                self.recorder.response_item(&item)?;
-                self.history.push(item.clone());
-                let out = match declared_kind(&self.settings.tools, name) {
-                    Some("custom") => self.run_patch_text(call_id, input, events).await?,
-                    Some(_) => FunctionOutput::Aborted,
-                    None => {
-                        FunctionOutput::Refused(format!("unsupported custom tool call: {name}"))
-                    }
-                };
-                if let FunctionOutput::Refused(message) = &out {
-                    let message = message.clone();
-                    let _ = events.send(Event::ToolError { message }).await;
-                }
-                let output = ResponseItem::CustomToolCallOutput {
-                    call_id: call_id.clone(),
-                    name: None,
-                    output: FunctionCallOutputPayload::from_text(out.text()),
-                };
-                if !matches!(out, FunctionOutput::Aborted) {
-                    self.recorder.response_item(&output)?;
-                }
-                self.history.push(output);
-                round.needs_follow_up = true;
-            }
-            ResponseItem::CustomToolCall { name, call_id, .. } => {
-                let text = match declared_kind(&self.settings.tools, name) {
-                    Some(_) => not_built_text(name),
-                    None => format!("unsupported custom tool call: {name}"),
-                };
-                let message = text.clone();
-                let _ = events.send(Event::ToolError { message }).await;
-                let output = ResponseItem::CustomToolCallOutput {
-                    call_id: call_id.clone(),
-                    name: None,
-                    output: FunctionCallOutputPayload::from_text(text),
-                };
-                self.recorder.response_item(&item)?;
-                self.history.push(item.clone());
-                self.recorder.response_item(&output)?;
-                self.history.push(output);
+                round.calls.push(item);
                 round.needs_follow_up = true;
             }
             ResponseItem::Reasoning { summary, .. } => {

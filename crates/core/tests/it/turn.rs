@@ -350,3 +350,84 @@ async fn update_plan_reports_the_steps_and_answers_plan_updated() {
         .clone();
     assert_eq!(input.last().unwrap()["output"], "Plan updated");
 }
+
+#[tokio::test]
+async fn the_calls_of_one_response_run_in_order_and_their_outputs_follow_all_calls() {
+    let mut events = sse::function_call(0, "call_a", "update_plan", r#"{"plan":[]}"#);
+    events.extend(sse::function_call(
+        1,
+        "call_b",
+        "update_plan",
+        r#"{"plan":[{"step":"x","status":"pending"}]}"#,
+    ));
+    let first = reply(events, "resp_1");
+    let second = reply(sse::message(0, "msg_2", "done"), "resp_2");
+    let server = MockResponsesServer::start(vec![first, second])
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (settings, client) = settings(dir.path(), dir.path(), &server, false);
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let (tx, rx) = mpsc::channel(64);
+    session.run_turn("go", &tx).await.unwrap();
+    drop(tx);
+    let events = drain(rx).await;
+    let plans: Vec<usize> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::PlanUpdated { steps } => Some(steps.len()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(plans, [0, 1], "the calls ran in order");
+    let input = server.requests()[1].json()["input"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let tail: Vec<(String, String)> = input[input.len() - 4..]
+        .iter()
+        .map(|i| {
+            (
+                i["type"].as_str().unwrap().to_owned(),
+                i["call_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("function_call", "call_a"),
+        ("function_call", "call_b"),
+        ("function_call_output", "call_a"),
+        ("function_call_output", "call_b"),
+    ];
+    assert_eq!(
+        tail,
+        expected.map(|(t, c)| (t.to_owned(), c.to_owned())),
+        "as in the reference"
+    );
+    // The rollout has the same order, the outputs before the response's token count.
+    let Event::SessionConfigured {
+        rollout_path: Some(path),
+        ..
+    } = session.configured_event()
+    else {
+        panic!("the session has a rollout");
+    };
+    let kinds: Vec<String> = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter_map(|l| l["payload"]["type"].as_str().map(str::to_owned))
+        .skip_while(|t| t != "function_call")
+        .take(5)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "function_call",
+            "function_call",
+            "function_call_output",
+            "function_call_output",
+            "token_count"
+        ]
+    );
+}
