@@ -16,8 +16,10 @@ mod session;
 mod settings;
 mod tool_runtime;
 mod turn_diff;
+mod user_input;
 
 pub use error::CoreError;
 pub use event::{Event, PatchChange, PatchChangeKind};
 pub use session::{InterruptHandle, Session, TurnOutcome};
 pub use settings::SessionSettings;
+pub use user_input::UserInput;

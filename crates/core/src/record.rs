@@ -116,8 +116,8 @@ pub(crate) fn task_started(turn_id: &str, started_at: i64, context_window: Optio
     })
 }
 
-pub(crate) fn user_message(text: &str) -> Value {
-    json!({"type": "user_message", "message": text, "images": [], "local_images": [], "text_elements": []})
+pub(crate) fn user_message(text: &str, local_images: &[std::path::PathBuf]) -> Value {
+    json!({"type": "user_message", "message": text, "images": [], "local_images": local_images, "text_elements": []})
 }
 
 pub(crate) fn agent_reasoning(text: &str) -> Value {

@@ -20,6 +20,7 @@ use crate::record::{self, Recorder};
 use crate::settings::SessionSettings;
 use crate::tool_runtime::ToolRuntime;
 use crate::turn_diff::TurnDiff;
+use crate::user_input::UserInput;
 
 mod interrupt;
 mod items;
@@ -192,6 +193,16 @@ impl Session {
         prompt: &str,
         events: &mpsc::Sender<Event>,
     ) -> Result<TurnOutcome, CoreError> {
+        self.run_turn_with(&UserInput::text(prompt), events).await
+    }
+
+    /// Runs one turn for `input` (a prompt and local images).
+    pub async fn run_turn_with(
+        &mut self,
+        input: &UserInput,
+        events: &mpsc::Sender<Event>,
+    ) -> Result<TurnOutcome, CoreError> {
+        let prompt = input.text.as_str();
         let turn_id = Uuid::now_v7().to_string();
         let started = Instant::now();
         let now = Utc::now();
@@ -223,9 +234,10 @@ impl Session {
         }
         self.recorder
             .turn_context(&self.settings, &turn_id, &date)?;
-        let user = context::user_message(prompt);
+        let user = crate::user_input::user_message(input, &self.settings.cwd);
         self.recorder.response_item(&user)?;
-        self.recorder.event(record::user_message(prompt))?;
+        self.recorder
+            .event(record::user_message(prompt, &input.images))?;
         if self.first_user_message.is_none() {
             self.first_user_message = Some(prompt.to_owned());
         }

@@ -18,6 +18,8 @@ use crate::events::{
 pub struct ExecRequest {
     /// The prompt (stdin already folded in).
     pub prompt: String,
+    /// Local images attached to the prompt (`-i`).
+    pub images: Vec<PathBuf>,
     /// `--json`.
     pub json: bool,
     /// `--output-last-message FILE`.
@@ -309,9 +311,12 @@ pub async fn run_exec(
     // Ctrl-C interrupts the turn; the engine records it as aborted and the run exits 1.
     let interrupt = session.interrupt_handle();
     let turn = {
-        let prompt = request.prompt.clone();
+        let input = recodex_core::UserInput {
+            text: request.prompt.clone(),
+            images: request.images.clone(),
+        };
         async move {
-            let result = session.run_turn(&prompt, &tx).await;
+            let result = session.run_turn_with(&input, &tx).await;
             drop(tx);
             result
         }

@@ -6,5 +6,7 @@
 //! files or formats.
 
 mod atomic;
+mod base64;
 
 pub use atomic::{AtomicWriteError, write_atomic};
+pub use base64::base64_encode;

@@ -158,8 +158,13 @@ pub(crate) fn run(
         .into_iter()
         .map(|line| line.replace("{SESSION}", session.thread_id()))
         .collect();
+    let images = match resume {
+        Some(resume) => [args.session.images.as_slice(), resume.images.as_slice()].concat(),
+        None => args.session.images.clone(),
+    };
     let request = ExecRequest {
         prompt,
+        images,
         json: args.json,
         output_last_message: args.output_last_message.clone(),
         banner,
