@@ -99,10 +99,10 @@ pub enum Event {
         /// The notice.
         message: String,
     },
-    /// The model replaced its plan (`update_plan`): each step and whether it is done.
+    /// The model replaced its plan (`update_plan`): each step, in order.
     PlanUpdated {
-        /// The steps, in order.
-        steps: Vec<(String, bool)>,
+        /// The steps.
+        steps: Vec<PlanStep>,
     },
     /// A non-fatal problem.
     Warning {
@@ -121,4 +121,24 @@ pub enum Event {
         /// What happened.
         message: String,
     },
+}
+
+/// One step of the model's plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanStep {
+    /// What the step is.
+    pub step: String,
+    /// Where it stands.
+    pub status: StepStatus,
+}
+
+/// Progress of a plan step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStatus {
+    /// Not started.
+    Pending,
+    /// Being worked on.
+    InProgress,
+    /// Done.
+    Completed,
 }

@@ -19,7 +19,7 @@ mod turn_diff;
 mod user_input;
 
 pub use error::CoreError;
-pub use event::{Event, PatchChange, PatchChangeKind};
+pub use event::{Event, PatchChange, PatchChangeKind, PlanStep, StepStatus};
 pub use session::{InterruptHandle, Session, TurnOutcome};
 pub use settings::SessionSettings;
 pub use user_input::UserInput;

@@ -8,6 +8,7 @@
 //! [`run_exec`] runs one turn on a [`recodex_core::Session`] and prints it in either form.
 
 mod events;
+mod human;
 mod run;
 
 pub use events::*;

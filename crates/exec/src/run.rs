@@ -12,6 +12,7 @@ use crate::events::{
     ChangeKind, CommandStatus, ErrorPayload, FileChange, ItemDetails, PatchStatus, ThreadEvent,
     ThreadItem, TodoItem, Usage,
 };
+use crate::human::Styles;
 
 /// What the user asked `exec` to do.
 #[derive(Debug, Clone)]
@@ -20,6 +21,8 @@ pub struct ExecRequest {
     pub prompt: String,
     /// Local images attached to the prompt (`-i`).
     pub images: Vec<PathBuf>,
+    /// Colour the human transcript (`--color`, resolved by the caller).
+    pub color: bool,
     /// `--json`.
     pub json: bool,
     /// `--output-last-message FILE`.
@@ -41,6 +44,8 @@ struct Printer<'a> {
     patches: HashMap<String, String>,
     /// Command items started and not yet completed: call id → item id.
     commands: HashMap<String, String>,
+    /// Colours of the human transcript.
+    styles: Styles,
 }
 
 impl Printer<'_> {
@@ -79,7 +84,7 @@ impl Printer<'_> {
                     let item = self.item(ItemDetails::AgentMessage { text });
                     self.emit(&ThreadEvent::ItemCompleted { item });
                 } else {
-                    let _ = writeln!(self.stderr, "codex\n{text}");
+                    let _ = writeln!(self.stderr, "{}\n{text}", self.styles.section("codex"));
                 }
             }
             Event::Reasoning { text } => {
@@ -87,7 +92,7 @@ impl Printer<'_> {
                     let item = self.item(ItemDetails::Reasoning { text });
                     self.emit(&ThreadEvent::ItemCompleted { item });
                 } else {
-                    let _ = writeln!(self.stderr, "thinking\n{text}");
+                    let _ = writeln!(self.stderr, "{}", self.styles.reasoning(&text));
                 }
             }
             Event::TokenCount { total, .. } => {
@@ -118,7 +123,8 @@ impl Printer<'_> {
                         item: ThreadItem { id, details },
                     });
                 } else {
-                    let _ = writeln!(self.stderr, "exec\n{command} in {}", cwd.display());
+                    let line = self.styles.command(&command, &cwd.display().to_string());
+                    let _ = writeln!(self.stderr, "{}\n{line}", self.styles.section("exec"));
                 }
             }
             Event::CommandEnd {
@@ -150,18 +156,17 @@ impl Printer<'_> {
                         item: ThreadItem { id, details },
                     });
                 } else {
-                    let outcome = match exit_code {
-                        Some(0) => format!(" succeeded in {duration_ms}ms:"),
-                        Some(code) => format!(" exited {code} in {duration_ms}ms:"),
-                        None => format!(" failed in {duration_ms}ms:"),
-                    };
+                    let outcome = self.styles.outcome(exit_code, duration_ms);
                     let _ = writeln!(self.stderr, "{outcome}\n{output}");
                 }
             }
             Event::PlanUpdated { steps } => {
                 let items: Vec<TodoItem> = steps
-                    .into_iter()
-                    .map(|(text, completed)| TodoItem { text, completed })
+                    .iter()
+                    .map(|step| TodoItem {
+                        text: step.step.clone(),
+                        completed: step.status == recodex_core::StepStatus::Completed,
+                    })
                     .collect();
                 let first = self.todo.is_none();
                 let id = match &self.todo {
@@ -180,10 +185,8 @@ impl Printer<'_> {
                         self.emit(&ThreadEvent::ItemUpdated { item });
                     }
                 } else {
-                    let _ = writeln!(self.stderr, "Plan update");
-                    for step in &items {
-                        let mark = if step.completed { "✓" } else { "□" };
-                        let _ = writeln!(self.stderr, "  {mark} {}", step.text);
+                    for step in &steps {
+                        let _ = writeln!(self.stderr, "{}", self.styles.plan_step(step));
                     }
                 }
             }
@@ -199,7 +202,7 @@ impl Printer<'_> {
                         item: ThreadItem { id, details },
                     });
                 } else {
-                    let _ = writeln!(self.stderr, "apply patch");
+                    let _ = writeln!(self.stderr, "{}", self.styles.bold("apply patch"));
                 }
             }
             Event::PatchApplyEnd {
@@ -227,9 +230,10 @@ impl Printer<'_> {
                     });
                 } else {
                     let word = if success { "completed" } else { "failed" };
-                    let _ = writeln!(self.stderr, "patch: {word}");
+                    let _ = writeln!(self.stderr, "{} {word}", self.styles.bold("patch:"));
                     for change in &changes {
-                        let _ = writeln!(self.stderr, "{}", change.path.display());
+                        let path = change.path.display().to_string();
+                        let _ = writeln!(self.stderr, "{}", self.styles.dim(&path));
                     }
                 }
             }
@@ -250,12 +254,12 @@ impl Printer<'_> {
                 if self.json {
                     self.emit(&ThreadEvent::Error(ErrorPayload { message }));
                 } else {
-                    let _ = writeln!(self.stderr, "ERROR: {message}");
+                    let _ = writeln!(self.stderr, "{} {message}", self.styles.error());
                 }
             }
             Event::Warning { message } => {
                 if !self.json {
-                    let _ = writeln!(self.stderr, "warning: {message}");
+                    let _ = writeln!(self.stderr, "{} {message}", self.styles.warning());
                 }
             }
             Event::TurnAborted => {
@@ -299,12 +303,20 @@ pub async fn run_exec(
         todo: None,
         patches: HashMap::new(),
         commands: HashMap::new(),
+        styles: Styles {
+            color: request.color,
+        },
     };
     if !request.json {
         for line in &request.banner {
-            let _ = writeln!(printer.stderr, "{line}");
+            let _ = writeln!(printer.stderr, "{}", printer.styles.banner_line(line));
         }
-        let _ = writeln!(printer.stderr, "user\n{}", request.prompt);
+        let _ = writeln!(
+            printer.stderr,
+            "{}\n{}",
+            printer.styles.user(),
+            request.prompt
+        );
     }
     printer.on_event(session.configured_event());
     let (tx, mut rx) = mpsc::channel(256);
@@ -357,7 +369,8 @@ pub async fn run_exec(
                 printer.emit(&ThreadEvent::TurnCompleted { usage });
             } else {
                 let total = usage.input_tokens + usage.output_tokens;
-                let _ = writeln!(printer.stderr, "tokens used\n{total}");
+                let label = printer.styles.dim("tokens used");
+                let _ = writeln!(printer.stderr, "{label}\n{total}");
                 if let Some(text) = &outcome.last_agent_message {
                     let _ = writeln!(printer.stdout, "{text}");
                 }
@@ -380,7 +393,8 @@ pub async fn run_exec(
             if !request.json {
                 let usage = printer.turn_usage;
                 let total = usage.input_tokens + usage.output_tokens;
-                let _ = writeln!(printer.stderr, "tokens used\n{total}");
+                let label = printer.styles.dim("tokens used");
+                let _ = writeln!(printer.stderr, "{label}\n{total}");
             }
             1
         }
@@ -394,7 +408,7 @@ pub async fn run_exec(
                     error: ErrorPayload { message },
                 });
             } else {
-                let _ = writeln!(printer.stderr, "ERROR: {message}");
+                let _ = writeln!(printer.stderr, "{} {message}", printer.styles.error());
             }
             1
         }
@@ -417,6 +431,7 @@ mod tests {
             todo: None,
             patches: HashMap::new(),
             commands: HashMap::new(),
+            styles: Styles::default(),
         };
         for event in events {
             printer.on_event(event);

@@ -165,6 +165,11 @@ pub(crate) fn run(
     let request = ExecRequest {
         prompt,
         images,
+        color: match args.color {
+            crate::args::Color::Always => true,
+            crate::args::Color::Never => false,
+            crate::args::Color::Auto => std::io::stderr().is_terminal(),
+        },
         json: args.json,
         output_last_message: args.output_last_message.clone(),
         banner,

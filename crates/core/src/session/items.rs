@@ -313,11 +313,19 @@ fn parse_patch_arguments(arguments: &str) -> Result<String, String> {
 
 /// The steps of an `update_plan` call, or the text returned to the model when its
 /// arguments do not parse.
-fn parse_plan(arguments: &str) -> Result<Vec<(String, bool)>, String> {
+fn parse_plan(arguments: &str) -> Result<Vec<crate::event::PlanStep>, String> {
+    use crate::event::{PlanStep, StepStatus};
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Status {
+        Pending,
+        InProgress,
+        Completed,
+    }
     #[derive(serde::Deserialize)]
     struct Step {
         step: String,
-        status: String,
+        status: Status,
     }
     #[derive(serde::Deserialize)]
     struct Args {
@@ -327,7 +335,14 @@ fn parse_plan(arguments: &str) -> Result<Vec<(String, bool)>, String> {
         .map(|args| {
             args.plan
                 .into_iter()
-                .map(|s| (s.step, s.status == "completed"))
+                .map(|s| PlanStep {
+                    step: s.step,
+                    status: match s.status {
+                        Status::Pending => StepStatus::Pending,
+                        Status::InProgress => StepStatus::InProgress,
+                        Status::Completed => StepStatus::Completed,
+                    },
+                })
                 .collect()
         })
         .map_err(|e| format!("failed to parse function arguments: {e}"))

@@ -4,7 +4,7 @@ use pretty_assertions::assert_eq;
 use recodex_client::models::fallback_model_info;
 use recodex_client::{EnvMap, LoginAuth, ModelClient, Provider};
 use recodex_config::schema::ModelProviderInfo;
-use recodex_core::{Event, Session, SessionSettings};
+use recodex_core::{Event, PlanStep, Session, SessionSettings, StepStatus};
 use recodex_protocol::permissions::SandboxPolicy;
 use recodex_testkit::{MockReply, MockResponsesServer, sse};
 use serde_json::Value;
@@ -340,8 +340,14 @@ async fn update_plan_reports_the_steps_and_answers_plan_updated() {
     let events = drain(rx).await;
     assert!(events.contains(&Event::PlanUpdated {
         steps: vec![
-            ("Read code".to_owned(), true),
-            ("Write fix".to_owned(), false)
+            PlanStep {
+                step: "Read code".to_owned(),
+                status: StepStatus::Completed
+            },
+            PlanStep {
+                step: "Write fix".to_owned(),
+                status: StepStatus::InProgress
+            },
         ]
     }));
     let input = server.requests()[1].json()["input"]
