@@ -146,12 +146,13 @@ pub(crate) fn run(
         .build()
         .map_err(|e| Failure::Other(e.into()))?;
     let banner = banner(&settings);
-    let session = match resume {
+    let rollout = match resume {
+        Some(resume) => find_resume_target(resume, &config, &cwd)?,
+        None => None,
+    };
+    let session = match rollout {
         None => Session::start(settings, client, installation_id),
-        Some(resume) => {
-            let rollout = find_resume_target(resume, &config, &cwd)?;
-            Session::resume(settings, client, installation_id, &rollout)
-        }
+        Some(rollout) => Session::resume(settings, client, installation_id, &rollout),
     }
     .map_err(|e| Failure::Other(e.into()))?;
     let banner = banner
@@ -187,24 +188,42 @@ pub(crate) fn run(
 }
 
 /// The rollout `exec resume` continues: `--last` (newest, in this directory unless
-/// `--all`) or a session id.
+/// `--all`) or a session id. As in the reference, nothing to resume (no session yet, or an
+/// argument that is not a thread id and names no session) starts a new session, while a
+/// thread id without a rollout is an error.
 fn find_resume_target(
     resume: &ExecResumeArgs,
     config: &Config,
     cwd: &Path,
-) -> Result<PathBuf, Failure> {
+) -> Result<Option<PathBuf>, Failure> {
     let (id, _) = resume.session_and_prompt();
-    let found = match id {
-        Some(id) => recodex_state::find_rollout_by_id(&config.codex_home, id),
+    match id {
+        Some(id) => {
+            let found = recodex_state::find_rollout_by_id(&config.codex_home, id);
+            if found.is_none() && is_thread_id(id) {
+                return Err(Failure::Other(anyhow::anyhow!(
+                    "thread/resume: thread/resume failed: no rollout found for thread id {id} (code -32600)"
+                )));
+            }
+            Ok(found)
+        }
         None => {
             let filter = (!resume.all).then_some(cwd);
-            recodex_state::find_latest_rollout(&config.codex_home, filter)
+            Ok(recodex_state::find_latest_rollout(
+                &config.codex_home,
+                filter,
+            ))
         }
-    };
-    found.ok_or_else(|| match id {
-        Some(id) => Failure::Other(anyhow::anyhow!("No saved session found with ID {id}")),
-        None => Failure::Other(anyhow::anyhow!("No saved session found to resume")),
-    })
+    }
+}
+
+/// Whether `text` is a UUID (`8-4-4-4-12` hex digits), the form of thread ids.
+fn is_thread_id(text: &str) -> bool {
+    text.len() == 36
+        && text.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
 }
 
 /// The prompt from the argument and/or stdin. A non-terminal stdin is always read

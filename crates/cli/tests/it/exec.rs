@@ -835,3 +835,45 @@ async fn a_session_written_by_the_reference_resumes_with_the_same_history() {
     );
     assert!(after.len() > rollout.len());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resume_without_a_session_starts_one_and_an_unknown_thread_id_is_an_error() {
+    let server = MockResponsesServer::start(vec![reply(sse::message(0, "m", "Fresh."), "r")])
+        .await
+        .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let (fresh, unknown) = tokio::task::spawn_blocking(move || {
+        let fresh = exec(
+            &h,
+            &w,
+            &["resume", "--last", "--json", "--skip-git-repo-check", "Hi."],
+            "",
+        );
+        let unknown = exec(
+            &h,
+            &w,
+            &[
+                "resume",
+                "0199a213-0000-7000-8000-000000000000",
+                "--skip-git-repo-check",
+                "Hi.",
+            ],
+            "",
+        );
+        (fresh, unknown)
+    })
+    .await
+    .unwrap();
+    assert_eq!(fresh.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&fresh.stdout).contains("\"Fresh.\""));
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains(
+            "no rollout found for thread id 0199a213-0000-7000-8000-000000000000 (code -32600)"
+        ),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
+}
