@@ -10,6 +10,7 @@
 //! migration rows. Rollout files are written append-only and read back tolerantly; the
 //! thread index arrives with its issue.
 
+mod archive;
 mod db;
 mod error;
 mod history;
@@ -17,6 +18,9 @@ mod installation;
 mod rollout;
 mod threads;
 
+pub use archive::{
+    ARCHIVED_SESSIONS_DIR, ArchiveError, archive_thread, find_archived_rollout, unarchive_thread,
+};
 pub use db::{DbKind, open_db, sqlite_home};
 
 /// The CLI version recorded in rows and files (the reference's).

@@ -58,7 +58,7 @@ impl ThreadIndex {
 
     /// Inserts the thread, or updates its `updated_at*` and `tokens_used` if it exists.
     pub fn upsert(&self, row: &ThreadRow) -> Result<(), StateError> {
-        upsert_on(&self.conn, &self.path, row)
+        upsert_on_conn(&self.conn, &self.path, row)
     }
 }
 
@@ -67,7 +67,11 @@ pub fn upsert_thread(dir: &Path, row: &ThreadRow) -> Result<(), StateError> {
     ThreadIndex::open(dir)?.upsert(row)
 }
 
-fn upsert_on(conn: &rusqlite::Connection, path: &Path, row: &ThreadRow) -> Result<(), StateError> {
+pub(crate) fn upsert_on_conn(
+    conn: &rusqlite::Connection,
+    path: &Path,
+    row: &ThreadRow,
+) -> Result<(), StateError> {
     conn.execute(
         "INSERT INTO threads (id, rollout_path, created_at, updated_at, source, model_provider, cwd, title, \
          sandbox_policy, approval_mode, tokens_used, has_user_event, archived, cli_version, first_user_message, \

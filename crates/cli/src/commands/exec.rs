@@ -200,7 +200,7 @@ fn find_resume_target(
     match id {
         Some(id) => {
             let found = recodex_state::find_rollout_by_id(&config.codex_home, id);
-            if found.is_none() && is_thread_id(id) {
+            if found.is_none() && super::is_thread_id(id) {
                 return Err(Failure::Other(anyhow::anyhow!(
                     "thread/resume: thread/resume failed: no rollout found for thread id {id} (code -32600)"
                 )));
@@ -215,15 +215,6 @@ fn find_resume_target(
             ))
         }
     }
-}
-
-/// Whether `text` is a UUID (`8-4-4-4-12` hex digits), the form of thread ids.
-fn is_thread_id(text: &str) -> bool {
-    text.len() == 36
-        && text.char_indices().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => c == '-',
-            _ => c.is_ascii_hexdigit(),
-        })
 }
 
 /// The prompt from the argument and/or stdin. A non-terminal stdin is always read

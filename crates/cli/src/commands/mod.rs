@@ -3,6 +3,7 @@
 //! not built yet still load and check the configuration (so configuration errors are
 //! reported exactly as the reference reports them) and then say they are not built.
 
+mod archive;
 mod exec;
 mod features;
 mod policy;
@@ -132,6 +133,10 @@ pub(crate) fn run(cli: Cli, ctx: &Context) -> Result<(), Failure> {
             let cwd = session_cwd(ctx, plan.cwd);
             exec::run(args, config, ctx, cwd)
         }
+        Command::Archive(args) | Command::Unarchive(args) => {
+            let config = load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
+            archive::run(args, &config, ctx, matches!(command, Command::Archive(_)))
+        }
         Command::Sandbox(args) => {
             let config = load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
             let cwd = session_cwd(ctx, plan.cwd);
@@ -239,6 +244,15 @@ fn plan_for(command: &Command) -> Plan<'_> {
         Command::ExecServer(_) => Plan::new("codex exec-server"),
         Command::Features(_) => Plan::new("codex features"),
     }
+}
+
+/// Whether `text` is a UUID (`8-4-4-4-12` hex digits), the form of thread ids.
+pub(crate) fn is_thread_id(text: &str) -> bool {
+    text.len() == 36
+        && text.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
 }
 
 /// `codex features list` → `codex features`: the reference names the top-level command.
