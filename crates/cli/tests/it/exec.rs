@@ -7,21 +7,21 @@ use recodex_testkit::{MockReply, MockResponsesServer, sse};
 use serde_json::Value;
 
 /// A scripted streamed response: `events`, then `response.completed` with `id`.
-fn reply(mut events: Vec<Value>, id: &str) -> MockReply {
+pub(crate) fn reply(mut events: Vec<Value>, id: &str) -> MockReply {
     events.push(sse::completed(id, sse::default_usage()));
     MockReply::sse(events)
 }
 
-const BIN: &str = env!("CARGO_BIN_EXE_recodex");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_recodex");
 
-fn write_config(home: &Path, base_url: &str) {
+pub(crate) fn write_config(home: &Path, base_url: &str) {
     let text = format!(
         "model = \"gpt-5.1-codex\"\nmodel_provider = \"mock\"\n\n[model_providers.mock]\nname = \"mock\"\nbase_url = \"{base_url}\"\nwire_api = \"responses\"\nenv_key = \"MOCK_KEY\"\nrequest_max_retries = 0\nstream_max_retries = 0\n"
     );
     std::fs::write(home.join("config.toml"), text).unwrap();
 }
 
-fn exec(home: &Path, cwd: &Path, args: &[&str], stdin: &str) -> std::process::Output {
+pub(crate) fn exec(home: &Path, cwd: &Path, args: &[&str], stdin: &str) -> std::process::Output {
     let mut child = Command::new(BIN)
         .arg("exec")
         .args(args)
@@ -48,7 +48,7 @@ fn exec(home: &Path, cwd: &Path, args: &[&str], stdin: &str) -> std::process::Ou
     child.wait_with_output().unwrap()
 }
 
-fn dirs() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+pub(crate) fn dirs() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
     let work = dir.path().join("work");
@@ -242,7 +242,7 @@ fn outside_a_git_repo_without_the_flag_is_refused() {
     );
 }
 
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+pub(crate) fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
@@ -353,198 +353,6 @@ async fn read_only_commands_cannot_write() {
     );
 }
 
-/// One `exec --json` turn in which a model that declares the freeform apply_patch tool
-/// sends `patch`: the tool output the model got back, the JSONL stdout, the workspace.
-async fn run_patch_turn(
-    patch: &str,
-    extra: &'static [&'static str],
-) -> (String, String, std::path::PathBuf, tempfile::TempDir) {
-    let first = reply(
-        sse::custom_tool_call(0, "call_p", "apply_patch", patch),
-        "resp_1",
-    );
-    let second = reply(sse::message(0, "msg_2", "Done."), "resp_2");
-    let server = MockResponsesServer::start(vec![first, second])
-        .await
-        .unwrap();
-    let (dir, home, work) = dirs();
-    write_config(&home, &server.base_url());
-    let (h, w) = (home.clone(), work.clone());
-    let out = tokio::task::spawn_blocking(move || {
-        let mut args = vec![
-            "--json",
-            "--skip-git-repo-check",
-            "-s",
-            "workspace-write",
-            "-m",
-            "gpt-5.2-codex",
-        ];
-        args.extend_from_slice(extra);
-        args.push("Patch it.");
-        exec(&h, &w, &args, "")
-    })
-    .await
-    .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    let requests = server.requests();
-    let output = requests[1].json()["input"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["type"] == "custom_tool_call_output")
-        .map(|i| i["output"].as_str().unwrap_or_default().to_owned())
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    (output, stdout, work, dir)
-}
-
-/// The `item` of every `file_change` event line, in order.
-fn file_change_items(stdout: &str) -> Vec<Value> {
-    stdout
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|event| event["item"]["type"] == "file_change")
-        .map(|mut event| {
-            let mut item = event["item"].take();
-            item["event"] = event["type"].take();
-            item
-        })
-        .collect()
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn apply_patch_writes_inside_the_workspace() {
-    let patch = "*** Begin Patch\n*** Add File: notes/hello.txt\n+hello\n*** End Patch\n";
-    let (output, stdout, work, _dir) = run_patch_turn(patch, &[]).await;
-    assert!(output.starts_with("Exit code: 0\n"), "{output}");
-    let path = work.join("notes/hello.txt").display().to_string();
-    let expected: Vec<Value> = ["item.started", "item.completed"]
-        .iter()
-        .zip(["in_progress", "completed"])
-        .map(|(event, status)| {
-            serde_json::json!({"id": "item_0", "type": "file_change",
-                "changes": [{"path": path, "kind": "add"}], "status": status, "event": event})
-        })
-        .collect();
-    assert_eq!(file_change_items(&stdout), expected);
-    assert!(
-        output.contains("Success. Updated the following files:\nA notes/hello.txt"),
-        "{output}"
-    );
-    assert_eq!(
-        std::fs::read_to_string(work.join("notes/hello.txt")).unwrap(),
-        "hello\n"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn apply_patch_cannot_write_outside_the_workspace() {
-    let patch = "*** Begin Patch\n*** Add File: ../escaped.txt\n+nope\n*** End Patch\n";
-    // The test tree lives under /tmp, itself a writable root unless excluded.
-    let exclude = &[
-        "-c",
-        "sandbox_workspace_write.exclude_slash_tmp=true",
-        "-c",
-        "sandbox_workspace_write.exclude_tmpdir_env_var=true",
-    ];
-    let (output, stdout, work, _dir) = run_patch_turn(patch, exclude).await;
-    assert_eq!(
-        output,
-        "patch rejected: writing outside of the project; rejected by user approval settings"
-    );
-    assert_eq!(file_change_items(&stdout), Vec::<Value>::new());
-    assert!(
-        !work.parent().unwrap().join("escaped.txt").exists(),
-        "the patch escaped the sandbox"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn resume_last_continues_the_thread_with_its_history() {
-    let first = reply(sse::message(0, "msg_1", "Noted: banana."), "resp_1");
-    let second = reply(sse::message(0, "msg_2", "The word was banana."), "resp_2");
-    let server = MockResponsesServer::start(vec![first, second])
-        .await
-        .unwrap();
-    let (_dir, home, work) = dirs();
-    write_config(&home, &server.base_url());
-    let (h, w) = (home.clone(), work.clone());
-    let outs = tokio::task::spawn_blocking(move || {
-        let a = exec(
-            &h,
-            &w,
-            &[
-                "--json",
-                "--skip-git-repo-check",
-                "Remember the word banana.",
-            ],
-            "",
-        );
-        let b = exec(
-            &h,
-            &w,
-            &[
-                "--json",
-                "--skip-git-repo-check",
-                "resume",
-                "--last",
-                "What word?",
-            ],
-            "",
-        );
-        (a, b)
-    })
-    .await
-    .unwrap();
-    let first_id = first_thread_id(&outs.0.stdout);
-    assert_eq!(
-        outs.1.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&outs.1.stderr)
-    );
-    assert_eq!(
-        first_thread_id(&outs.1.stdout),
-        first_id,
-        "the same thread continues"
-    );
-    let requests = server.requests();
-    let input = requests[1].json()["input"].as_array().unwrap().clone();
-    let texts: Vec<String> = input
-        .iter()
-        .map(|i| {
-            i["content"][0]["text"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .collect();
-    assert_eq!(
-        texts[2..],
-        ["Remember the word banana.", "Noted: banana.", "What word?"]
-    );
-    let sessions = walk(&home.join("sessions"));
-    assert_eq!(sessions.len(), 1, "resume appends to the same rollout");
-    let text = std::fs::read_to_string(&sessions[0]).unwrap();
-    assert_eq!(
-        text.lines()
-            .filter(|l| l.contains("\"task_complete\""))
-            .count(),
-        2
-    );
-}
-
-fn first_thread_id(stdout: &[u8]) -> String {
-    let line = String::from_utf8_lossy(stdout)
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    let value: Value = serde_json::from_str(&line).unwrap();
-    value["thread_id"].as_str().unwrap().to_owned()
-}
-
 #[test]
 fn the_sandbox_helper_copes_with_a_missing_tmpdir() {
     let (_dir, _home, work) = dirs();
@@ -582,107 +390,6 @@ fn the_sandbox_helper_copes_with_a_missing_tmpdir() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(std::fs::read_to_string(work.join("f")).unwrap(), "ok\n");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn apply_patch_through_a_heredoc_is_intercepted_and_reported_as_a_file_change() {
-    let script = "cd sub && apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: s.txt\n@@\n-a\n+b\n*** End Patch\nEOF\n";
-    let arguments = serde_json::json!({ "cmd": script }).to_string();
-    let first = reply(
-        sse::function_call(0, "call_h", "exec_command", &arguments),
-        "resp_1",
-    );
-    let second = reply(sse::message(0, "msg_2", "Done."), "resp_2");
-    let server = MockResponsesServer::start(vec![first, second])
-        .await
-        .unwrap();
-    let (_dir, home, work) = dirs();
-    std::fs::create_dir_all(work.join("sub")).unwrap();
-    std::fs::write(work.join("sub/s.txt"), "a\n").unwrap();
-    write_config(&home, &server.base_url());
-    let (h, w) = (home.clone(), work.clone());
-    let out = tokio::task::spawn_blocking(move || {
-        let args = [
-            "--json",
-            "--skip-git-repo-check",
-            "-s",
-            "workspace-write",
-            "Go.",
-        ];
-        exec(&h, &w, &args, "")
-    })
-    .await
-    .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        std::fs::read_to_string(work.join("sub/s.txt")).unwrap(),
-        "b\n"
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let items = file_change_items(&stdout);
-    assert_eq!(items.len(), 2, "{stdout}");
-    assert_eq!(items[1]["status"], "completed");
-    assert_eq!(
-        items[1]["changes"][0]["path"],
-        work.join("sub/s.txt").display().to_string()
-    );
-    assert!(!stdout.contains("command_execution"), "{stdout}");
-    let requests = server.requests();
-    let output = requests[1].json()["input"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["type"] == "function_call_output")
-        .map(|i| i["output"].as_str().unwrap_or_default().to_owned())
-        .unwrap();
-    assert!(output.starts_with("Wall time: "), "{output}");
-    assert!(
-        output.contains("\nOutput:\nExit code: 0\n")
-            && output.ends_with("Success. Updated the following files:\nM s.txt\n"),
-        "{output}"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_patch_to_a_hard_link_does_not_write_the_file_outside() {
-    let patch =
-        "*** Begin Patch\n*** Update File: linked.txt\n@@\n-secret\n+changed\n*** End Patch\n";
-    let first = reply(
-        sse::custom_tool_call(0, "call_p", "apply_patch", patch),
-        "resp_1",
-    );
-    let second = reply(sse::message(0, "msg_2", "Done."), "resp_2");
-    let server = MockResponsesServer::start(vec![first, second])
-        .await
-        .unwrap();
-    let (dir, home, work) = dirs();
-    let outside = dir.path().join("outside.txt");
-    std::fs::write(&outside, "secret\n").unwrap();
-    std::fs::hard_link(&outside, work.join("linked.txt")).unwrap();
-    write_config(&home, &server.base_url());
-    let (h, w) = (home.clone(), work.clone());
-    let out = tokio::task::spawn_blocking(move || {
-        let args = [
-            "--json",
-            "--skip-git-repo-check",
-            "-s",
-            "workspace-write",
-            "-m",
-            "gpt-5.2-codex",
-            "-c",
-            "sandbox_workspace_write.exclude_slash_tmp=true",
-            "Go.",
-        ];
-        exec(&h, &w, &args, "")
-    })
-    .await
-    .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "secret\n");
-    assert_eq!(
-        std::fs::read_to_string(work.join("linked.txt")).unwrap(),
-        "changed\n"
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -770,110 +477,4 @@ async fn ctrl_c_interrupts_the_turn_and_records_it_as_aborted() {
     let text = output["payload"]["output"].as_str().unwrap();
     assert!(text.starts_with("aborted by user after "), "{text}");
     assert_eq!(lines.last().unwrap()["payload"]["reason"], "interrupted");
-}
-
-/// A session written by codex-cli 0.136.0 (fixture: its rollout after one turn with a tool
-/// call, upstream prose replaced by placeholders) is resumed by recodex, which must send
-/// the model the same input the reference itself sent when resuming it.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_session_written_by_the_reference_resumes_with_the_same_history() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cross-resume");
-    let server = MockResponsesServer::start(vec![reply(
-        sse::message(0, "msg_9", "I created out.txt."),
-        "resp_9",
-    )])
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().display().to_string();
-    let (home, work) = (dir.path().join("codex_home"), dir.path().join("ws"));
-    let sessions = home.join("sessions/2026/11/25");
-    std::fs::create_dir_all(&sessions).unwrap();
-    std::fs::create_dir_all(&work).unwrap();
-    std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
-    let rollout = std::fs::read_to_string(fixtures.join("rollout-reference.jsonl"))
-        .unwrap()
-        .replace("{{ROOT}}", &root);
-    let name = "rollout-2026-11-25T17-35-42-01a213c7-0f08-7c91-823c-03d49a51ff7f.jsonl";
-    std::fs::write(sessions.join(name), &rollout).unwrap();
-    write_config(&home, &server.base_url());
-    let (h, w) = (home.clone(), work.clone());
-    let out = tokio::task::spawn_blocking(move || {
-        let args = [
-            "resume",
-            "--last",
-            "--json",
-            "--skip-git-repo-check",
-            "What did you do?",
-        ];
-        exec(&h, &w, &args, "")
-    })
-    .await
-    .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let expected: Value = serde_json::from_str(
-        &std::fs::read_to_string(fixtures.join("reference-resume-input.json"))
-            .unwrap()
-            .replace("{{ROOT}}", &root),
-    )
-    .unwrap();
-    let requests = server.requests();
-    assert_eq!(requests.len(), 1);
-    pretty_assertions::assert_eq!(requests[0].json()["input"], expected);
-    // The thread keeps its id, and the turn is appended to the same file.
-    let thread = requests[0].json()["prompt_cache_key"].clone();
-    assert_eq!(thread, "01a213c7-0f08-7c91-823c-03d49a51ff7f");
-    let after = std::fs::read_to_string(sessions.join(name)).unwrap();
-    assert!(
-        after.starts_with(&rollout),
-        "the original lines are kept as they were"
-    );
-    assert!(after.len() > rollout.len());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn resume_without_a_session_starts_one_and_an_unknown_thread_id_is_an_error() {
-    let server = MockResponsesServer::start(vec![reply(sse::message(0, "m", "Fresh."), "r")])
-        .await
-        .unwrap();
-    let (_dir, home, work) = dirs();
-    write_config(&home, &server.base_url());
-    let (h, w) = (home.clone(), work.clone());
-    let (fresh, unknown) = tokio::task::spawn_blocking(move || {
-        let fresh = exec(
-            &h,
-            &w,
-            &["resume", "--last", "--json", "--skip-git-repo-check", "Hi."],
-            "",
-        );
-        let unknown = exec(
-            &h,
-            &w,
-            &[
-                "resume",
-                "0199a213-0000-7000-8000-000000000000",
-                "--skip-git-repo-check",
-                "Hi.",
-            ],
-            "",
-        );
-        (fresh, unknown)
-    })
-    .await
-    .unwrap();
-    assert_eq!(fresh.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&fresh.stdout).contains("\"Fresh.\""));
-    assert_eq!(unknown.status.code(), Some(1));
-    assert!(
-        String::from_utf8_lossy(&unknown.stderr).contains(
-            "no rollout found for thread id 0199a213-0000-7000-8000-000000000000 (code -32600)"
-        ),
-        "{}",
-        String::from_utf8_lossy(&unknown.stderr)
-    );
 }

@@ -8,6 +8,8 @@ mod binary;
 mod completion;
 mod conflicts;
 mod exec;
+mod exec_patch;
+mod exec_resume;
 mod execpolicy;
 mod facts;
 mod fixture;
