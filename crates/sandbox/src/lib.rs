@@ -35,6 +35,7 @@ mod helper;
 mod linux;
 mod policy;
 mod profile;
+mod seatbelt;
 
 pub use error::SandboxError;
 pub use helper::{
@@ -44,3 +45,7 @@ pub use helper::{
 pub use linux::{ConfinedCommand, Support, probe_support, run_confined};
 pub use policy::{ResolvedPolicy, WorkspaceWriteSettings, WritableRoot, sandbox_policy_from_mode};
 pub use profile::parse_permission_profile;
+pub use seatbelt::{
+    MACOS_SANDBOX_EXEC, SEATBELT_ENV, SeatbeltCommand, SeatbeltProfile, seatbelt_command,
+    seatbelt_profile,
+};
