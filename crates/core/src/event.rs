@@ -63,6 +63,24 @@ pub enum Event {
         /// How long it ran, in milliseconds.
         duration_ms: u64,
     },
+    /// The model started a web search (a provider-side tool).
+    WebSearchBegin {
+        /// The search call's id.
+        call_id: String,
+        /// The query (or the page, for a page action).
+        query: String,
+        /// The action as reported.
+        action: Option<serde_json::Value>,
+    },
+    /// A web search finished.
+    WebSearchEnd {
+        /// The search call's id.
+        call_id: String,
+        /// The query (or the page, for a page action).
+        query: String,
+        /// The action as reported.
+        action: Option<serde_json::Value>,
+    },
     /// A patch passed verification and the policy check and is being applied.
     PatchApplyBegin {
         /// The tool call.

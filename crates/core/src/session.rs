@@ -458,6 +458,20 @@ impl Session {
                 *first_token_ms = i64::try_from(started.elapsed().as_millis()).ok();
             }
             match event {
+                ResponseEvent::OutputItemAdded(ResponseItem::WebSearchCall {
+                    id: Some(call_id),
+                    action,
+                    ..
+                }) => {
+                    let (query, action) = items::web_search_detail(action.as_ref());
+                    let _ = events
+                        .send(Event::WebSearchBegin {
+                            call_id,
+                            query,
+                            action,
+                        })
+                        .await;
+                }
                 ResponseEvent::OutputItemDone(item) => {
                     self.on_item(item, events, &mut round).await?
                 }

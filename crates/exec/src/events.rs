@@ -131,8 +131,11 @@ pub enum ItemDetails {
     },
     /// A web search by the model.
     WebSearch {
-        /// The query.
+        /// The query (or the page, for a page action).
         query: String,
+        /// The search action as the model reported it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        action: Option<Value>,
     },
     /// The agent's plan as a to-do list.
     TodoList {
@@ -291,7 +294,10 @@ mod tests {
                 r#"{"id":"item_0","type":"error","message":"m"}"#,
             ),
             (
-                ItemDetails::WebSearch { query: "q".into() },
+                ItemDetails::WebSearch {
+                    query: "q".into(),
+                    action: None,
+                },
                 r#"{"id":"item_0","type":"web_search","query":"q"}"#,
             ),
         ];

@@ -46,11 +46,39 @@ struct Printer<'a> {
     commands: HashMap<String, String>,
     /// Colours of the human transcript.
     styles: Styles,
+    /// Web searches started and not yet completed (their call ids).
+    searches: std::collections::HashSet<String>,
 }
 
 impl Printer<'_> {
     fn emit(&mut self, event: &ThreadEvent) {
         let _ = writeln!(self.stdout, "{}", event.to_line());
+    }
+
+    /// A `web_search` item: it carries the search call's own id, while the run-local
+    /// counter still advances once per search, as in the reference. An end without a
+    /// begin is reported as both.
+    fn web_search(
+        &mut self,
+        call_id: String,
+        query: String,
+        action: Option<serde_json::Value>,
+        end: bool,
+    ) {
+        let begun = self.searches.contains(&call_id);
+        let item = ThreadItem {
+            id: call_id.clone(),
+            details: ItemDetails::WebSearch { query, action },
+        };
+        if !begun {
+            self.next_id();
+            self.searches.insert(call_id.clone());
+            self.emit(&ThreadEvent::ItemStarted { item: item.clone() });
+        }
+        if end {
+            self.searches.remove(&call_id);
+            self.emit(&ThreadEvent::ItemCompleted { item });
+        }
     }
 
     /// The next run-local item id (`item_0`, `item_1`, ...).
@@ -190,6 +218,19 @@ impl Printer<'_> {
                     }
                 }
             }
+            Event::WebSearchBegin {
+                call_id,
+                query,
+                action,
+            } if self.json => self.web_search(call_id, query, action, false),
+            Event::WebSearchEnd {
+                call_id,
+                query,
+                action,
+            } if self.json => self.web_search(call_id, query, action, true),
+            Event::WebSearchBegin { query, .. } | Event::WebSearchEnd { query, .. } => {
+                let _ = writeln!(self.stderr, "web search: {query}");
+            }
             Event::PatchApplyBegin { call_id, changes } => {
                 if self.json {
                     let id = self.next_id();
@@ -306,6 +347,7 @@ pub async fn run_exec(
         styles: Styles {
             color: request.color,
         },
+        searches: std::collections::HashSet::new(),
     };
     if !request.json {
         for line in &request.banner {
@@ -432,6 +474,7 @@ mod tests {
             patches: HashMap::new(),
             commands: HashMap::new(),
             styles: Styles::default(),
+            searches: std::collections::HashSet::new(),
         };
         for event in events {
             printer.on_event(event);
@@ -553,5 +596,33 @@ mod tests {
             err,
             "exec\n/bin/bash -lc 'echo hi' in /w\n succeeded in 3ms:\nhi\n\n"
         );
+    }
+
+    #[test]
+    fn a_web_search_is_one_item_with_the_call_id_and_the_counter_still_advances() {
+        let action = serde_json::json!({"type": "search", "query": "rust"});
+        let begin = Event::WebSearchBegin {
+            call_id: "ws_1".to_owned(),
+            query: "rust".to_owned(),
+            action: Some(action.clone()),
+        };
+        let end = Event::WebSearchEnd {
+            call_id: "ws_1".to_owned(),
+            query: "rust".to_owned(),
+            action: Some(action),
+        };
+        let message = Event::AgentMessage {
+            text: "ok".to_owned(),
+        };
+        let (out, _) = printed(true, vec![begin.clone(), end.clone(), message]);
+        let item = r#"{"id":"ws_1","type":"web_search","query":"rust","action":{"type":"search","query":"rust"}}"#;
+        assert_eq!(
+            out,
+            format!(
+                "{{\"type\":\"item.started\",\"item\":{item}}}\n{{\"type\":\"item.completed\",\"item\":{item}}}\n{{\"type\":\"item.completed\",\"item\":{{\"id\":\"item_1\",\"type\":\"agent_message\",\"text\":\"ok\"}}}}\n"
+            )
+        );
+        let (_, err) = printed(false, vec![begin, end]);
+        assert_eq!(err, "web search: rust\nweb search: rust\n");
     }
 }

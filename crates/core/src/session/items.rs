@@ -232,6 +232,25 @@ impl Session {
                 round.calls.push(item);
                 round.needs_follow_up = true;
             }
+            ResponseItem::WebSearchCall { id, action, .. } => {
+                let (query, action) = web_search_detail(action.as_ref());
+                let call_id = id.clone().unwrap_or_default();
+                self.recorder.event(serde_json::json!({
+                    "type": "web_search_end",
+                    "call_id": call_id,
+                    "query": query,
+                    "action": action,
+                }))?;
+                self.recorder.response_item(&item)?;
+                self.history.push(item.clone());
+                let _ = events
+                    .send(Event::WebSearchEnd {
+                        call_id,
+                        query,
+                        action,
+                    })
+                    .await;
+            }
             ResponseItem::Reasoning { summary, .. } => {
                 let parts: Vec<String> = summary
                     .iter()
@@ -261,6 +280,25 @@ impl Session {
         }
         Ok(())
     }
+}
+
+/// The query shown for a web search (the page for page actions) and its action as JSON.
+pub(super) fn web_search_detail(
+    action: Option<&recodex_protocol::models::WebSearchAction>,
+) -> (String, Option<serde_json::Value>) {
+    use recodex_protocol::models::WebSearchAction;
+    let query = match action {
+        Some(WebSearchAction::Search { query, queries }) => query
+            .clone()
+            .or_else(|| queries.as_ref().and_then(|q| q.first().cloned())),
+        Some(WebSearchAction::OpenPage { url }) => url.clone(),
+        Some(WebSearchAction::FindInPage { pattern, url }) => {
+            pattern.clone().or_else(|| url.clone())
+        }
+        _ => None,
+    };
+    let action = action.and_then(|a| serde_json::to_value(a).ok());
+    (query.unwrap_or_default(), action)
 }
 
 /// What a tool call gives the model.
