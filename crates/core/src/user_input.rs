@@ -62,13 +62,16 @@ fn text(text: String) -> ContentItem {
     ContentItem::InputText { text }
 }
 
-enum ImageError {
+/// Why a file could not be attached as an image.
+pub(crate) enum ImageError {
+    /// It could not be read.
     Read(std::io::Error),
+    /// It is not a PNG, JPEG, GIF or WebP file; the type its name suggests.
     Unsupported(&'static str),
 }
 
 /// A `data:` URL for the image at `path`, when it is a PNG, JPEG, GIF or WebP file.
-fn image_url(path: &Path) -> Result<String, ImageError> {
+pub(crate) fn image_url(path: &Path) -> Result<String, ImageError> {
     let bytes = std::fs::read(path).map_err(ImageError::Read)?;
     let mime = sniff(&bytes).ok_or_else(|| ImageError::Unsupported(mime_from_extension(path)))?;
     Ok(format!(

@@ -113,12 +113,53 @@ impl Session {
         {
             return Ok(out);
         }
+        if declared_kind(&self.settings.tools, name).is_some() {
+            match name {
+                "view_image" => return Ok(self.view_image(arguments)),
+                "request_user_input" => {
+                    // exec runs in the default collaboration mode, where nobody can answer.
+                    return Ok(Refused(
+                        "request_user_input is unavailable in Default mode".to_owned(),
+                    ));
+                }
+                _ => {}
+            }
+        }
         match self.tools.call(name, call_id, arguments, events).await {
             Some(text) => Ok(Output(text)),
             None if declared_kind(&self.settings.tools, name).is_some() => {
                 Ok(Refused(not_built_text(name)))
             }
             None => Ok(Refused(format!("unsupported call: {name}"))),
+        }
+    }
+
+    /// `view_image`: the image at `path` (relative to the session's cwd) for the model, or
+    /// the reference's text when it cannot be read or is not an image.
+    fn view_image(&self, arguments: &str) -> FunctionOutput {
+        #[derive(serde::Deserialize)]
+        struct Args {
+            path: String,
+        }
+        let args = match serde_json::from_str::<Args>(arguments) {
+            Ok(args) => args,
+            Err(e) => {
+                return FunctionOutput::Refused(format!("failed to parse function arguments: {e}"));
+            }
+        };
+        let path = self.settings.cwd.join(&args.path);
+        match crate::user_input::image_url(&path) {
+            Ok(url) => FunctionOutput::Image(url),
+            Err(crate::user_input::ImageError::Read(err)) => FunctionOutput::Refused(format!(
+                "unable to locate image at `{}`: {err}",
+                path.display()
+            )),
+            Err(crate::user_input::ImageError::Unsupported(mime)) => {
+                FunctionOutput::Refused(format!(
+                    "unable to process image at `{}`: unsupported image `{mime}`",
+                    path.display()
+                ))
+            }
         }
     }
 
@@ -178,7 +219,7 @@ impl Session {
                 }
                 _ => continue,
             };
-            let payload = FunctionCallOutputPayload::from_text(out.text());
+            let payload = out.payload();
             let output = if custom {
                 ResponseItem::CustomToolCallOutput {
                     call_id,
@@ -310,13 +351,27 @@ pub(super) enum FunctionOutput {
     Refused(String),
     /// The call failed without an output: the model is told `aborted`, nothing is recorded.
     Aborted,
+    /// An image for the model (`view_image`): a `data:` URL.
+    Image(String),
 }
 
 impl FunctionOutput {
-    fn text(&self) -> String {
+    fn payload(&self) -> FunctionCallOutputPayload {
+        use recodex_protocol::models::{
+            FunctionCallOutputBody, FunctionCallOutputContentItem, ImageDetail,
+        };
         match self {
-            Self::Output(text) | Self::Refused(text) => text.clone(),
-            Self::Aborted => "aborted".to_owned(),
+            Self::Output(text) | Self::Refused(text) => FunctionCallOutputPayload::from_text(text),
+            Self::Aborted => FunctionCallOutputPayload::from_text("aborted"),
+            Self::Image(url) => FunctionCallOutputPayload {
+                body: FunctionCallOutputBody::ContentItems(vec![
+                    FunctionCallOutputContentItem::InputImage {
+                        image_url: url.clone(),
+                        detail: Some(ImageDetail::High),
+                    },
+                ]),
+                success: Some(true),
+            },
         }
     }
 }

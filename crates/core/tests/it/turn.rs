@@ -437,3 +437,63 @@ async fn the_calls_of_one_response_run_in_order_and_their_outputs_follow_all_cal
         ]
     );
 }
+
+#[tokio::test]
+async fn view_image_gives_the_model_the_image_and_request_user_input_is_declined() {
+    let mut events = sse::function_call(0, "call_v", "view_image", r#"{"path":"red.png"}"#);
+    events.extend(sse::function_call(
+        1,
+        "call_m",
+        "view_image",
+        r#"{"path":"gone.png"}"#,
+    ));
+    events.extend(sse::function_call(
+        2,
+        "call_q",
+        "request_user_input",
+        r#"{"questions":[]}"#,
+    ));
+    let first = reply(events, "resp_1");
+    let second = reply(sse::message(0, "msg_2", "done"), "resp_2");
+    let server = MockResponsesServer::start(vec![first, second])
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("red.png"), b"\x89PNG\r\n\x1a\nrest").unwrap();
+    let (mut settings, client) = settings(dir.path(), dir.path(), &server, true);
+    settings.tools = vec![
+        serde_json::json!({"type": "function", "name": "view_image"}),
+        serde_json::json!({"type": "function", "name": "request_user_input"}),
+    ];
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let (tx, rx) = mpsc::channel(64);
+    session.run_turn("look", &tx).await.unwrap();
+    drop(tx);
+    drain(rx).await;
+    let input = server.requests()[1].json()["input"].clone();
+    let output = |id: &str| {
+        input
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["type"] == "function_call_output" && i["call_id"] == id)
+            .unwrap()["output"]
+            .clone()
+    };
+    assert_eq!(
+        output("call_v"),
+        serde_json::json!([{"type": "input_image", "image_url": "data:image/png;base64,iVBORw0KGgpyZXN0", "detail": "high"}])
+    );
+    let missing = output("call_m");
+    assert!(
+        missing
+            .as_str()
+            .unwrap()
+            .starts_with("unable to locate image at `"),
+        "{missing}"
+    );
+    assert_eq!(
+        output("call_q"),
+        "request_user_input is unavailable in Default mode"
+    );
+}
