@@ -112,6 +112,7 @@ impl ToolRuntime {
             shell: Shell::detect(&settings.env),
             env,
             allow_login_shell: settings.allow_login_shell,
+            escalation_refused: settings.approval_policy == "never",
             truncation,
         };
         Self {

@@ -7,6 +7,11 @@ pub enum ToolError {
     /// The arguments are not valid JSON or do not fit the tool's schema.
     #[error("failed to parse function arguments: {0}")]
     Arguments(#[from] serde_json::Error),
+    /// A request to run outside the sandbox while the approval policy is `never`.
+    #[error(
+        "approval policy is Never; reject command — you cannot ask for escalated permissions if the approval policy is Never"
+    )]
+    EscalationRefused,
     /// `login: true` while `allow_login_shell = false`.
     #[error("login shell is disabled by config; omit `login` or set it to false.")]
     LoginShellDisabled,

@@ -68,6 +68,11 @@ pub fn shell_request(
     args: &ShellCommandArgs,
     ctx: &ExecContext,
 ) -> Result<(ExecRequest, Duration), ToolError> {
+    if args.sandbox_permissions == crate::unified_exec::SandboxPermissions::RequireEscalated
+        && ctx.escalation_refused
+    {
+        return Err(ToolError::EscalationRefused);
+    }
     if args.login == Some(true) && !ctx.allow_login_shell {
         return Err(ToolError::LoginShellDisabled);
     }

@@ -28,10 +28,10 @@ pub enum SandboxPermissions {
     /// Run under the turn's sandbox.
     #[default]
     UseDefault,
-    /// Run with `additional_permissions` added to the sandbox.
-    WithAdditionalPermissions,
     /// Ask to run outside the sandbox.
     RequireEscalated,
+    /// Run with `additional_permissions` added to the sandbox.
+    WithAdditionalPermissions,
 }
 
 /// Arguments of `exec_command`.
@@ -99,6 +99,8 @@ pub struct ExecContext {
     pub shell: Shell,
     /// `allow_login_shell`.
     pub allow_login_shell: bool,
+    /// The approval policy is `never`: a request to run outside the sandbox is refused.
+    pub escalation_refused: bool,
     /// The model's output limit.
     pub truncation: TruncationPolicy,
 }
@@ -136,6 +138,9 @@ pub fn exec_request(
     args: &ExecCommandArgs,
     ctx: &ExecContext,
 ) -> Result<ExecCommandRequest, ToolError> {
+    if args.sandbox_permissions == SandboxPermissions::RequireEscalated && ctx.escalation_refused {
+        return Err(ToolError::EscalationRefused);
+    }
     if args.login == Some(true) && !ctx.allow_login_shell {
         return Err(ToolError::LoginShellDisabled);
     }

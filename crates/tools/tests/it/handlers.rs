@@ -23,6 +23,7 @@ fn ctx(cwd: &Path) -> ExecContext {
         shell: Shell::new("/bin/bash"),
         // Tests avoid the login profile of the machine they run on.
         allow_login_shell: false,
+        escalation_refused: true,
         truncation: TruncationPolicy::Tokens(10_000),
     }
 }
@@ -127,6 +128,15 @@ async fn bad_arguments_give_clear_errors() {
         (
             r#"{"cmd":"echo hi","login":true}"#,
             "login shell is disabled by config; omit `login` or set it to false.",
+        ),
+        // Texts captured from codex-cli 0.136.0 (approval policy `never`).
+        (
+            r#"{"cmd":"touch /x","sandbox_permissions":"require_escalated","justification":"j"}"#,
+            "approval policy is Never; reject command — you cannot ask for escalated permissions if the approval policy is Never",
+        ),
+        (
+            r#"{"cmd":"echo hi","sandbox_permissions":"bogus"}"#,
+            "failed to parse function arguments: unknown variant `bogus`, expected one of `use_default`, `require_escalated`, `with_additional_permissions` at line 1 column 46",
         ),
     ];
     for (args, want) in cases {
