@@ -25,6 +25,10 @@ PROSE = [
     re.compile(r'\.content: length 2 != 1; first extra in A = \{"text": "<skills_instructions> <TEXT sha256:'),
     re.compile(r'\.format\.definition: A="<TEXT sha256:d6367f4826ed608c len:578>" B="<TEXT sha256:[0-9a-f]+ len:\d+>"$'),
     re.compile(r'^codex_home\.skills/\.system/\*\*: only in A = '),
+    # The goal tools' completion note is instruction prose (our own words).
+    re.compile(r'\.completionBudgetReport: A="Goal achieved\. .* B="The goal is complete\. '),
+    # The note that opens the turn after an interrupted one (our own words).
+    re.compile(r'\.text: A="<turn_aborted>\\nThe user interrupted .* B="<turn_aborted>\\nThe user stopped '),
     # The reference's bubblewrap leaves empty mount points for the protected names in the
     # workspace; recodex removes its placeholders (DEVIATIONS.md, "Linux sandbox").
     re.compile(r'^workspace\.\.(agents|codex|git): only in A = \{"dir": "(empty|git)"\}$'),

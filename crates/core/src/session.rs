@@ -22,6 +22,7 @@ use crate::tool_runtime::ToolRuntime;
 use crate::turn_diff::TurnDiff;
 use crate::user_input::UserInput;
 
+mod goals;
 mod interrupt;
 mod items;
 mod patch_call;
@@ -62,6 +63,8 @@ pub struct Session {
     turn_workspaces: Option<serde_json::Value>,
     /// Set by an [`InterruptHandle`]; cleared when a turn starts.
     interrupt: tokio::sync::watch::Sender<bool>,
+    /// Where the active goal's use was last counted (none without an active goal).
+    goal_mark: Option<goals::GoalMark>,
 }
 
 impl Drop for Session {
@@ -106,6 +109,7 @@ impl Session {
             turn_diff: TurnDiff::default(),
             turn_workspaces: None,
             interrupt: tokio::sync::watch::channel(false).0,
+            goal_mark: None,
             tools,
             settings,
             client,
@@ -162,6 +166,7 @@ impl Session {
             turn_diff: TurnDiff::default(),
             turn_workspaces: None,
             interrupt: tokio::sync::watch::channel(false).0,
+            goal_mark: None,
             tools,
             settings,
             client,
@@ -295,6 +300,7 @@ impl Session {
                 break;
             }
         }
+        self.account_goal(events).await?;
         let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         self.recorder.event(record::task_complete(
             &turn_id,
@@ -476,9 +482,11 @@ impl Session {
                     self.on_item(item, events, &mut round).await?
                 }
                 ResponseEvent::Completed { token_usage, .. } => {
-                    self.run_calls(events, &mut round).await?;
+                    // The response's usage counts before its calls run (a goal created by
+                    // one starts counting after it), and is recorded after their outputs.
                     let last = token_usage.unwrap_or_default();
                     self.total_usage.add_assign(&last);
+                    self.run_calls(events, &mut round).await?;
                     self.recorder.event(record::token_count(
                         &self.total_usage,
                         &last,

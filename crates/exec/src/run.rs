@@ -370,7 +370,12 @@ pub async fn run_exec(
             images: request.images.clone(),
         };
         async move {
-            let result = session.run_turn_with(&input, &tx).await;
+            let mut result = session.run_turn_with(&input, &tx).await;
+            if result.is_ok()
+                && let Err(err) = session.finish(&tx).await
+            {
+                result = Err(err.into());
+            }
             drop(tx);
             result
         }

@@ -13,6 +13,7 @@
 mod archive;
 mod db;
 mod error;
+mod goals;
 mod history;
 mod installation;
 mod rollout;
@@ -26,6 +27,7 @@ pub use db::{DbKind, open_db, sqlite_home};
 /// The CLI version recorded in rows and files (the reference's).
 pub const CLI_VERSION: &str = "0.136.0";
 pub use error::StateError;
+pub use goals::{Goal, GoalStore};
 pub use history::{HISTORY_FILE, HistoryEntry, HistoryError, append_entry, read_entries};
 pub use installation::{INSTALLATION_ID_FILE, installation_id};
 pub use rollout::{

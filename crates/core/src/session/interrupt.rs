@@ -54,6 +54,22 @@ impl Session {
         started: Instant,
         events: &mpsc::Sender<Event>,
     ) -> CoreError {
+        let recorded = self.record_abort(turn_id, started, events).await;
+        let _ = events.send(Event::TurnAborted).await;
+        match recorded {
+            Ok(()) => CoreError::Interrupted,
+            Err(err) => CoreError::Record(err),
+        }
+    }
+
+    /// The rollout side of an aborted turn: commands stopped, the note for the model and
+    /// `turn_aborted` recorded, the thread index refreshed.
+    pub(super) async fn record_abort(
+        &mut self,
+        turn_id: &str,
+        started: Instant,
+        events: &mpsc::Sender<Event>,
+    ) -> std::io::Result<()> {
         self.tools.shutdown();
         let note = crate::context::user_message(TURN_ABORTED_NOTE);
         let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
@@ -68,10 +84,6 @@ impl Session {
         });
         self.history.push(note);
         self.index_thread(events).await;
-        let _ = events.send(Event::TurnAborted).await;
-        match recorded {
-            Ok(()) => CoreError::Interrupted,
-            Err(err) => CoreError::Record(err),
-        }
+        recorded
     }
 }

@@ -116,6 +116,9 @@ impl Session {
         if declared_kind(&self.settings.tools, name).is_some() {
             match name {
                 "view_image" => return Ok(self.view_image(arguments)),
+                "get_goal" | "create_goal" | "update_goal" => {
+                    return Ok(self.goal_tool(name, arguments, events).await?);
+                }
                 "request_user_input" => {
                     // exec runs in the default collaboration mode, where nobody can answer.
                     return Ok(Refused(

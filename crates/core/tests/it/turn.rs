@@ -497,3 +497,148 @@ async fn view_image_gives_the_model_the_image_and_request_user_input_is_declined
         "request_user_input is unavailable in Default mode"
     );
 }
+
+#[tokio::test]
+async fn goals_are_created_read_completed_and_stored() {
+    let mut events = sse::function_call(
+        0,
+        "call_c",
+        "create_goal",
+        r#"{"objective":"Ship it","token_budget":1000}"#,
+    );
+    events.extend(sse::function_call(
+        1,
+        "call_x",
+        "create_goal",
+        r#"{"objective":"Again"}"#,
+    ));
+    events.extend(sse::function_call(
+        2,
+        "call_u",
+        "update_goal",
+        r#"{"status":"paused"}"#,
+    ));
+    events.extend(sse::function_call(
+        3,
+        "call_d",
+        "update_goal",
+        r#"{"status":"complete"}"#,
+    ));
+    events.extend(sse::function_call(4, "call_g", "get_goal", "{}"));
+    let first = reply(events, "resp_1");
+    let second = reply(sse::message(0, "msg_2", "done"), "resp_2");
+    let server = MockResponsesServer::start(vec![first, second])
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut settings, client) = settings(dir.path(), dir.path(), &server, false);
+    settings.state_dir = Some(dir.path().to_path_buf());
+    settings.tools = ["get_goal", "create_goal", "update_goal"]
+        .iter()
+        .map(|name| serde_json::json!({"type": "function", "name": name}))
+        .collect();
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let thread = session.thread_id().to_owned();
+    let (tx, rx) = mpsc::channel(64);
+    session.run_turn("goal", &tx).await.unwrap();
+    session.finish(&tx).await.unwrap();
+    drop(tx);
+    drain(rx).await;
+    let input = server.requests()[1].json()["input"].clone();
+    let output = |id: &str| -> Value {
+        let text = input
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["type"] == "function_call_output" && i["call_id"] == id)
+            .unwrap()["output"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    let created = output("call_c");
+    assert_eq!(created["goal"]["objective"], "Ship it");
+    assert_eq!(created["goal"]["status"], "active");
+    assert_eq!(created["goal"]["threadId"], thread.as_str());
+    assert_eq!(created["remainingTokens"], 1000);
+    assert_eq!(created["completionBudgetReport"], Value::Null);
+    assert_eq!(
+        output("call_x"),
+        "cannot create a new goal because this thread already has a goal; use update_goal only when the existing goal is complete"
+    );
+    assert!(
+        output("call_u")
+            .as_str()
+            .unwrap()
+            .starts_with("update_goal can only mark the existing goal complete or blocked")
+    );
+    let done = output("call_d");
+    assert_eq!(done["goal"]["status"], "complete");
+    assert!(done["completionBudgetReport"].is_string());
+    assert_eq!(output("call_g")["goal"]["status"], "complete");
+    let store = recodex_state::GoalStore::open(dir.path()).unwrap();
+    let stored = store.get(&thread).unwrap().unwrap();
+    assert_eq!(
+        (stored.objective.as_str(), stored.status.as_str()),
+        ("Ship it", "complete")
+    );
+    assert_eq!(stored.token_budget, Some(1000));
+}
+
+#[tokio::test]
+async fn an_active_goal_counts_the_turn_and_finish_records_the_aborted_continuation() {
+    let first = reply(
+        sse::function_call(0, "call_c", "create_goal", r#"{"objective":"Keep going"}"#),
+        "resp_1",
+    );
+    let second = reply(sse::message(0, "msg_2", "done"), "resp_2");
+    let server = MockResponsesServer::start(vec![first, second])
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut settings, client) = settings(dir.path(), dir.path(), &server, false);
+    settings.state_dir = Some(dir.path().to_path_buf());
+    settings.tools = vec![serde_json::json!({"type": "function", "name": "create_goal"})];
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let (tx, rx) = mpsc::channel(64);
+    session.run_turn("goal", &tx).await.unwrap();
+    session.finish(&tx).await.unwrap();
+    drop(tx);
+    let events = drain(rx).await;
+    assert!(!events.contains(&Event::TurnAborted), "exec is not told");
+    let Event::SessionConfigured {
+        rollout_path: Some(path),
+        ..
+    } = session.configured_event()
+    else {
+        panic!("the session has a rollout");
+    };
+    let lines: Vec<Value> = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let payload = l["payload"]["type"].as_str().unwrap_or_default();
+            format!("{}:{payload}", l["type"].as_str().unwrap())
+        })
+        .collect();
+    let tail = &kinds[kinds.len() - 6..];
+    assert_eq!(
+        tail,
+        [
+            "event_msg:thread_goal_updated",
+            "event_msg:task_complete",
+            "event_msg:task_started",
+            "turn_context:",
+            "response_item:message",
+            "event_msg:turn_aborted",
+        ]
+    );
+    // The goal counted the tokens of the response after the one that created it.
+    let updated = &lines[lines.len() - 6]["payload"]["goal"];
+    assert_eq!(updated["tokensUsed"], 110, "{updated}");
+}
