@@ -62,6 +62,8 @@ pub enum Event {
         cwd: std::path::PathBuf,
         /// How long it ran, in milliseconds.
         duration_ms: u64,
+        /// The policy refused to run it.
+        declined: bool,
     },
     /// The model started a web search (a provider-side tool).
     WebSearchBegin {

@@ -9,6 +9,7 @@
 mod context;
 mod error;
 mod event;
+mod exec_policy;
 mod git;
 mod patch;
 mod record;

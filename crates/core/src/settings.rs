@@ -53,4 +53,6 @@ pub struct SessionSettings {
     pub output_schema: Option<serde_json::Value>,
     /// `model_reasoning_effort` when configured (else the model's default applies).
     pub reasoning_effort: Option<recodex_protocol::ReasoningEffort>,
+    /// The user's exec policy (`$CODEX_HOME/rules/*.rules`), when there are rules.
+    pub exec_policy: Option<std::sync::Arc<recodex_execpolicy::Policy>>,
 }

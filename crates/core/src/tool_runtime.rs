@@ -6,13 +6,15 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use recodex_process::{
-    LinuxSandbox, NoSandbox, SandboxWrapper, Shell, TruncationPolicy, UnifiedExecManager, build_env,
+    LinuxSandbox, NoSandbox, SandboxWrapper, Shell, TruncationPolicy, UnifiedExecManager,
+    build_env, join_for_display,
 };
 use recodex_protocol::permissions::SandboxPolicy;
 use recodex_tools::unified_exec::{ExecContext, handle_write_stdin, prepare_exec_command};
 use tokio::sync::mpsc;
 
 use crate::event::Event;
+use crate::exec_policy::Verdict;
 
 use crate::settings::SessionSettings;
 
@@ -71,6 +73,8 @@ pub(crate) struct ToolRuntime {
     pending: Mutex<HashMap<i32, PendingCommand>>,
     /// Whether commands run inside the sandbox (denials are then recognised).
     sandboxed: bool,
+    /// The user's exec policy, when there are rules.
+    policy: Option<Arc<recodex_execpolicy::Policy>>,
 }
 
 impl ToolRuntime {
@@ -121,6 +125,7 @@ impl ToolRuntime {
             wrapper,
             ctx,
             pending: Mutex::new(HashMap::new()),
+            policy: settings.exec_policy.clone(),
             sandboxed: !matches!(
                 settings.sandbox_policy,
                 SandboxPolicy::DangerFullAccess | SandboxPolicy::ExternalSandbox { .. }
@@ -166,6 +171,14 @@ impl ToolRuntime {
             Ok(prepared) => prepared,
             Err(text) => return text,
         };
+        if let Verdict::Refuse(reason) = self.judge(prepared.argv(), prepared.command()) {
+            // Reported as the reference reports a command its policy rejects before start.
+            let rejected = format!("Rejected({reason:?})");
+            return format!(
+                "exec_command failed for `{}`: CreateProcess {{ message: {rejected:?} }}",
+                prepared.command()
+            );
+        }
         let begin = Event::CommandBegin {
             call_id: call_id.to_owned(),
             command: prepared.command().to_owned(),
@@ -214,6 +227,7 @@ impl ToolRuntime {
                         exit_code: exec.as_ref().and_then(|e| e.exit_code),
                         cwd,
                         duration_ms: millis(started.elapsed()),
+                        declined: false,
                     })
                     .await;
             }
@@ -286,6 +300,7 @@ impl ToolRuntime {
                     exit_code: exec.exit_code,
                     cwd: entry.cwd,
                     duration_ms: millis(entry.started.elapsed()),
+                    declined: false,
                 })
                 .await;
         }
@@ -297,20 +312,45 @@ impl ToolRuntime {
         arguments: &str,
         events: &mpsc::Sender<Event>,
     ) -> String {
+        // What would start, for display and the policy; bad arguments are reported by the
+        // handler itself.
+        let argv =
+            serde_json::from_str::<recodex_tools::shell_command::ShellCommandArgs>(arguments)
+                .ok()
+                .and_then(|args| recodex_tools::shell_command::shell_request(&args, &self.ctx).ok())
+                .map(|(request, _)| request.argv);
         let run = recodex_tools::shell_command::handle_shell_command(
             self.wrapper.as_ref(),
             &self.ctx,
             arguments,
             std::future::pending::<()>(),
         );
-        let Some(command) = shell_command_line(arguments) else {
+        let Some(argv) = argv else {
             return run.await.text;
         };
+        let command = join_for_display(&argv);
+        let cwd = self.ctx.cwd.clone();
         let begin = Event::CommandBegin {
             call_id: call_id.to_owned(),
             command: command.clone(),
-            cwd: self.ctx.cwd.clone(),
+            cwd: cwd.clone(),
         };
+        if let Verdict::Refuse(reason) = self.judge(&argv, &command) {
+            // The reference shows the refused command as a declined item.
+            let _ = events.send(begin).await;
+            let _ = events
+                .send(Event::CommandEnd {
+                    call_id: call_id.to_owned(),
+                    command,
+                    output: reason.clone(),
+                    exit_code: Some(-1),
+                    cwd,
+                    duration_ms: 0,
+                    declined: true,
+                })
+                .await;
+            return reason;
+        }
         let started = std::time::Instant::now();
         let out = self
             .announce(
@@ -332,14 +372,25 @@ impl ToolRuntime {
                 command,
                 output: out.run.as_ref().map(|r| r.text()).unwrap_or_default(),
                 exit_code: out.run.as_ref().map(|r| r.exit_code),
-                cwd: self.ctx.cwd.clone(),
+                cwd,
                 duration_ms: out
                     .run
                     .as_ref()
                     .map_or_else(|| millis(started.elapsed()), |r| millis(r.wall_time)),
+                declined: false,
             })
             .await;
         out.text
+    }
+
+    /// The exec policy's verdict on a command (run when there are no rules).
+    fn judge(&self, argv: &[String], display: &str) -> Verdict {
+        match &self.policy {
+            Some(policy) => {
+                crate::exec_policy::judge(policy, argv, display, self.ctx.escalation_refused)
+            }
+            None => Verdict::Run,
+        }
     }
 
     /// Applies a verified patch by running this binary as `apply_patch` in `cwd` inside
@@ -394,13 +445,6 @@ impl ToolRuntime {
     }
 }
 
-/// The `command` of a `shell_command` call, when its arguments carry one.
-fn shell_command_line(arguments: &str) -> Option<String> {
-    serde_json::from_str::<serde_json::Value>(arguments)
-        .ok()
-        .and_then(|v| v.get("command").and_then(|c| c.as_str().map(str::to_owned)))
-}
-
 fn millis(duration: std::time::Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
@@ -446,6 +490,7 @@ mod tests {
             tools: Vec::new(),
             parallel_tool_calls: false,
             reasoning_effort: None,
+            exec_policy: None,
             output_schema: None,
             state_dir: None,
             sandbox_exe: None,

@@ -161,6 +161,7 @@ impl Printer<'_> {
                 output,
                 exit_code,
                 duration_ms,
+                declined,
                 ..
             } => {
                 if self.json {
@@ -169,7 +170,9 @@ impl Printer<'_> {
                         None => self.next_id(),
                     };
                     // The reference reports a non-zero exit as a failed command.
-                    let status = if exit_code == Some(0) {
+                    let status = if declined {
+                        CommandStatus::Declined
+                    } else if exit_code == Some(0) {
                         CommandStatus::Completed
                     } else {
                         CommandStatus::Failed
@@ -582,6 +585,7 @@ mod tests {
             exit_code: code,
             cwd: "/w".into(),
             duration_ms: 3,
+            declined: false,
         };
         let (out, _) = printed(true, vec![begin.clone()]);
         assert_eq!(

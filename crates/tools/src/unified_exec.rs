@@ -203,6 +203,11 @@ impl PreparedExec {
         &self.request.exec.cwd
     }
 
+    /// The argv it will start (before the sandbox wraps it).
+    pub fn argv(&self) -> &[String] {
+        &self.request.exec.argv
+    }
+
     /// Starts it and waits as the call asked.
     pub async fn run(self, manager: &UnifiedExecManager, ctx: &ExecContext) -> ExecToolOutput {
         let Self {

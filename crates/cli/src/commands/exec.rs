@@ -41,6 +41,7 @@ pub(crate) fn run(
         Some(resume) => resume.session_and_prompt().1,
         None => args.prompt.as_deref(),
     };
+    let exec_policy = load_rules(&config.codex_home)?;
     let prompt = read_prompt(prompt_arg)?;
     let trusted = config.is_project_trusted(&cwd);
     if !args.skip_git_repo_check && !trusted && !inside_git_repo(&cwd) {
@@ -119,6 +120,7 @@ pub(crate) fn run(
     };
     let (tools, parallel_tool_calls) = tool_plan(&model, &config, &sandbox_policy, args.ephemeral);
     let settings = SessionSettings {
+        exec_policy,
         codex_home: config.codex_home.clone(),
         cwd: cwd.clone(),
         provider_id: config.model_provider_id.clone(),
@@ -213,6 +215,49 @@ fn find_resume_target(
                 &config.codex_home,
                 filter,
             ))
+        }
+    }
+}
+
+/// The user's exec policy: every `$CODEX_HOME/rules/*.rules` file, in name order. A file
+/// that does not load stops exec, as in the reference.
+fn load_rules(
+    codex_home: &Path,
+) -> Result<Option<std::sync::Arc<recodex_execpolicy::Policy>>, Failure> {
+    let Ok(entries) = std::fs::read_dir(codex_home.join("rules")) else {
+        return Ok(None);
+    };
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rules") && path.is_file())
+        .collect();
+    if files.is_empty() {
+        return Ok(None);
+    }
+    files.sort();
+    match recodex_execpolicy::Policy::load(&files, None) {
+        Ok(policy) => Ok(Some(std::sync::Arc::new(policy))),
+        Err(err) => {
+            let detail = match &err {
+                recodex_execpolicy::LoadError::Read { path, source } => {
+                    format!("{}: {source}", path.display())
+                }
+                recodex_execpolicy::LoadError::Parse {
+                    path,
+                    source: recodex_execpolicy::Error::Starlark(diag),
+                } => format!(
+                    "{}:{line}: starlark error: error: {} (problem is on or around line {line})",
+                    path.display(),
+                    diag.message,
+                    line = diag.line
+                ),
+                recodex_execpolicy::LoadError::Parse { path, source } => {
+                    format!("{}: {source}", path.display())
+                }
+            };
+            eprintln!("Error loading rules:\n{detail}");
+            Err(Failure::Exit(1))
         }
     }
 }

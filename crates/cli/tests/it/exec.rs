@@ -478,3 +478,110 @@ async fn ctrl_c_interrupts_the_turn_and_records_it_as_aborted() {
     assert!(text.starts_with("aborted by user after "), "{text}");
     assert_eq!(lines.last().unwrap()["payload"]["reason"], "interrupted");
 }
+
+/// The user's `.rules` files apply to the model's commands: a forbidden command never runs
+/// (with the reference's refusal), a `prompt` one is refused because exec cannot ask, and
+/// other commands run as usual.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rules_files_refuse_forbidden_commands() {
+    let mut events = sse::function_call(
+        0,
+        "call_f",
+        "exec_command",
+        r#"{"cmd":"ls && rm -f victim.txt"}"#,
+    );
+    events.extend(sse::function_call(
+        1,
+        "call_p",
+        "exec_command",
+        r#"{"cmd":"git push"}"#,
+    ));
+    events.extend(sse::function_call(
+        2,
+        "call_s",
+        "shell_command",
+        r#"{"command":"rm victim.txt"}"#,
+    ));
+    events.extend(sse::function_call(
+        3,
+        "call_ok",
+        "exec_command",
+        r#"{"cmd":"echo fine"}"#,
+    ));
+    let server = MockResponsesServer::start(vec![
+        reply(events, "resp_1"),
+        reply(sse::message(0, "msg_2", "Done."), "resp_2"),
+    ])
+    .await
+    .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    std::fs::create_dir_all(home.join("rules")).unwrap();
+    std::fs::write(
+        home.join("rules/default.rules"),
+        "prefix_rule(pattern=[\"rm\"], decision=\"forbidden\")\nprefix_rule(pattern=[\"git\", \"push\"], decision=\"prompt\")\n",
+    )
+    .unwrap();
+    std::fs::write(work.join("victim.txt"), "keep me\n").unwrap();
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        let args = [
+            "--json",
+            "--skip-git-repo-check",
+            "-s",
+            "workspace-write",
+            "Go.",
+        ];
+        exec(&h, &w, &args, "")
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(work.join("victim.txt")).unwrap(),
+        "keep me\n"
+    );
+    let input = server.requests()[1].json()["input"].clone();
+    let output = |id: &str| {
+        input
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["type"] == "function_call_output" && i["call_id"] == id)
+            .unwrap()["output"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        output("call_f"),
+        "exec_command failed for `/bin/bash -lc 'ls && rm -f victim.txt'`: CreateProcess { message: \"Rejected(\\\"`/bin/bash -lc 'ls && rm -f victim.txt'` rejected: policy forbids commands starting with `rm`\\\")\" }"
+    );
+    assert!(
+        output("call_p")
+            .contains("approval required by policy, but AskForApproval is set to Never")
+    );
+    assert_eq!(
+        output("call_s"),
+        "`/bin/bash -lc 'rm victim.txt'` rejected: policy forbids commands starting with `rm`"
+    );
+    assert!(output("call_ok").ends_with("fine\n"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(r#""status":"declined""#), "{stdout}");
+}
+
+#[test]
+fn a_rules_file_that_does_not_load_stops_exec() {
+    let (_dir, home, work) = dirs();
+    write_config(&home, "http://127.0.0.1:9/v1");
+    std::fs::create_dir_all(home.join("rules")).unwrap();
+    std::fs::write(home.join("rules/default.rules"), "prefix_rule(pattern=)\n").unwrap();
+    let out = exec(&home, &work, &["--skip-git-repo-check", "Go."], "");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("Error loading rules:\n"), "{stderr}");
+    assert!(
+        stderr.contains("default.rules:1: starlark error: error: Parse error"),
+        "{stderr}"
+    );
+}

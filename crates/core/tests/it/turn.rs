@@ -55,6 +55,7 @@ fn settings(
         tools: Vec::new(),
         parallel_tool_calls: false,
         reasoning_effort: None,
+        exec_policy: None,
         output_schema: None,
         state_dir: None,
         sandbox_exe: None,
