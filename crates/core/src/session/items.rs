@@ -220,6 +220,20 @@ impl Session {
                     }
                     (call_id.clone(), out, true)
                 }
+                ResponseItem::ToolSearchCall {
+                    call_id, execution, ..
+                } if execution == "client" => {
+                    // No deferred tools (MCP, apps) exist yet, so a search finds nothing.
+                    let output = ResponseItem::ToolSearchOutput {
+                        call_id: call_id.clone(),
+                        status: "completed".to_owned(),
+                        execution: execution.clone(),
+                        tools: Vec::new(),
+                    };
+                    self.recorder.response_item(&output)?;
+                    self.history.push(output);
+                    continue;
+                }
                 _ => continue,
             };
             let payload = out.payload();
@@ -268,7 +282,14 @@ impl Session {
                     .await;
                 round.agent_message = Some(text);
             }
-            ResponseItem::FunctionCall { .. } | ResponseItem::CustomToolCall { .. } => {
+            ResponseItem::ToolSearchCall { execution, .. } if execution != "client" => {
+                // Run by the server: nothing to answer.
+                self.recorder.response_item(&item)?;
+                self.history.push(item);
+            }
+            ResponseItem::FunctionCall { .. }
+            | ResponseItem::CustomToolCall { .. }
+            | ResponseItem::ToolSearchCall { .. } => {
                 // Calls are recorded as they arrive and run once the response is complete,
                 // so the outputs follow all of the response's calls, as in the reference.
                 self.recorder.response_item(&item)?;

@@ -643,3 +643,32 @@ async fn an_active_goal_counts_the_turn_and_finish_records_the_aborted_continuat
     let updated = &lines[lines.len() - 6]["payload"]["goal"];
     assert_eq!(updated["tokensUsed"], 110, "{updated}");
 }
+
+#[tokio::test]
+async fn a_client_tool_search_is_answered_with_no_tools() {
+    let call = serde_json::json!({"type": "tool_search_call", "id": "ts_1", "call_id": "call_t",
+        "status": "completed", "execution": "client", "arguments": {"query": "calendar"}});
+    let first = reply(
+        vec![
+            serde_json::json!({"type": "response.output_item.done", "output_index": 0, "item": call}),
+        ],
+        "resp_1",
+    );
+    let second = reply(sse::message(0, "msg_2", "done"), "resp_2");
+    let server = MockResponsesServer::start(vec![first, second])
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (settings, client) = settings(dir.path(), dir.path(), &server, true);
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let (tx, rx) = mpsc::channel(64);
+    session.run_turn("search", &tx).await.unwrap();
+    drop(tx);
+    drain(rx).await;
+    let input = server.requests()[1].json()["input"].clone();
+    assert_eq!(
+        input.as_array().unwrap().last().unwrap(),
+        &serde_json::json!({"type": "tool_search_output", "call_id": "call_t",
+            "status": "completed", "execution": "client", "tools": []})
+    );
+}
