@@ -11,7 +11,7 @@ use rusqlite::params;
 use crate::db::{DbKind, open_db};
 use crate::error::StateError;
 use crate::rollout::{SESSIONS_DIR, parse_rollout_file_name};
-use crate::threads::{ThreadRow, upsert_on_conn};
+use crate::threads::upsert_on_conn;
 
 /// Where archived rollouts live, under CODEX_HOME.
 pub const ARCHIVED_SESSIONS_DIR: &str = "archived_sessions";
@@ -134,7 +134,7 @@ fn record(
         )
         .map_err(sql_error)?
         > 0;
-    if !known && let Some(row) = row_from_rollout(id, rollout) {
+    if !known && let Some(row) = crate::backfill::row_from_rollout(id, rollout) {
         upsert_on_conn(&conn, &db, &row)?;
     }
     conn.execute(
@@ -148,57 +148,6 @@ fn record(
     )
     .map_err(sql_error)?;
     Ok(())
-}
-
-/// A best-effort index row from a rollout: its `session_meta` and first user message.
-fn row_from_rollout(id: &str, rollout: &Path) -> Option<ThreadRow> {
-    let contents = crate::rollout::read_rollout(rollout).ok()?;
-    let mut row = ThreadRow {
-        id: id.to_owned(),
-        rollout_path: rollout.display().to_string(),
-        created_at_ms: 0,
-        updated_at_ms: 0,
-        source: String::new(),
-        model_provider: String::new(),
-        cwd: String::new(),
-        first_user_message: String::new(),
-        sandbox_policy: String::new(),
-        approval_mode: String::new(),
-        tokens_used: 0,
-        model: String::new(),
-        reasoning_effort: None,
-    };
-    for line in &contents.lines {
-        match &line.item {
-            crate::rollout::RolloutItem::SessionMeta(meta) => {
-                let text = |key: &str| meta[key].as_str().unwrap_or_default().to_owned();
-                row.cwd = text("cwd");
-                row.source = text("source");
-                row.model_provider = text("model_provider");
-                row.created_at_ms = millis(&line.timestamp);
-            }
-            crate::rollout::RolloutItem::EventMsg(event)
-                if event["type"] == "user_message" && row.first_user_message.is_empty() =>
-            {
-                row.first_user_message = event["message"].as_str().unwrap_or_default().to_owned();
-            }
-            crate::rollout::RolloutItem::TurnContext(ctx) => {
-                row.model = ctx["model"].as_str().unwrap_or_default().to_owned();
-                row.approval_mode = ctx["approval_policy"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
-            }
-            _ => {}
-        }
-        row.updated_at_ms = millis(&line.timestamp);
-    }
-    Some(row)
-}
-
-/// A rollout line's timestamp in Unix milliseconds (0 when it does not parse).
-fn millis(timestamp: &str) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(timestamp).map_or(0, |t| t.timestamp_millis())
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! thread index arrives with its issue.
 
 mod archive;
+mod backfill;
 mod db;
 mod error;
 mod goals;
@@ -22,6 +23,7 @@ mod threads;
 pub use archive::{
     ARCHIVED_SESSIONS_DIR, ArchiveError, archive_thread, find_archived_rollout, unarchive_thread,
 };
+pub use backfill::backfill_threads;
 pub use db::{DbKind, open_db, sqlite_home};
 
 /// The CLI version recorded in rows and files (the reference's).

@@ -114,6 +114,10 @@ pub(crate) fn run(
             eprintln!("warning: {err}");
         }
     }
+    // Sessions on disk that the index lacks are indexed once, as the reference does.
+    if let Err(err) = recodex_state::backfill_threads(&config.codex_home, &sqlite_dir) {
+        eprintln!("warning: {err}");
+    }
     let output_schema = match &args.output_schema {
         Some(path) => Some(read_output_schema(&cwd.join(path))?),
         None => None,
