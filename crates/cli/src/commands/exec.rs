@@ -42,6 +42,11 @@ pub(crate) fn run(
         None => args.prompt.as_deref(),
     };
     let exec_policy = load_rules(&config.codex_home)?;
+    // The local provider is checked before anything is read, as the reference does.
+    let oss = match args.session.oss {
+        true => Some(oss_provider(args, &config, &ctx.env.utf8_vars())?),
+        false => None,
+    };
     let prompt = read_prompt(prompt_arg)?;
     let trusted = config.is_project_trusted(&cwd);
     if !args.skip_git_repo_check && !trusted && !inside_git_repo(&cwd) {
@@ -51,26 +56,23 @@ pub(crate) fn run(
     }
     let env: EnvMap = ctx.env.utf8_vars();
     let toml = &config.toml;
+    let provider_id = oss.map_or(config.model_provider_id.as_str(), |(id, _)| id);
     let slug = args
         .session
         .model
         .clone()
+        .or_else(|| oss.map(|(_, model)| model.to_owned()))
         .or_else(|| toml.model.clone())
         .unwrap_or_else(|| DEFAULT_MODEL.to_owned());
     // Longest catalog prefix wins (`gpt-5.2-codex` uses gpt-5.2's facts), else fallback.
     let model: ModelInfo = resolve_model_info(&slug, bundled_catalog());
     let provider = resolve_provider(
-        &config.model_provider_id,
+        provider_id,
         &toml.model_providers,
         toml.openai_base_url.clone(),
         &env,
     )
-    .ok_or_else(|| {
-        Failure::Other(anyhow::anyhow!(
-            "Model provider `{}` not found",
-            config.model_provider_id
-        ))
-    })?;
+    .ok_or_else(|| Failure::Other(anyhow::anyhow!("Model provider `{provider_id}` not found")))?;
     let sandbox_policy = sandbox_policy(args, &config, trusted, &cwd);
     if !trusted
         && matches!(
@@ -221,6 +223,68 @@ fn find_resume_target(
             ))
         }
     }
+}
+
+/// `--oss`: the local provider (`--local-provider`, else `oss_provider` from the
+/// configuration) and its default model, once its server answers; an unknown provider id
+/// is reported before anything else, as in the reference.
+fn oss_provider<'a>(
+    args: &'a ExecArgs,
+    config: &'a Config,
+    env: &EnvMap,
+) -> Result<(&'a str, &'static str), Failure> {
+    let id = args
+        .session
+        .oss_provider
+        .as_deref()
+        .or(config.toml.oss_provider.as_deref())
+        .ok_or_else(|| {
+            Failure::Other(anyhow::anyhow!(
+                "No default OSS provider configured. Use --local-provider=provider or set oss_provider to one of: lmstudio, ollama in config.toml"
+            ))
+        })?;
+    let (port, model, down) = match id {
+        "ollama" => (
+            11434,
+            "gpt-oss:20b",
+            "OSS setup failed: No running Ollama server detected. Start it with: `ollama serve` (after installing). Install instructions: https://github.com/ollama/ollama?tab=readme-ov-file#ollama",
+        ),
+        "lmstudio" => (
+            1234,
+            "openai/gpt-oss-20b",
+            "OSS setup failed: OSS setup failed: LM Studio is not responding. Install from https://lmstudio.ai/download and run 'lms server start'.",
+        ),
+        _ if config.toml.model_providers.contains_key(id) => return Ok((id, "gpt-oss:20b")),
+        _ => {
+            return Err(Failure::Other(anyhow::anyhow!(
+                "Model provider `{id}` not found"
+            )));
+        }
+    };
+    let info = recodex_client::oss_provider_info(port, env);
+    if !server_answers(info.base_url.as_deref().unwrap_or_default()) {
+        return Err(Failure::Other(anyhow::anyhow!(down)));
+    }
+    Ok((id, model))
+}
+
+/// Whether something accepts TCP connections at the host and port of `base_url`.
+fn server_answers(base_url: &str) -> bool {
+    use std::net::ToSocketAddrs;
+    let rest = base_url.split("://").nth(1).unwrap_or(base_url);
+    let authority = rest.split('/').next().unwrap_or_default();
+    let with_port = if authority.contains(':') {
+        authority.to_owned()
+    } else if base_url.starts_with("https") {
+        format!("{authority}:443")
+    } else {
+        format!("{authority}:80")
+    };
+    with_port.to_socket_addrs().is_ok_and(|mut addrs| {
+        addrs.any(|addr| {
+            std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(2)).is_ok()
+        })
+    })
 }
 
 /// The user's exec policy: every `$CODEX_HOME/rules/*.rules` file, in name order. A file

@@ -585,3 +585,44 @@ fn a_rules_file_that_does_not_load_stops_exec() {
         "{stderr}"
     );
 }
+
+#[test]
+fn oss_needs_a_local_provider_that_answers() {
+    let (_dir, home, work) = dirs();
+    write_config(&home, "http://127.0.0.1:9/v1");
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--oss", "Hi."],
+            "Error: No default OSS provider configured. Use --local-provider=provider or set oss_provider to one of: lmstudio, ollama in config.toml",
+        ),
+        (
+            &["--oss", "--local-provider", "foo", "Hi."],
+            "Error: Model provider `foo` not found",
+        ),
+        (
+            &["--oss", "--local-provider", "ollama", "Hi."],
+            "Error: OSS setup failed: No running Ollama server detected.",
+        ),
+    ];
+    for (args, want) in cases {
+        let mut command = Command::new(BIN);
+        command
+            .arg("exec")
+            .args(args)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", home.parent().unwrap())
+            .env("CODEX_HOME", &home)
+            // Nothing listens on port 9 (discard) here, so the local server is "down".
+            .env("CODEX_OSS_PORT", "9")
+            .current_dir(&work);
+        let out = command.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("Reading additional input"),
+            "checked before stdin"
+        );
+    }
+}
