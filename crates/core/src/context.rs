@@ -85,3 +85,17 @@ pub(crate) fn initial_items(settings: &SessionSettings, date: String) -> Vec<Res
 pub(crate) fn user_message(text: &str) -> ResponseItem {
     text_message("user", text.to_owned())
 }
+
+/// The model-visible input of a session's first turn: the opening items, then the user's
+/// message when there is one (`debug prompt-input`).
+pub fn prompt_input(
+    settings: &SessionSettings,
+    input: Option<&crate::user_input::UserInput>,
+) -> Vec<ResponseItem> {
+    let date = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let mut items = initial_items(settings, date);
+    if let Some(input) = input {
+        items.push(crate::user_input::user_message(input, &settings.cwd));
+    }
+    items
+}

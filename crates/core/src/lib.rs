@@ -19,6 +19,7 @@ mod tool_runtime;
 mod turn_diff;
 mod user_input;
 
+pub use context::prompt_input;
 pub use error::CoreError;
 pub use event::{Event, PatchChange, PatchChangeKind, PlanStep, StepStatus};
 pub use session::{InterruptHandle, Session, TurnOutcome};

@@ -471,7 +471,7 @@ fn user_agent_info(originator: &str, env: &EnvMap) -> UserAgentInfo {
 
 /// IANA name of the local time zone: `TZ`, else `/etc/timezone`, else the target of
 /// `/etc/localtime`; plain `UTC` is reported as `Etc/UTC`, as the reference does.
-fn timezone(tz: Option<&str>) -> String {
+pub(super) fn timezone(tz: Option<&str>) -> String {
     let name = tz
         .filter(|t| !t.is_empty())
         .map(str::to_owned)

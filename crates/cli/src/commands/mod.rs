@@ -4,6 +4,7 @@
 //! reported exactly as the reference reports them) and then say they are not built.
 
 mod archive;
+mod debug;
 mod exec;
 mod features;
 mod policy;
@@ -123,6 +124,14 @@ pub(crate) fn run(cli: Cli, ctx: &Context) -> Result<(), Failure> {
                 write_stdout(&line)
             }
         },
+        Command::Debug(args) if matches!(args.command, DebugCommand::PromptInput(_)) => {
+            let config = load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
+            let DebugCommand::PromptInput(prompt_args) = &args.command else {
+                unreachable!("matched above");
+            };
+            let cwd = session_cwd(ctx, plan.cwd);
+            write_stdout(&debug::prompt_input(prompt_args, &config, ctx, cwd)?)
+        }
         Command::Debug(args) if matches!(args.command, DebugCommand::Models(_)) => {
             load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
             let catalog = recodex_client::models::bundled_catalog();

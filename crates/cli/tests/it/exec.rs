@@ -626,3 +626,40 @@ fn oss_needs_a_local_provider_that_answers() {
         );
     }
 }
+
+#[test]
+fn debug_prompt_input_prints_the_first_request_input() {
+    let (_dir, home, work) = dirs();
+    write_config(&home, "http://127.0.0.1:9/v1");
+    let out = Command::new(BIN)
+        .args(["debug", "prompt-input", "hi there"])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home.parent().unwrap())
+        .env("CODEX_HOME", &home)
+        .env("TZ", "UTC")
+        .current_dir(&work)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("[\n  {\n    \"type\": \"message\""),
+        "{text}"
+    );
+    assert!(text.ends_with("\n]\n"));
+    let items: Value = serde_json::from_str(&text).unwrap();
+    let roles: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["developer", "user", "user"]);
+    let env = items[1]["content"][0]["text"].as_str().unwrap();
+    assert!(env.starts_with(&format!(
+        "<environment_context>\n  <cwd>{}</cwd>",
+        work.display()
+    )));
+    assert_eq!(items[2]["content"][0]["text"], "hi there");
+}
