@@ -273,6 +273,20 @@ fn codex_home(ctx: &Context) -> Result<PathBuf, ConfigError> {
     find_codex_home(ctx.env.get("CODEX_HOME"), ctx.env.home_dir().as_deref())
 }
 
+/// An unusable CODEX_HOME, worded as each command of the reference words it.
+fn home_failure(path: &str, err: ConfigError) -> Failure {
+    match path {
+        "codex exec" => {
+            eprintln!("Error finding codex home: {err}");
+            Failure::Exit(1)
+        }
+        "codex archive" | "codex unarchive" => {
+            Failure::Other(anyhow::anyhow!("failed to find Codex home"))
+        }
+        _ => Failure::Other(anyhow::Error::new(err)),
+    }
+}
+
 /// Loads and checks the configuration for `plan`, reporting errors in its style.
 fn load(
     cli: &Cli,
@@ -299,7 +313,7 @@ fn load(
     });
     let cwd = session_cwd(ctx, plan.cwd);
     let options = LoadOptions {
-        codex_home: codex_home(ctx).map_err(|e| Failure::Other(anyhow::Error::new(e)))?,
+        codex_home: codex_home(ctx).map_err(|e| home_failure(plan.path, e))?,
         cwd: Some(cwd),
         overrides,
         profile: profile.map(|p| p.as_str().to_owned()),

@@ -663,3 +663,39 @@ fn debug_prompt_input_prints_the_first_request_input() {
     )));
     assert_eq!(items[2]["content"][0]["text"], "hi there");
 }
+
+#[test]
+fn a_codex_home_that_is_not_a_directory_is_reported_per_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-dir");
+    std::fs::write(&file, "").unwrap();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", dir.path())
+            .env("CODEX_HOME", &file)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &["exec", "--skip-git-repo-check", "Hi."],
+            "\nError finding codex home: CODEX_HOME points to",
+        ),
+        (&["archive", "x"], "\nError: failed to find Codex home\n"),
+    ];
+    for (args, want) in cases {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            b"",
+            "nothing written over it"
+        );
+    }
+}
