@@ -115,3 +115,41 @@ fn bad_profiles_and_a_missing_command_are_refused() {
             .contains("Error: default_permissions requires a `[permissions]` table")
     );
 }
+
+/// Sandboxes started together in one directory share the placeholders of its missing
+/// protected paths (`.codex`, `.agents`): none may lose its mount point to another that ends.
+#[test]
+fn concurrent_sandboxes_in_one_directory_all_start() {
+    let (_dir, home, work) = dirs();
+    for _ in 0..5 {
+        let children: Vec<_> = (0..8)
+            .map(|i| {
+                Command::new(BIN)
+                    .args(["sandbox", "--permissions-profile", ":workspace", "--"])
+                    .args(["sh", "-c", &format!("sleep 0.0{i}; true")])
+                    .env_clear()
+                    .env("PATH", "/usr/bin:/bin")
+                    .env("HOME", &home)
+                    .env("CODEX_HOME", &home)
+                    .env("TMPDIR", home.join("tmp"))
+                    .current_dir(&work)
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    assert!(
+        !work.join(".codex").exists(),
+        "placeholders are removed at the end"
+    );
+}

@@ -124,8 +124,23 @@ fn run_in_namespaces(command: &ConfinedCommand, argv: Vec<CString>) -> Result<i3
     } else {
         ProcMode::Hidden
     };
+    let (uid, gid) = sys::effective_ids();
+    let marker_dir = command.marker_dir.clone().unwrap_or_else(|| {
+        // `$TMPDIR` may name a directory that does not exist; /tmp always does.
+        let temp = std::env::temp_dir();
+        let base = if temp.is_dir() {
+            temp
+        } else {
+            std::path::PathBuf::from("/tmp")
+        };
+        base.join(format!("recodex-sandbox-mountpoints-{uid}"))
+    });
+    let mut plan = MountPlan::new(policy, proc_mode);
+    // A protected path that exists only as another running sandbox's placeholder is ours
+    // to share, not a real directory to bind (it may vanish when that sandbox ends).
+    super::placeholders::adopt_shared(&mut plan.read_only, &mut plan.placeholders, &marker_dir);
     let setup = ChildSetup {
-        plan: MountPlan::new(policy, proc_mode),
+        plan,
         filters: Filters::build(FilterSpec {
             deny_escapes: true,
             deny_network: !policy.network,
@@ -139,17 +154,6 @@ fn run_in_namespaces(command: &ConfinedCommand, argv: Vec<CString>) -> Result<i3
             .collect(),
         network: policy.network,
     };
-    let (uid, gid) = sys::effective_ids();
-    let marker_dir = command.marker_dir.clone().unwrap_or_else(|| {
-        // `$TMPDIR` may name a directory that does not exist; /tmp always does.
-        let temp = std::env::temp_dir();
-        let base = if temp.is_dir() {
-            temp
-        } else {
-            std::path::PathBuf::from("/tmp")
-        };
-        base.join(format!("recodex-sandbox-mountpoints-{uid}"))
-    });
     let mut placeholders = Placeholders::prepare(&setup.plan.placeholders, &marker_dir)?;
     let pipe_err = |err| SandboxError::setup("creating a pipe", err);
     let (sync_read, sync_write) = sys::pipe().map_err(pipe_err)?;

@@ -43,6 +43,9 @@ impl Placeholders {
             std::fs::create_dir_all(&marker_dir).map_err(|err| {
                 SandboxError::setup(format!("creating {}", marker_dir.display()), err)
             })?;
+            // Registering and creating happen under the placeholder's lock, so a sandbox that
+            // is leaving cannot remove the placeholder between the two.
+            let _lock = lock(&marker_dir)?;
             let marker_file = marker_dir.join(std::process::id().to_string());
             std::fs::write(&marker_file, b"").map_err(|err| {
                 SandboxError::setup(format!("creating {}", marker_file.display()), err)
@@ -71,15 +74,17 @@ impl Placeholders {
     /// Drops this process's markers and removes the placeholders no live sandbox uses.
     pub(crate) fn cleanup(&mut self) {
         for entry in self.entries.drain(..) {
+            let _lock = lock(&entry.marker_dir).ok();
             let _ = std::fs::remove_file(&entry.marker_file);
             if has_live_marker(&entry.marker_dir) {
                 continue;
             }
-            // Only an empty directory goes (remove_dir refuses anything else).
+            // Only an empty directory goes (remove_dir refuses anything else). The marker
+            // directory and its lock file stay: removing the lock file would let two
+            // processes lock different files.
             if std::fs::symlink_metadata(&entry.path).is_ok_and(|meta| meta.is_dir()) {
                 let _ = std::fs::remove_dir(&entry.path);
             }
-            let _ = std::fs::remove_dir(&entry.marker_dir);
         }
     }
 }
@@ -111,6 +116,41 @@ fn private_dir(dir: &Path) -> Result<(), SandboxError> {
     Ok(())
 }
 
+/// Moves from `read_only` to `placeholders` every path that is another live sandbox's
+/// placeholder (an existing path whose marker directory under `marker_base` names a live
+/// process), so this sandbox registers on it instead of binding a directory that the other
+/// one may remove when it ends.
+pub(crate) fn adopt_shared(
+    read_only: &mut Vec<PathBuf>,
+    placeholders: &mut Vec<PathBuf>,
+    marker_base: &Path,
+) {
+    read_only.retain(|path| {
+        let shared = has_live_marker(&marker_base.join(fnv1a_hex(path.as_os_str())));
+        if shared && !placeholders.contains(path) {
+            placeholders.push(path.clone());
+        }
+        !shared
+    });
+}
+
+/// The name of the lock file in a marker directory.
+const LOCK_FILE: &str = ".lock";
+
+/// Holds the exclusive lock of one placeholder's marker directory until dropped.
+fn lock(marker_dir: &Path) -> Result<std::fs::File, SandboxError> {
+    let path = marker_dir.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|err| SandboxError::setup(format!("opening {}", path.display()), err))?;
+    file.lock()
+        .map_err(|err| SandboxError::setup(format!("locking {}", path.display()), err))?;
+    Ok(file)
+}
+
 /// Whether a marker in `dir` names a live process (stale markers are removed on the way).
 fn has_live_marker(dir: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -118,6 +158,9 @@ fn has_live_marker(dir: &Path) -> bool {
     };
     let mut live = false;
     for entry in entries.flatten() {
+        if entry.file_name() == LOCK_FILE {
+            continue;
+        }
         let alive = entry
             .file_name()
             .to_str()
