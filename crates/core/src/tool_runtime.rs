@@ -314,22 +314,21 @@ impl ToolRuntime {
     ) -> String {
         // What would start, for display and the policy; bad arguments are reported by the
         // handler itself.
-        let argv =
+        let request =
             serde_json::from_str::<recodex_tools::shell_command::ShellCommandArgs>(arguments)
                 .ok()
                 .and_then(|args| recodex_tools::shell_command::shell_request(&args, &self.ctx).ok())
-                .map(|(request, _)| request.argv);
+                .map(|(request, _)| request);
         let run = recodex_tools::shell_command::handle_shell_command(
             self.wrapper.as_ref(),
             &self.ctx,
             arguments,
             std::future::pending::<()>(),
         );
-        let Some(argv) = argv else {
+        let Some(recodex_process::ExecRequest { argv, cwd, .. }) = request else {
             return run.await.text;
         };
         let command = join_for_display(&argv);
-        let cwd = self.ctx.cwd.clone();
         let begin = Event::CommandBegin {
             call_id: call_id.to_owned(),
             command: command.clone(),
@@ -370,7 +369,12 @@ impl ToolRuntime {
             .send(Event::CommandEnd {
                 call_id: call_id.to_owned(),
                 command,
-                output: out.run.as_ref().map(|r| r.text()).unwrap_or_default(),
+                // The item shows what the command printed; the time-out note is for the model.
+                output: out
+                    .run
+                    .as_ref()
+                    .map(|r| String::from_utf8_lossy(&r.output).into_owned())
+                    .unwrap_or_default(),
                 exit_code: out.run.as_ref().map(|r| r.exit_code),
                 cwd,
                 duration_ms: out
@@ -380,6 +384,11 @@ impl ToolRuntime {
                 declined: false,
             })
             .await;
+        // The reference answers a failed command as a tool error, which it also logs.
+        if out.run.as_ref().is_some_and(|r| r.exit_code != 0) {
+            let message = out.text.clone();
+            let _ = events.send(Event::ToolError { message }).await;
+        }
         out.text
     }
 

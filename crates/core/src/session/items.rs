@@ -166,6 +166,67 @@ impl Session {
         }
     }
 
+    /// `(call_id, name, arguments)` of a shell call that may run alongside its neighbours:
+    /// `exec_command` or `shell_command` that is not a patch in disguise.
+    fn concurrent_shell_call<'i>(
+        &self,
+        item: &'i ResponseItem,
+    ) -> Option<(&'i str, &'i str, &'i str)> {
+        let ResponseItem::FunctionCall {
+            name,
+            call_id,
+            arguments,
+            ..
+        } = item
+        else {
+            return None;
+        };
+        if !matches!(name.as_str(), "exec_command" | "shell_command") {
+            return None;
+        }
+        if super::patch_call::looks_like_patch(name, arguments) {
+            return None;
+        }
+        Some((call_id, name, arguments))
+    }
+
+    /// Runs shell calls concurrently; their outputs in the calls' order. An interrupt stops
+    /// them all.
+    async fn run_shell_group(
+        &self,
+        group: &[(&str, &str, &str)],
+        events: &mpsc::Sender<Event>,
+        round: &mut Round,
+    ) -> Vec<FunctionOutput> {
+        let started = std::time::Instant::now();
+        let mut cancel = self.interrupt.subscribe();
+        let runs = group
+            .iter()
+            .map(|(call_id, name, arguments)| self.tools.call(name, call_id, arguments, events));
+        let outputs = tokio::select! {
+            outputs = futures_util::future::join_all(runs) => Some(outputs),
+            () = super::interrupt::interrupted(&mut cancel) => None,
+        };
+        match outputs {
+            Some(outputs) => outputs
+                .into_iter()
+                .zip(group)
+                .map(|(out, (_, name, _))| match out {
+                    Some(text) => FunctionOutput::Output(text),
+                    None => FunctionOutput::Refused(format!("unsupported call: {name}")),
+                })
+                .collect(),
+            None => {
+                self.tools.shutdown();
+                round.interrupted = true;
+                group
+                    .iter()
+                    .map(|_| FunctionOutput::Output(super::interrupt::aborted_call_text(started)))
+                    .collect()
+            }
+        }
+    }
+
     /// Runs the calls of a finished response in order, recording each output. An
     /// interrupt cuts the running call short and skips the rest.
     pub(super) async fn run_calls(
@@ -173,11 +234,33 @@ impl Session {
         events: &mpsc::Sender<Event>,
         round: &mut Round,
     ) -> Result<(), CoreError> {
-        for item in std::mem::take(&mut round.calls) {
+        let calls = std::mem::take(&mut round.calls);
+        // Consecutive shell calls run together, as the reference runs them; everything
+        // else runs one at a time, in order.
+        let mut ready: std::collections::HashMap<String, FunctionOutput> = Default::default();
+        let mut index = 0;
+        while index < calls.len() {
+            let group: Vec<(&str, &str, &str)> = calls[index..]
+                .iter()
+                .map_while(|item| self.concurrent_shell_call(item))
+                .collect();
+            if group.len() > 1 {
+                let outputs = self.run_shell_group(&group, events, round).await;
+                for ((call_id, _, _), out) in group.iter().zip(outputs) {
+                    ready.insert((*call_id).to_owned(), out);
+                }
+            }
+            index += group.len().max(1);
+        }
+        for item in calls {
             if round.interrupted {
                 break;
             }
             let (call_id, out, custom) = match &item {
+                ResponseItem::FunctionCall { call_id, .. } if ready.contains_key(call_id) => {
+                    let out = ready.remove(call_id).unwrap_or(FunctionOutput::Aborted);
+                    (call_id.clone(), out, false)
+                }
                 ResponseItem::FunctionCall {
                     name,
                     call_id,

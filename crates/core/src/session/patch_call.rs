@@ -165,6 +165,17 @@ impl Session {
     }
 }
 
+/// Whether a shell tool call is an apply_patch invocation (or a malformed one) that the
+/// patch path answers instead of the shell.
+pub(super) fn looks_like_patch(name: &str, arguments: &str) -> bool {
+    shell_call_argv(name, arguments).is_some_and(|(argv, _)| {
+        !matches!(
+            recodex_apply_patch::classify_command(&argv),
+            Invocation::NotApplyPatch
+        )
+    })
+}
+
 /// The argv a shell tool call would run (`bash -lc CMD`) and its `workdir`, for the
 /// apply_patch check; `None` for other tools or arguments that do not parse.
 fn shell_call_argv(name: &str, arguments: &str) -> Option<(Vec<String>, Option<PathBuf>)> {

@@ -672,3 +672,61 @@ async fn a_client_tool_search_is_answered_with_no_tools() {
             "status": "completed", "execution": "client", "tools": []})
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shell_calls_of_one_response_run_together() {
+    let mut events = sse::function_call(
+        0,
+        "call_a",
+        "exec_command",
+        r#"{"cmd":"sleep 0.5; echo a","login":false}"#,
+    );
+    events.extend(sse::function_call(
+        1,
+        "call_b",
+        "exec_command",
+        r#"{"cmd":"sleep 0.5; echo b","login":false}"#,
+    ));
+    let first = reply(events, "resp_1");
+    let second = reply(sse::message(0, "msg_2", "done"), "resp_2");
+    let server = MockResponsesServer::start(vec![first, second])
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut settings, client) = settings(dir.path(), dir.path(), &server, true);
+    settings.sandbox_policy = SandboxPolicy::DangerFullAccess;
+    settings
+        .env
+        .insert("PATH".to_owned(), "/usr/bin:/bin".to_owned());
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let (tx, rx) = mpsc::channel(64);
+    session.run_turn("both", &tx).await.unwrap();
+    drop(tx);
+    let events = drain(rx).await;
+    let order: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::CommandBegin { .. } => Some("begin"),
+            Event::CommandEnd { .. } => Some("end"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        order,
+        ["begin", "begin", "end", "end"],
+        "both started before either ended"
+    );
+    let input = server.requests()[1].json()["input"].clone();
+    let outputs: Vec<&str> = input
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["type"] == "function_call_output")
+        .map(|i| i["call_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outputs,
+        ["call_a", "call_b"],
+        "outputs keep the calls' order"
+    );
+}
