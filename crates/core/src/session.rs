@@ -158,6 +158,7 @@ impl Session {
             Some(RolloutWriter::open_existing(rollout)?)
         };
         let tools = ToolRuntime::new(&settings, &thread_id);
+        let goal_mark = goals::resumed_mark(&settings, &thread_id, total_usage.total_tokens);
         Ok(Self {
             created_at_ms: Utc::now().timestamp_millis(),
             first_user_message: None,
@@ -166,7 +167,7 @@ impl Session {
             turn_diff: TurnDiff::default(),
             turn_workspaces: None,
             interrupt: tokio::sync::watch::channel(false).0,
-            goal_mark: None,
+            goal_mark,
             tools,
             settings,
             client,

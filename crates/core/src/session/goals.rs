@@ -21,6 +21,20 @@ pub(super) struct GoalMark {
     at: std::time::Instant,
 }
 
+/// For a resumed thread with an active goal: count its use from now on.
+pub(super) fn resumed_mark(
+    settings: &crate::settings::SessionSettings,
+    thread_id: &str,
+    total_tokens: i64,
+) -> Option<GoalMark> {
+    let store = GoalStore::open(settings.state_dir.as_ref()?).ok()?;
+    let goal = store.get(thread_id).ok()??;
+    (goal.status == "active").then(|| GoalMark {
+        tokens: total_tokens,
+        at: std::time::Instant::now(),
+    })
+}
+
 impl Session {
     fn goal_store(&self) -> Result<GoalStore, String> {
         let dir = self

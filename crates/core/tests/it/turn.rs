@@ -730,3 +730,54 @@ async fn the_shell_calls_of_one_response_run_together() {
         "outputs keep the calls' order"
     );
 }
+
+#[tokio::test]
+async fn a_resumed_thread_keeps_counting_its_active_goal() {
+    let first = reply(
+        sse::function_call(0, "call_c", "create_goal", r#"{"objective":"Keep going"}"#),
+        "resp_1",
+    );
+    let second = reply(sse::message(0, "msg_2", "done"), "resp_2");
+    let third = reply(sse::message(0, "msg_3", "again"), "resp_3");
+    let server = MockResponsesServer::start(vec![first, second, third])
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut settings_a, client) = settings(dir.path(), dir.path(), &server, false);
+    settings_a.state_dir = Some(dir.path().to_path_buf());
+    settings_a.tools = vec![serde_json::json!({"type": "function", "name": "create_goal"})];
+    let settings_b = settings_a.clone();
+    let mut session = Session::start(settings_a, client, "i".to_owned()).unwrap();
+    let thread = session.thread_id().to_owned();
+    let (tx, rx) = mpsc::channel(64);
+    session.run_turn("goal", &tx).await.unwrap();
+    drop(tx);
+    drain(rx).await;
+    let Event::SessionConfigured {
+        rollout_path: Some(path),
+        ..
+    } = session.configured_event()
+    else {
+        panic!("the session has a rollout");
+    };
+    drop(session);
+    let store = recodex_state::GoalStore::open(dir.path()).unwrap();
+    let before = store.get(&thread).unwrap().unwrap().tokens_used;
+    let client = recodex_client::ModelClient::new(
+        settings_b.provider.clone(),
+        &recodex_client::LoginAuth::default(),
+        &settings_b.env,
+    )
+    .unwrap();
+    let mut resumed = Session::resume(settings_b, client, "i".to_owned(), &path).unwrap();
+    let (tx, rx) = mpsc::channel(64);
+    resumed.run_turn("more", &tx).await.unwrap();
+    drop(tx);
+    drain(rx).await;
+    let after = store.get(&thread).unwrap().unwrap().tokens_used;
+    assert_eq!(
+        after - before,
+        110,
+        "the resumed turn's tokens count toward the goal"
+    );
+}
