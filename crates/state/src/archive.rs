@@ -50,6 +50,47 @@ pub fn find_archived_rollout(codex_home: &Path, id: &str) -> Option<PathBuf> {
     })
 }
 
+/// The sources whose threads a name can find: the interactive front ends (the reference
+/// lists threads for a name with its resume filter, which leaves out `exec`, app-server
+/// and sub-agent threads).
+const NAMEABLE_SOURCES: [&str; 2] = ["cli", "vscode"];
+
+/// The id of the thread named `name` (its current name in `session_index.jsonl`) among
+/// the archived (`archived == true`) or active threads of an interactive source; when
+/// several share the name, the most recently updated.
+pub fn find_thread_by_name(
+    codex_home: &Path,
+    name: &str,
+    archived: bool,
+) -> std::io::Result<Option<String>> {
+    let names = crate::names::thread_names(codex_home)?;
+    let rollouts = if archived {
+        std::fs::read_dir(codex_home.join(ARCHIVED_SESSIONS_DIR))
+            .map(|entries| entries.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    } else {
+        crate::rollout::list_rollouts(codex_home)
+    };
+    let mut found: Vec<(std::time::SystemTime, String)> = rollouts
+        .into_iter()
+        .filter_map(|path| {
+            let file = path.file_name()?.to_str()?.to_owned();
+            let (_, id) = parse_rollout_file_name(&file)?;
+            let id = id.to_string();
+            if names.get(&id).map(String::as_str) != Some(name) {
+                return None;
+            }
+            let meta = crate::rollout::session_meta(&path)?;
+            let source = meta["source"].as_str()?;
+            NAMEABLE_SOURCES.contains(&source).then_some(())?;
+            let updated = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
+            Some((updated, id))
+        })
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    Ok(found.into_iter().next().map(|(_, id)| id))
+}
+
 /// Moves thread `id`'s rollout into `archived_sessions/` and marks it archived in the
 /// index in `sqlite_dir`. Returns the new path.
 pub fn archive_thread(
@@ -220,6 +261,46 @@ mod tests {
             unarchive_thread(home.path(), home.path(), ID),
             Err(ArchiveError::NotFound(_))
         ));
+    }
+
+    #[test]
+    fn names_find_interactive_threads_in_the_right_place() {
+        let home = tempfile::tempdir().unwrap();
+        let path = rollout(home.path());
+        crate::names::append_thread_name(home.path(), ID, "old").unwrap();
+        crate::names::append_thread_name(home.path(), ID, "mine").unwrap();
+        // An exec thread is not found by name.
+        assert_eq!(
+            find_thread_by_name(home.path(), "mine", false).unwrap(),
+            None
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("\"exec\"", "\"cli\"")).unwrap();
+        assert_eq!(
+            find_thread_by_name(home.path(), "mine", false)
+                .unwrap()
+                .as_deref(),
+            Some(ID)
+        );
+        assert_eq!(
+            find_thread_by_name(home.path(), "old", false).unwrap(),
+            None
+        );
+        assert_eq!(
+            find_thread_by_name(home.path(), "mine", true).unwrap(),
+            None
+        );
+        archive_thread(home.path(), home.path(), ID).unwrap();
+        assert_eq!(
+            find_thread_by_name(home.path(), "mine", false).unwrap(),
+            None
+        );
+        assert_eq!(
+            find_thread_by_name(home.path(), "mine", true)
+                .unwrap()
+                .as_deref(),
+            Some(ID)
+        );
     }
 
     #[test]

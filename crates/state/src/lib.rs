@@ -17,11 +17,13 @@ mod error;
 mod goals;
 mod history;
 mod installation;
+mod names;
 mod rollout;
 mod threads;
 
 pub use archive::{
-    ARCHIVED_SESSIONS_DIR, ArchiveError, archive_thread, find_archived_rollout, unarchive_thread,
+    ARCHIVED_SESSIONS_DIR, ArchiveError, archive_thread, find_archived_rollout,
+    find_thread_by_name, unarchive_thread,
 };
 pub use backfill::backfill_threads;
 pub use db::{DbKind, open_db, sqlite_home};
@@ -32,9 +34,13 @@ pub use error::StateError;
 pub use goals::{Goal, GoalStore};
 pub use history::{HISTORY_FILE, HistoryEntry, HistoryError, append_entry, read_entries};
 pub use installation::{INSTALLATION_ID_FILE, installation_id};
+pub use names::{
+    SESSION_INDEX_FILE, SessionIndexEntry, append_thread_name, read_session_index, thread_names,
+    threads_named,
+};
 pub use rollout::{
     RolloutContents, RolloutItem, RolloutLine, RolloutWriter, SESSIONS_DIR, SkippedLine,
-    find_latest_rollout, find_rollout_by_id, format_timestamp, list_rollouts,
+    find_latest_rollout, find_rollout_by_id, find_rollout_by_name, format_timestamp, list_rollouts,
     parse_rollout_file_name, read_rollout, rollout_path,
 };
 pub use threads::{ThreadIndex, ThreadRow, upsert_thread};

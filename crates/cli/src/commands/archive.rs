@@ -22,25 +22,47 @@ pub(crate) fn run(
     }
     let target = args.target.as_str();
     let verb = if archive { "archive" } else { "unarchive" };
-    if !super::is_thread_id(target) {
-        // Names are looked up among named sessions; recodex cannot name sessions yet, so
-        // no name matches.
+    // A target that is not a thread id is a thread name, looked up among the threads of
+    // the interactive front ends that are active (archive) or archived (unarchive).
+    let (id, mut name) = if super::is_thread_id(target) {
+        (target.to_owned(), None)
+    } else {
+        let found = recodex_state::find_thread_by_name(&config.codex_home, target, !archive)
+            .map_err(|err| {
+                Failure::Other(
+                    anyhow::Error::new(err)
+                        .context("failed to list sessions while resolving session name"),
+                )
+            })?;
         let which = if archive { "active" } else { "archived" };
-        return Err(Failure::Other(anyhow::anyhow!(
-            "No {which} session found matching '{target}'."
-        )));
-    }
+        let id = found.ok_or_else(|| {
+            Failure::Other(anyhow::anyhow!(
+                "No {which} session found matching '{target}'."
+            ))
+        })?;
+        (id, Some(target.to_owned()))
+    };
     let sqlite_dir =
         recodex_state::sqlite_home(&config.codex_home, ctx.env.get("CODEX_SQLITE_HOME"));
     let result = if archive {
-        archive_thread(&config.codex_home, &sqlite_dir, target)
+        archive_thread(&config.codex_home, &sqlite_dir, &id)
     } else {
-        unarchive_thread(&config.codex_home, &sqlite_dir, target)
+        unarchive_thread(&config.codex_home, &sqlite_dir, &id)
     };
     match result {
         Ok(_) => {
+            if !archive {
+                // The reference reports an unarchived thread under its current name.
+                let current = recodex_state::thread_names(&config.codex_home)
+                    .ok()
+                    .and_then(|mut names| names.remove(&id));
+                name = current.or(name);
+            }
             let done = if archive { "Archived" } else { "Unarchived" };
-            println!("{done} session {target}.");
+            match name {
+                Some(name) => println!("{done} session {name} ({id})."),
+                None => println!("{done} session {id}."),
+            }
             Ok(())
         }
         Err(ArchiveError::NotFound(_)) => {

@@ -196,9 +196,9 @@ pub(crate) fn run(
 }
 
 /// The rollout `exec resume` continues: `--last` (newest, in this directory unless
-/// `--all`) or a session id. As in the reference, nothing to resume (no session yet, or an
-/// argument that is not a thread id and names no session) starts a new session, while a
-/// thread id without a rollout is an error.
+/// `--all`), a session id, or a thread name (`session_index.jsonl`, any source). As in the
+/// reference, nothing to resume (no session yet, or a name no thread has) starts a new
+/// session, while a thread id without a rollout is an error.
 fn find_resume_target(
     resume: &ExecResumeArgs,
     config: &Config,
@@ -206,15 +206,18 @@ fn find_resume_target(
 ) -> Result<Option<PathBuf>, Failure> {
     let (id, _) = resume.session_and_prompt();
     match id {
-        Some(id) => {
-            let found = recodex_state::find_rollout_by_id(&config.codex_home, id);
-            if found.is_none() && super::is_thread_id(id) {
-                return Err(Failure::Other(anyhow::anyhow!(
+        Some(id) if super::is_thread_id(id) => {
+            match recodex_state::find_rollout_by_id(&config.codex_home, id) {
+                Some(found) => Ok(Some(found)),
+                None => Err(Failure::Other(anyhow::anyhow!(
                     "thread/resume: thread/resume failed: no rollout found for thread id {id} (code -32600)"
-                )));
+                ))),
             }
-            Ok(found)
         }
+        Some(name) => Ok(recodex_state::find_rollout_by_name(
+            &config.codex_home,
+            name,
+        )),
         None => {
             let filter = (!resume.all).then_some(cwd);
             Ok(recodex_state::find_latest_rollout(

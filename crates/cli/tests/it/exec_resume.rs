@@ -298,3 +298,65 @@ async fn a_corrupt_state_database_is_reported_and_left_alone() {
         b"garbage garbage garbage"
     );
 }
+
+/// `exec resume NAME` finds the thread currently named NAME in `session_index.jsonl` (the
+/// names the TUI and app-server give threads); a former name resumes nothing and starts a
+/// new session, as in the reference.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resume_by_name_follows_the_newest_name() {
+    let replies = (0..4)
+        .map(|i| reply(sse::message(0, "m", "Ok."), &format!("r{i}")))
+        .collect();
+    let server = MockResponsesServer::start(replies).await.unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let ids = tokio::task::spawn_blocking(move || {
+        let run = |args: &[&str]| {
+            let out = exec(&h, &w, args, "");
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            first_thread_id(&out.stdout)
+        };
+        let a = run(&["--json", "--skip-git-repo-check", "First."]);
+        let b = run(&["--json", "--skip-git-repo-check", "Second."]);
+        let index = format!(
+            "{{\"id\":\"{a}\",\"thread_name\":\"alpha\",\"updated_at\":\"2026-11-25T18:00:00Z\"}}\n\
+             {{\"id\":\"{b}\",\"thread_name\":\"beta\",\"updated_at\":\"2026-11-25T18:00:01Z\"}}\n\
+             {{\"id\":\"{a}\",\"thread_name\":\"gamma\",\"updated_at\":\"2026-11-25T18:00:02Z\"}}\n"
+        );
+        std::fs::write(h.join("session_index.jsonl"), index).unwrap();
+        let by_name = run(&[
+            "--json",
+            "--skip-git-repo-check",
+            "resume",
+            "gamma",
+            "Again.",
+        ]);
+        let old_name = run(&[
+            "--json",
+            "--skip-git-repo-check",
+            "resume",
+            "alpha",
+            "Again.",
+        ]);
+        (a, b, by_name, old_name)
+    })
+    .await
+    .unwrap();
+    let (a, b, by_name, old_name) = ids;
+    assert_eq!(by_name, a);
+    assert!(
+        old_name != a && old_name != b,
+        "a former name starts a new thread"
+    );
+    let input = server.requests()[2].json()["input"].to_string();
+    assert!(
+        input.contains("First.") && input.contains("Again."),
+        "{input}"
+    );
+}

@@ -51,14 +51,30 @@ pub fn find_rollout_by_id(codex_home: &Path, id: &str) -> Option<PathBuf> {
     })
 }
 
+/// The rollout of the thread currently named `name` (see `session_index.jsonl`): of the
+/// threads with that name, the most recently named whose rollout is there and starts
+/// with its `session_meta`, so a half-written session cannot hide an older one.
+pub fn find_rollout_by_name(codex_home: &Path, name: &str) -> Option<PathBuf> {
+    crate::names::threads_named(codex_home, name)
+        .ok()?
+        .into_iter()
+        .filter_map(|id| find_rollout_by_id(codex_home, &id))
+        .find(|path| session_meta(path).is_some())
+}
+
 /// The `cwd` of a rollout's `session_meta` (its first line).
 fn session_cwd(path: &Path) -> Option<String> {
+    session_meta(path)?["cwd"].as_str().map(str::to_owned)
+}
+
+/// The payload of a rollout's first line when that line is its `session_meta`.
+pub(crate) fn session_meta(path: &Path) -> Option<serde_json::Value> {
     use std::io::BufRead;
     let file = std::fs::File::open(path).ok()?;
     let mut first = String::new();
     std::io::BufReader::new(file).read_line(&mut first).ok()?;
-    let value: serde_json::Value = serde_json::from_str(&first).ok()?;
-    value["payload"]["cwd"].as_str().map(str::to_owned)
+    let mut value: serde_json::Value = serde_json::from_str(&first).ok()?;
+    (value["type"] == "session_meta").then(|| value["payload"].take())
 }
 
 #[cfg(test)]
@@ -103,5 +119,23 @@ mod tests {
             Some(a)
         );
         assert_eq!(find_rollout_by_id(dir.path(), "nope"), None);
+    }
+
+    #[test]
+    fn by_name_skips_threads_whose_rollout_is_missing_or_torn() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = "01a20ac7-212c-7bb2-9c36-25fe32fc6c98";
+        let torn = "01a20ac7-222e-7642-a27c-8ca69258997d";
+        let missing = "01a20ac7-2333-7642-a27c-8ca69258997d";
+        let a = write(dir.path(), "2026-11-23", "10-00-00", old, "/a");
+        let b = write(dir.path(), "2026-11-24", "09-00-00", torn, "/b");
+        std::fs::write(&b, "{\"type\":\"session_me").unwrap();
+        for id in [old, torn, missing] {
+            crate::names::append_thread_name(dir.path(), id, "task").unwrap();
+        }
+        assert_eq!(find_rollout_by_name(dir.path(), "task"), Some(a));
+        assert_eq!(find_rollout_by_name(dir.path(), "other"), None);
+        crate::names::append_thread_name(dir.path(), old, "renamed").unwrap();
+        assert_eq!(find_rollout_by_name(dir.path(), "task"), None);
     }
 }

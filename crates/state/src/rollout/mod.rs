@@ -18,7 +18,8 @@ mod path;
 mod reader;
 mod writer;
 
-pub use find::{find_latest_rollout, find_rollout_by_id, list_rollouts};
+pub(crate) use find::session_meta;
+pub use find::{find_latest_rollout, find_rollout_by_id, find_rollout_by_name, list_rollouts};
 pub use line::{RolloutItem, RolloutLine, format_timestamp};
 pub use path::{SESSIONS_DIR, parse_rollout_file_name, rollout_path};
 pub use reader::{RolloutContents, SkippedLine, read_rollout};
