@@ -71,7 +71,7 @@ pub fn find_thread_by_name(
     } else {
         crate::rollout::list_rollouts(codex_home)
     };
-    let mut found: Vec<(std::time::SystemTime, String)> = rollouts
+    let newest = rollouts
         .into_iter()
         .filter_map(|path| {
             let file = path.file_name()?.to_str()?.to_owned();
@@ -86,9 +86,8 @@ pub fn find_thread_by_name(
             let updated = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
             Some((updated, id))
         })
-        .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
-    Ok(found.into_iter().next().map(|(_, id)| id))
+        .max_by_key(|(updated, _)| *updated);
+    Ok(newest.map(|(_, id)| id))
 }
 
 /// Moves thread `id`'s rollout into `archived_sessions/` and marks it archived in the
