@@ -173,11 +173,15 @@ impl ToolRuntime {
         };
         if let Verdict::Refuse(reason) = self.judge(prepared.argv(), prepared.command()) {
             // Reported as the reference reports a command its policy rejects before start.
+            // The reference also logs it as a tool error.
             let rejected = format!("Rejected({reason:?})");
-            return format!(
+            let text = format!(
                 "exec_command failed for `{}`: CreateProcess {{ message: {rejected:?} }}",
                 prepared.command()
             );
+            let message = text.clone();
+            let _ = events.send(Event::ToolError { message }).await;
+            return text;
         }
         let begin = Event::CommandBegin {
             call_id: call_id.to_owned(),

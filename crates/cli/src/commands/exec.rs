@@ -41,7 +41,7 @@ pub(crate) fn run(
         Some(resume) => resume.session_and_prompt().1,
         None => args.prompt.as_deref(),
     };
-    let exec_policy = load_rules(&config.codex_home)?;
+    let exec_policy = load_rules(&config, args.ignore_rules)?;
     // The local provider is checked before anything is read, as the reference does.
     let oss = match args.session.oss {
         true => Some(oss_provider(args, &config, &ctx.env.utf8_vars())?),
@@ -290,23 +290,43 @@ fn server_answers(base_url: &str) -> bool {
     })
 }
 
-/// The user's exec policy: every `$CODEX_HOME/rules/*.rules` file, in name order. A file
+/// The exec policy: the `rules/*.rules` files (in name order) of each configuration
+/// layer that has a folder, lowest precedence first: the system folder (`/etc/codex`),
+/// CODEX_HOME, then each trusted project's `.codex` from the project root down to the
+/// working directory. `--ignore-rules` leaves out CODEX_HOME's and the projects'. A file
 /// that does not load stops exec, as in the reference.
 fn load_rules(
-    codex_home: &Path,
+    config: &Config,
+    ignore_rules: bool,
 ) -> Result<Option<std::sync::Arc<recodex_execpolicy::Policy>>, Failure> {
-    let Ok(entries) = std::fs::read_dir(codex_home.join("rules")) else {
-        return Ok(None);
-    };
-    let mut files: Vec<PathBuf> = entries
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "rules") && path.is_file())
-        .collect();
+    use recodex_config::LayerSource;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for layer in &config.stack.layers {
+        let folder = match layer.source {
+            LayerSource::System | LayerSource::Project => {
+                layer.path.as_deref().and_then(Path::parent)
+            }
+            LayerSource::User => Some(config.codex_home.as_path()),
+            _ => None,
+        };
+        let user_or_project = matches!(layer.source, LayerSource::User | LayerSource::Project);
+        let Some(folder) = folder.filter(|_| !(ignore_rules && user_or_project)) else {
+            continue;
+        };
+        let Ok(entries) = std::fs::read_dir(folder.join("rules")) else {
+            continue;
+        };
+        let mut layer_files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "rules") && path.is_file())
+            .collect();
+        layer_files.sort();
+        files.extend(layer_files);
+    }
     if files.is_empty() {
         return Ok(None);
     }
-    files.sort();
     match recodex_execpolicy::Policy::load(&files, None) {
         Ok(policy) => Ok(Some(std::sync::Arc::new(policy))),
         Err(err) => {

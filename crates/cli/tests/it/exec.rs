@@ -568,6 +568,74 @@ async fn rules_files_refuse_forbidden_commands() {
     assert!(output("call_ok").ends_with("fine\n"));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains(r#""status":"declined""#), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            " ERROR codex_core::tools::router: error={}\n",
+            output("call_f")
+        )),
+        "{stderr}"
+    );
+}
+
+/// Rules also come from each trusted project's `.codex/rules`; `--ignore-rules` leaves out
+/// the user's and the projects' rules.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn project_rules_apply_unless_rules_are_ignored() {
+    let call = || {
+        reply(
+            sse::function_call(0, "call_e", "exec_command", r#"{"cmd":"echo hi"}"#),
+            "resp",
+        )
+    };
+    let done = || reply(sse::message(0, "m", "Done."), "resp_done");
+    let server = MockResponsesServer::start(vec![call(), done(), call(), done()])
+        .await
+        .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let mut config = std::fs::read_to_string(home.join("config.toml")).unwrap();
+    config.push_str(&format!(
+        "\n[projects.{:?}]\ntrust_level = \"trusted\"\n",
+        work.display().to_string()
+    ));
+    std::fs::write(home.join("config.toml"), config).unwrap();
+    std::fs::create_dir_all(work.join(".codex/rules")).unwrap();
+    std::fs::write(
+        work.join(".codex/rules/project.rules"),
+        "prefix_rule(pattern=[\"echo\"], decision=\"forbidden\", justification=\"not here\")\n",
+    )
+    .unwrap();
+    let (h, w) = (home.clone(), work.clone());
+    let outs = tokio::task::spawn_blocking(move || {
+        let plain = exec(&h, &w, &["--json", "Go."], "");
+        let ignoring = exec(&h, &w, &["--json", "--ignore-rules", "Go."], "");
+        (plain, ignoring)
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        outs.0.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&outs.0.stderr)
+    );
+    assert_eq!(outs.1.status.code(), Some(0));
+    let requests = server.requests();
+    let output = |n: usize| {
+        let input = requests[n].json()["input"].clone();
+        input
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["type"] == "function_call_output")
+            .unwrap()["output"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(output(1).contains("rejected: not here"), "{}", output(1));
+    assert!(output(3).ends_with("hi\n"), "{}", output(3));
 }
 
 #[test]
