@@ -46,6 +46,9 @@ pub struct SessionSettings {
     pub env_policy: recodex_process::EnvPolicy,
     /// `allow_login_shell`.
     pub allow_login_shell: bool,
+    /// Feature `shell_snapshot`: login-shell commands reuse one snapshot of the login
+    /// shell's environment.
+    pub shell_snapshot: bool,
     /// Where the state databases live (`CODEX_SQLITE_HOME` or CODEX_HOME); `None` keeps
     /// the thread out of the index.
     pub state_dir: Option<PathBuf>,

@@ -77,6 +77,15 @@ pub(crate) struct ToolRuntime {
     policy: Option<Arc<recodex_execpolicy::Policy>>,
 }
 
+impl Drop for ToolRuntime {
+    fn drop(&mut self) {
+        // The session is over: a shell snapshot still being taken is not waited for.
+        if let Some(snapshot) = &self.ctx.snapshot {
+            snapshot.abandon();
+        }
+    }
+}
+
 impl ToolRuntime {
     pub(crate) fn new(settings: &SessionSettings, thread_id: &str) -> Self {
         let wrapper: Arc<dyn SandboxWrapper> =
@@ -111,13 +120,22 @@ impl ToolRuntime {
             recodex_client::models::TruncationMode::Bytes => TruncationPolicy::Bytes(limit),
             recodex_client::models::TruncationMode::Tokens => TruncationPolicy::Tokens(limit),
         };
+        let shell = Shell::detect(&settings.env);
+        // Taken with the environment an `exec_command` gets, so that startup files that
+        // look at it (TERM=dumb, ...) behave as under `-lc`.
+        let snapshot = (settings.shell_snapshot && settings.allow_login_shell).then(|| {
+            let mut login_env = env.clone();
+            recodex_process::apply_unified_exec_env(&mut login_env);
+            recodex_process::ShellSnapshot::start(shell.clone(), settings.cwd.clone(), login_env)
+        });
         let ctx = ExecContext {
             cwd: settings.cwd.clone(),
-            shell: Shell::detect(&settings.env),
+            shell,
             env,
             allow_login_shell: settings.allow_login_shell,
             escalation_refused: settings.approval_policy == "never",
             truncation,
+            snapshot,
         };
         Self {
             exe: settings.sandbox_exe.clone(),
@@ -509,6 +527,7 @@ mod tests {
             sandbox_exe: None,
             env_policy: recodex_process::EnvPolicy::from_toml(&Default::default()),
             allow_login_shell: false,
+            shell_snapshot: false,
         };
         ToolRuntime::new(&settings, "thread")
     }

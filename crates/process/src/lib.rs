@@ -27,6 +27,7 @@ mod oneshot;
 mod output;
 mod session;
 mod shell;
+mod snapshot;
 mod spawn;
 
 pub use buffer::{HeadTailBuffer, OUTPUT_MAX_BYTES};
@@ -50,4 +51,5 @@ pub use output::{
     format_shell_output, truncate_for_policy, truncate_tokens,
 };
 pub use shell::{Shell, join_for_display};
+pub use snapshot::{EnvChanges, SNAPSHOT_TIMEOUT, ShellSnapshot, SnapshotError, capture};
 pub use spawn::{ExecRequest, NoSandbox, PTY_COLS, PTY_ROWS, SandboxWrapper};

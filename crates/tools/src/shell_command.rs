@@ -96,7 +96,8 @@ pub async fn handle_shell_command(
 ) -> ShellToolOutput {
     let result = async {
         let args = parse_shell_command(arguments)?;
-        let (request, timeout) = shell_request(&args, ctx)?;
+        let (mut request, timeout) = shell_request(&args, ctx)?;
+        ctx.use_snapshot(&mut request);
         let run = run_to_completion(wrapper, request, timeout, cancel)
             .await
             .map_err(|err| ToolError::Execution(execution_error(&err)))?;

@@ -103,6 +103,18 @@ pub struct ExecContext {
     pub escalation_refused: bool,
     /// The model's output limit.
     pub truncation: TruncationPolicy,
+    /// The session's shell snapshot, when the feature is on.
+    pub snapshot: Option<std::sync::Arc<recodex_process::ShellSnapshot>>,
+}
+
+impl ExecContext {
+    /// Lets the shell snapshot rewrite a login-shell command (see
+    /// [`recodex_process::ShellSnapshot::apply`]).
+    pub fn use_snapshot(&self, request: &mut ExecRequest) {
+        if let Some(snapshot) = &self.snapshot {
+            snapshot.apply(request);
+        }
+    }
 }
 
 /// The result of a handled call.
@@ -212,9 +224,10 @@ impl PreparedExec {
     pub async fn run(self, manager: &UnifiedExecManager, ctx: &ExecContext) -> ExecToolOutput {
         let Self {
             args,
-            request,
+            mut request,
             command,
         } = self;
+        ctx.use_snapshot(&mut request.exec);
         match manager.exec_command(request).await {
             Ok(output) => ExecToolOutput {
                 text: format_exec_output(&output, args.max_output_tokens, ctx.truncation),

@@ -48,6 +48,7 @@ pub(crate) fn prompt_input(
         sandbox_exe: None,
         env_policy: recodex_process::EnvPolicy::from_toml(&toml.shell_environment_policy),
         allow_login_shell: toml.allow_login_shell.unwrap_or(true),
+        shell_snapshot: false,
     };
     let input = args.prompt.as_ref().map(|text| UserInput {
         text: text.clone(),

@@ -148,6 +148,7 @@ pub(crate) fn run(
         sandbox_exe: std::env::current_exe().ok(),
         env_policy: recodex_process::EnvPolicy::from_toml(&config.toml.shell_environment_policy),
         allow_login_shell: config.toml.allow_login_shell.unwrap_or(true),
+        shell_snapshot: config.features.enabled("shell_snapshot"),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

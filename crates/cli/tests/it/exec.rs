@@ -767,3 +767,77 @@ fn a_codex_home_that_is_not_a_directory_is_reported_per_command() {
         );
     }
 }
+
+/// With the `shell_snapshot` feature (on by default) the login shell's startup files are
+/// read once per session: a later login command runs as a plain shell that still has
+/// their environment. `--disable shell_snapshot` keeps every command a login shell.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_commands_reuse_the_shell_snapshot() {
+    let probe =
+        r#"{"cmd":"echo profile=$FROM_PROFILE; shopt -q login_shell && echo login || echo plain"}"#;
+    // The probe comes in a later response than the pause, so the snapshot has had time.
+    let turn = || {
+        vec![
+            reply(
+                sse::function_call(0, "c1", "exec_command", r#"{"cmd":"sleep 1"}"#),
+                "resp_1",
+            ),
+            reply(sse::function_call(0, "c2", "exec_command", probe), "resp_2"),
+            reply(sse::message(0, "m", "Done."), "resp_3"),
+        ]
+    };
+    let server = MockResponsesServer::start([turn(), turn()].concat())
+        .await
+        .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    std::fs::write(
+        home.parent().unwrap().join(".bash_profile"),
+        "export FROM_PROFILE=yes\n",
+    )
+    .unwrap();
+    let (h, w) = (home.clone(), work.clone());
+    let outs = tokio::task::spawn_blocking(move || {
+        let args = [
+            "--json",
+            "--skip-git-repo-check",
+            "-s",
+            "danger-full-access",
+        ];
+        let with = exec(&h, &w, &[&args[..], &["Go."]].concat(), "");
+        let without = exec(
+            &h,
+            &w,
+            &[&args[..], &["--disable", "shell_snapshot", "Go."]].concat(),
+            "",
+        );
+        (with, without)
+    })
+    .await
+    .unwrap();
+    assert_eq!(outs.0.status.code(), Some(0));
+    assert_eq!(outs.1.status.code(), Some(0));
+    let requests = server.requests();
+    let probe_output = |n: usize| {
+        let input = requests[n].json()["input"].clone();
+        input
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["type"] == "function_call_output" && i["call_id"] == "c2")
+            .unwrap()["output"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        probe_output(2).ends_with("profile=yes\nplain\n"),
+        "{}",
+        probe_output(2)
+    );
+    assert!(
+        probe_output(5).ends_with("profile=yes\nlogin\n"),
+        "{}",
+        probe_output(5)
+    );
+}

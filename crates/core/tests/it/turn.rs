@@ -61,6 +61,7 @@ fn settings(
         sandbox_exe: None,
         env_policy: recodex_process::EnvPolicy::from_toml(&Default::default()),
         allow_login_shell: true,
+        shell_snapshot: false,
     };
     (settings, client)
 }

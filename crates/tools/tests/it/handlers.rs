@@ -25,6 +25,7 @@ fn ctx(cwd: &Path) -> ExecContext {
         allow_login_shell: false,
         escalation_refused: true,
         truncation: TruncationPolicy::Tokens(10_000),
+        snapshot: None,
     }
 }
 
@@ -243,4 +244,53 @@ async fn shell_command_is_cancelled_by_an_interrupt() {
     let run = out.run.unwrap();
     assert_eq!(run.termination, recodex_process::Termination::Cancelled);
     assert!(run.wall_time < std::time::Duration::from_secs(5));
+}
+
+/// Once the session's shell snapshot is ready, a login-shell command in the session's
+/// directory runs without reading the startup files again (`-c`), with the environment
+/// they produced; elsewhere it still runs with `-lc`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_commands_use_the_shell_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(
+        dir.path().join(".bash_profile"),
+        "export FROM_PROFILE=yes\n",
+    )
+    .unwrap();
+    let mut c = ctx(dir.path());
+    c.allow_login_shell = true;
+    let changes = recodex_process::EnvChanges {
+        set: BTreeMap::from([("FROM_SNAPSHOT".to_owned(), "1".to_owned())]),
+        removed: Vec::new(),
+    };
+    c.snapshot = Some(std::sync::Arc::new(recodex_process::ShellSnapshot::ready(
+        Shell::new("/bin/bash"),
+        dir.path().to_path_buf(),
+        Some(changes),
+    )));
+    let manager = UnifiedExecManager::default();
+    let script = r#"echo snap=$FROM_SNAPSHOT profile=$FROM_PROFILE; shopt -q login_shell && echo login || echo plain"#;
+    let here = handle_exec_command(
+        &manager,
+        &c,
+        &serde_json::json!({ "cmd": script }).to_string(),
+    )
+    .await;
+    assert!(
+        here.text.ends_with("snap=1 profile=\nplain\n"),
+        "{}",
+        here.text
+    );
+    let elsewhere = handle_exec_command(
+        &manager,
+        &c,
+        &serde_json::json!({ "cmd": script, "workdir": "sub" }).to_string(),
+    )
+    .await;
+    assert!(
+        elsewhere.text.ends_with("snap= profile=yes\nlogin\n"),
+        "{}",
+        elsewhere.text
+    );
 }
