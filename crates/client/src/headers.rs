@@ -30,6 +30,9 @@ pub struct TurnContextHeaders {
     pub turn_metadata: Option<String>,
     /// `x-codex-beta-features`, comma-separated.
     pub beta_features: Option<String>,
+    /// For a spawned thread: `x-openai-subagent` (`collab_spawn`) and
+    /// `x-codex-parent-thread-id`.
+    pub subagent: Option<(String, String)>,
 }
 
 impl TurnContextHeaders {
@@ -48,6 +51,7 @@ impl TurnContextHeaders {
             window_id: format!("{thread_id}:0"),
             turn_metadata: None,
             beta_features: Some(DEFAULT_BETA_FEATURES.to_owned()),
+            subagent: None,
         }
     }
 }
@@ -97,6 +101,10 @@ pub fn request_headers(
     }
     if let Some(metadata) = &turn.turn_metadata {
         push("x-codex-turn-metadata", metadata);
+    }
+    if let Some((kind, parent)) = &turn.subagent {
+        push("x-openai-subagent", kind);
+        push("x-codex-parent-thread-id", parent);
     }
     push("x-codex-window-id", &turn.window_id);
     push("x-client-request-id", &turn.client_request_id);

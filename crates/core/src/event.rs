@@ -38,6 +38,10 @@ pub enum Event {
         /// The thread's total.
         total: TokenUsage,
     },
+    /// A multi-agent tool call started.
+    CollabBegin(CollabCall),
+    /// A multi-agent tool call ended.
+    CollabEnd(CollabCall),
     /// A command the model asked for started.
     CommandBegin {
         /// The tool call.
@@ -161,4 +165,24 @@ pub enum StepStatus {
     InProgress,
     /// Done.
     Completed,
+}
+
+/// A multi-agent tool call (`spawn_agent`, `wait`, `send_input`, `resume_agent`,
+/// `close_agent`) as front ends show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CollabCall {
+    /// The tool call.
+    pub call_id: String,
+    /// The tool as front ends name it (`wait` for `wait_agent`).
+    pub tool: String,
+    /// The calling thread.
+    pub sender_thread_id: String,
+    /// The agents it is about (known once it ends, for a spawn).
+    pub receiver_thread_ids: Vec<String>,
+    /// The message given, for a spawn or a message.
+    pub prompt: Option<String>,
+    /// Each agent's state when the call ended: id, status name, message.
+    pub agents_states: Vec<(String, String, Option<String>)>,
+    /// The call failed (an error went back to the model).
+    pub failed: bool,
 }

@@ -6,6 +6,7 @@
 //! Today a turn handles model messages, reasoning and usage; tool calls are answered
 //! with an error output until the tools layer is wired in (issues 4 and 5).
 
+mod agents;
 mod context;
 mod error;
 mod event;
@@ -21,7 +22,7 @@ mod user_input;
 
 pub use context::prompt_input;
 pub use error::CoreError;
-pub use event::{Event, PatchChange, PatchChangeKind, PlanStep, StepStatus};
+pub use event::{CollabCall, Event, PatchChange, PatchChangeKind, PlanStep, StepStatus};
 pub use session::{InterruptHandle, Session, TurnOutcome};
-pub use settings::SessionSettings;
+pub use settings::{MultiAgentSettings, SessionSettings, SubagentOrigin};
 pub use user_input::UserInput;

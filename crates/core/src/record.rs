@@ -61,6 +61,33 @@ impl Recorder {
         if let (Some(git), Value::Object(map)) = (git, &mut meta) {
             map.insert("git".to_owned(), git);
         }
+        if let (Some(origin), Value::Object(map)) = (&settings.subagent, &mut meta) {
+            // A spawned thread names its parent and carries its spawn details, in the
+            // reference's key order.
+            let mut ordered = serde_json::Map::new();
+            for (key, value) in std::mem::take(map) {
+                match key.as_str() {
+                    "id" => {
+                        ordered.insert(key, value);
+                        ordered.insert("forked_from_id".to_owned(), json!(origin.parent_thread_id));
+                    }
+                    "source" => {
+                        ordered.insert(key, origin.source_json());
+                    }
+                    "thread_source" => {
+                        ordered.insert(key, json!("subagent"));
+                        ordered.insert("agent_nickname".to_owned(), json!(origin.nickname));
+                        if let Some(role) = &origin.role {
+                            ordered.insert("agent_role".to_owned(), json!(role));
+                        }
+                    }
+                    _ => {
+                        ordered.insert(key, value);
+                    }
+                }
+            }
+            *map = ordered;
+        }
         self.write(RolloutItem::SessionMeta(meta))
     }
 

@@ -22,6 +22,7 @@ use crate::tool_runtime::ToolRuntime;
 use crate::turn_diff::TurnDiff;
 use crate::user_input::UserInput;
 
+mod agent_tools;
 mod goals;
 mod interrupt;
 mod items;
@@ -65,10 +66,13 @@ pub struct Session {
     interrupt: tokio::sync::watch::Sender<bool>,
     /// Where the active goal's use was last counted (none without an active goal).
     goal_mark: Option<goals::GoalMark>,
+    /// The sub-agents this thread spawned.
+    agents: crate::agents::Agents,
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
+        self.agents.shutdown();
         self.tools.shutdown();
     }
 }
@@ -110,6 +114,7 @@ impl Session {
             turn_workspaces: None,
             interrupt: tokio::sync::watch::channel(false).0,
             goal_mark: None,
+            agents: crate::agents::Agents::default(),
             tools,
             settings,
             client,
@@ -168,6 +173,7 @@ impl Session {
             turn_workspaces: None,
             interrupt: tokio::sync::watch::channel(false).0,
             goal_mark,
+            agents: crate::agents::Agents::default(),
             tools,
             settings,
             client,
@@ -204,6 +210,19 @@ impl Session {
 
     /// Runs one turn for `input` (a prompt and local images).
     pub async fn run_turn_with(
+        &mut self,
+        input: &UserInput,
+        events: &mpsc::Sender<Event>,
+    ) -> Result<TurnOutcome, CoreError> {
+        // Sub-agents run on this thread's local task set, which makes progress while a
+        // turn of this thread runs.
+        let local = std::mem::take(&mut self.agents.local);
+        let outcome = local.run_until(self.turn(input, events)).await;
+        self.agents.local = local;
+        outcome
+    }
+
+    async fn turn(
         &mut self,
         input: &UserInput,
         events: &mpsc::Sender<Event>,
@@ -391,12 +410,28 @@ impl Session {
             self.settings.user_agent.clone(),
             &self.thread_id,
         );
-        let mut metadata = serde_json::json!({
-            "session_id": self.thread_id,
-            "thread_id": self.thread_id,
-            "thread_source": "user",
-            "turn_id": turn_id,
-        });
+        let mut metadata = match &self.settings.subagent {
+            None => serde_json::json!({
+                "session_id": self.thread_id,
+                "thread_id": self.thread_id,
+                "thread_source": "user",
+                "turn_id": turn_id,
+            }),
+            Some(origin) => {
+                headers.session_id.clone_from(&origin.session_id);
+                headers.subagent =
+                    Some(("collab_spawn".to_owned(), origin.parent_thread_id.clone()));
+                serde_json::json!({
+                    "session_id": origin.session_id,
+                    "thread_id": self.thread_id,
+                    "forked_from_thread_id": origin.parent_thread_id,
+                    "parent_thread_id": origin.parent_thread_id,
+                    "subagent_kind": "thread_spawn",
+                    "thread_source": "subagent",
+                    "turn_id": turn_id,
+                })
+            }
+        };
         if let (Some(workspaces), serde_json::Value::Object(map)) =
             (&self.turn_workspaces, &mut metadata)
         {
@@ -430,6 +465,7 @@ impl Session {
         started: Instant,
         first_token_ms: &mut Option<i64>,
     ) -> Result<Round, CoreError> {
+        self.deliver_agent_notices()?;
         let request = self.request();
         let headers = self.headers(turn_id, turn_started_ms);
         let mut cancel = self.interrupt.subscribe();

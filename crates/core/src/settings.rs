@@ -58,4 +58,47 @@ pub struct SessionSettings {
     pub reasoning_effort: Option<recodex_protocol::ReasoningEffort>,
     /// The user's exec policy (`$CODEX_HOME/rules/*.rules`), when there are rules.
     pub exec_policy: Option<std::sync::Arc<recodex_execpolicy::Policy>>,
+    /// The multi-agent tools are offered (`None`: they are not).
+    pub multi_agent: Option<MultiAgentSettings>,
+    /// Set for a thread another thread spawned.
+    pub subagent: Option<SubagentOrigin>,
+}
+
+/// What the multi-agent tools need to start sub-agents.
+#[derive(Debug, Clone)]
+pub struct MultiAgentSettings {
+    /// The `tools` array of an agent that may not spawn agents itself.
+    pub leaf_tools: Vec<serde_json::Value>,
+    /// Spawning depth: agents this many levels down cannot spawn (`agents.max_depth`).
+    pub max_depth: u32,
+    /// Most agents open at once (`agents.max_threads`).
+    pub max_threads: usize,
+}
+
+/// Where a spawned thread comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubagentOrigin {
+    /// The thread that spawned it.
+    pub parent_thread_id: String,
+    /// The thread the conversation started in (its `session-id`).
+    pub session_id: String,
+    /// 1 for a child of the user's thread.
+    pub depth: u32,
+    /// Its nickname.
+    pub nickname: String,
+    /// Its role (`agent_type`), when given.
+    pub role: Option<String>,
+}
+
+impl SubagentOrigin {
+    /// The thread's `source`, as the rollout and the index record it.
+    pub fn source_json(&self) -> serde_json::Value {
+        serde_json::json!({"subagent": {"thread_spawn": {
+            "parent_thread_id": self.parent_thread_id,
+            "depth": self.depth,
+            "agent_path": null,
+            "agent_nickname": self.nickname,
+            "agent_role": self.role,
+        }}})
+    }
 }

@@ -528,6 +528,8 @@ mod tests {
             env_policy: recodex_process::EnvPolicy::from_toml(&Default::default()),
             allow_login_shell: false,
             shell_snapshot: false,
+            multi_agent: None,
+            subagent: None,
         };
         ToolRuntime::new(&settings, "thread")
     }

@@ -129,6 +129,21 @@ pub enum ItemDetails {
         /// Progress.
         status: McpStatus,
     },
+    /// A multi-agent tool call (spawning, messaging, waiting for or closing agents).
+    CollabToolCall {
+        /// `spawn_agent`, `send_input`, `resume_agent`, `wait` or `close_agent`.
+        tool: String,
+        /// The calling thread.
+        sender_thread_id: String,
+        /// The agents it is about.
+        receiver_thread_ids: Vec<String>,
+        /// The message given, for a spawn or a message.
+        prompt: Option<String>,
+        /// Each agent's state when the call ended, by id: `{"status", "message"}`.
+        agents_states: serde_json::Map<String, Value>,
+        /// Progress.
+        status: McpStatus,
+    },
     /// A web search by the model.
     WebSearch {
         /// The query (or the page, for a page action).

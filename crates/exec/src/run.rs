@@ -9,8 +9,8 @@ use recodex_core::{Event, Session};
 use tokio::sync::mpsc;
 
 use crate::events::{
-    ChangeKind, CommandStatus, ErrorPayload, FileChange, ItemDetails, PatchStatus, ThreadEvent,
-    ThreadItem, TodoItem, Usage,
+    ChangeKind, CommandStatus, ErrorPayload, FileChange, ItemDetails, McpStatus, PatchStatus,
+    ThreadEvent, ThreadItem, TodoItem, Usage,
 };
 use crate::human::Styles;
 
@@ -132,6 +132,33 @@ impl Printer<'_> {
                     output_tokens: total.output_tokens,
                     reasoning_output_tokens: total.reasoning_output_tokens,
                 };
+            }
+            Event::CollabBegin(call) => {
+                if self.json {
+                    let id = self.next_id();
+                    self.commands.insert(call.call_id.clone(), id.clone());
+                    let details = collab_item(call, McpStatus::InProgress);
+                    self.emit(&ThreadEvent::ItemStarted {
+                        item: ThreadItem { id, details },
+                    });
+                }
+            }
+            Event::CollabEnd(call) => {
+                if self.json {
+                    let id = match self.commands.remove(&call.call_id) {
+                        Some(id) => id,
+                        None => self.next_id(),
+                    };
+                    let status = if call.failed {
+                        McpStatus::Failed
+                    } else {
+                        McpStatus::Completed
+                    };
+                    let details = collab_item(call, status);
+                    self.emit(&ThreadEvent::ItemCompleted {
+                        item: ThreadItem { id, details },
+                    });
+                }
             }
             Event::CommandBegin {
                 call_id,
@@ -468,3 +495,25 @@ pub async fn run_exec(
 #[cfg(test)]
 #[path = "run_tests.rs"]
 mod tests;
+
+/// The `collab_tool_call` item of a multi-agent tool call (no agent states until it ends).
+fn collab_item(call: recodex_core::CollabCall, status: McpStatus) -> ItemDetails {
+    let agents_states = if status == McpStatus::InProgress {
+        serde_json::Map::new()
+    } else {
+        call.agents_states
+            .into_iter()
+            .map(|(id, state, message)| {
+                (id, serde_json::json!({"status": state, "message": message}))
+            })
+            .collect()
+    };
+    ItemDetails::CollabToolCall {
+        tool: call.tool,
+        sender_thread_id: call.sender_thread_id,
+        receiver_thread_ids: call.receiver_thread_ids,
+        prompt: call.prompt,
+        agents_states,
+        status,
+    }
+}

@@ -105,6 +105,8 @@ pub(crate) fn row_from_rollout(id: &str, rollout: &Path) -> Option<ThreadRow> {
         created_at_ms: 0,
         updated_at_ms: Utc::now().timestamp_millis(),
         source: String::new(),
+        thread_source: "user".to_owned(),
+        agent_nickname: None,
         model_provider: String::new(),
         cwd: String::new(),
         first_user_message: String::new(),
@@ -121,7 +123,16 @@ pub(crate) fn row_from_rollout(id: &str, rollout: &Path) -> Option<ThreadRow> {
                 seen_meta = true;
                 let text = |key: &str| meta[key].as_str().unwrap_or_default().to_owned();
                 row.cwd = text("cwd");
-                row.source = text("source");
+                // A sub-agent's source is an object, kept as JSON.
+                row.source = match &meta["source"] {
+                    serde_json::Value::String(source) => source.clone(),
+                    serde_json::Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                if let Some(source) = meta["thread_source"].as_str() {
+                    row.thread_source = source.to_owned();
+                }
+                row.agent_nickname = meta["agent_nickname"].as_str().map(str::to_owned);
                 row.model_provider = text("model_provider");
                 row.created_at_ms = chrono::DateTime::parse_from_rfc3339(&line.timestamp)
                     .map_or(0, |t| t.timestamp_millis());

@@ -19,8 +19,12 @@ pub struct ThreadRow {
     pub created_at_ms: i64,
     /// Last update, Unix milliseconds.
     pub updated_at_ms: i64,
-    /// `exec`, `cli`, `vscode`, `mcp`.
+    /// `exec`, `cli`, `vscode`, `mcp`, or a sub-agent's source object as JSON.
     pub source: String,
+    /// `user`, or `subagent` for a thread another thread spawned.
+    pub thread_source: String,
+    /// A sub-agent's nickname.
+    pub agent_nickname: Option<String>,
     /// Provider id.
     pub model_provider: String,
     /// Working directory.
@@ -60,6 +64,27 @@ impl ThreadIndex {
     pub fn upsert(&self, row: &ThreadRow) -> Result<(), StateError> {
         upsert_on_conn(&self.conn, &self.path, row)
     }
+
+    /// Records that `parent` spawned `child`, or changes the edge's status (`open`,
+    /// `closed`), in `thread_spawn_edges`.
+    pub fn set_spawn_edge(
+        &self,
+        parent: &str,
+        child: &str,
+        status: &str,
+    ) -> Result<(), StateError> {
+        self.conn
+            .execute(
+                "INSERT INTO thread_spawn_edges (parent_thread_id, child_thread_id, status) \
+                 VALUES (?1, ?2, ?3) ON CONFLICT(child_thread_id) DO UPDATE SET status = excluded.status",
+                params![parent, child, status],
+            )
+            .map_err(|source| StateError::Sqlite {
+                path: self.path.clone(),
+                source,
+            })?;
+        Ok(())
+    }
 }
 
 /// Inserts or updates one thread row, opening the database for this call only.
@@ -75,8 +100,8 @@ pub(crate) fn upsert_on_conn(
     conn.execute(
         "INSERT INTO threads (id, rollout_path, created_at, updated_at, source, model_provider, cwd, title, \
          sandbox_policy, approval_mode, tokens_used, has_user_event, archived, cli_version, first_user_message, \
-         memory_mode, model, reasoning_effort, created_at_ms, updated_at_ms, thread_source, preview) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, ?12, ?8, 'enabled', ?13, ?14, ?15, ?16, 'user', ?8) \
+         memory_mode, model, reasoning_effort, created_at_ms, updated_at_ms, thread_source, preview, agent_nickname) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, ?12, ?8, 'enabled', ?13, ?14, ?15, ?16, ?17, ?8, ?18) \
          ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, updated_at_ms = excluded.updated_at_ms, \
          tokens_used = excluded.tokens_used",
         params![
@@ -96,6 +121,8 @@ pub(crate) fn upsert_on_conn(
             row.reasoning_effort,
             row.created_at_ms,
             row.updated_at_ms,
+            row.thread_source,
+            row.agent_nickname,
         ],
     )
     .map_err(|source| StateError::Sqlite { path: path.to_path_buf(), source })?;
@@ -113,6 +140,8 @@ mod tests {
             created_at_ms: 1_795_477_152_044,
             updated_at_ms: 1_795_477_152_168,
             source: "exec".into(),
+            thread_source: "user".into(),
+            agent_nickname: None,
             model_provider: "mock".into(),
             cwd: "/w".into(),
             first_user_message: "Say hello".into(),
@@ -122,6 +151,23 @@ mod tests {
             model: "gpt-5.1-codex".into(),
             reasoning_effort: None,
         }
+    }
+
+    #[test]
+    fn spawn_edges_are_recorded_and_closed() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = ThreadIndex::open(dir.path()).unwrap();
+        index.set_spawn_edge("p", "c", "open").unwrap();
+        index.set_spawn_edge("p", "c", "closed").unwrap();
+        let conn = open_db(dir.path(), DbKind::State).unwrap();
+        let rows: Vec<(String, String, String)> = conn
+            .prepare("SELECT parent_thread_id, child_thread_id, status FROM thread_spawn_edges")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(rows, [("p".into(), "c".into(), "closed".into())]);
     }
 
     #[test]

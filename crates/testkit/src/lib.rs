@@ -13,4 +13,6 @@
 mod server;
 pub mod sse;
 
-pub use server::{Chunking, MockReply, MockResponsesServer, RecordedRequest, SseReply};
+pub use server::{
+    BodyFilter, Chunking, MockReply, MockResponsesServer, RecordedRequest, ReplyFn, SseReply,
+};

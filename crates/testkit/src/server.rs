@@ -43,10 +43,19 @@ pub struct SseReply {
     pub delay: Duration,
     /// After this many events, keep the connection open and silent.
     pub stall_after: Option<usize>,
+    /// Served only to a request whose body contains this text (see
+    /// [`MockReply::when_body_contains`]).
+    pub when_body_contains: Option<String>,
 }
 
+/// Builds a reply from the request it answers.
+pub type ReplyFn = Arc<dyn Fn(&RecordedRequest) -> MockReply + Send + Sync>;
+
+/// Decides from a request body whether a reply may answer it.
+pub type BodyFilter = Arc<dyn Fn(&[u8]) -> bool + Send + Sync>;
+
 /// One scripted answer.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum MockReply {
     /// HTTP 200 with an event stream.
     Sse(SseReply),
@@ -59,6 +68,24 @@ pub enum MockReply {
         /// Body text.
         body: String,
     },
+    /// A reply computed from the request (an id the client chose, ...), served to the
+    /// first request `serves` accepts.
+    Dynamic {
+        /// Which requests it may answer (by body text).
+        serves: BodyFilter,
+        /// The reply.
+        reply: ReplyFn,
+    },
+}
+
+impl std::fmt::Debug for MockReply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sse(sse) => f.debug_tuple("Sse").field(sse).finish(),
+            Self::Http { status, .. } => f.debug_struct("Http").field("status", status).finish(),
+            Self::Dynamic { .. } => f.write_str("Dynamic"),
+        }
+    }
 }
 
 impl MockReply {
@@ -71,6 +98,7 @@ impl MockReply {
             headers: Vec::new(),
             delay: Duration::ZERO,
             stall_after: None,
+            when_body_contains: None,
         })
     }
 
@@ -98,6 +126,7 @@ impl MockReply {
         match &mut self {
             Self::Sse(sse) => sse.headers.push(pair),
             Self::Http { headers, .. } => headers.push(pair),
+            Self::Dynamic { .. } => {}
         }
         self
     }
@@ -108,6 +137,40 @@ impl MockReply {
             sse.chunking = chunking;
         }
         self
+    }
+
+    /// Serves this reply only to a request whose body contains `needle`; the script is
+    /// searched in order for the first reply a request may get, so concurrent clients
+    /// (a thread and its sub-agents) get their own answers whatever order they ask in.
+    pub fn when_body_contains(mut self, needle: &str) -> Self {
+        if let Self::Sse(sse) = &mut self {
+            sse.when_body_contains = Some(needle.to_owned());
+        }
+        self
+    }
+
+    /// A reply built by `reply` from the request, for requests whose body contains
+    /// `needle`.
+    pub fn dynamic(
+        needle: &str,
+        reply: impl Fn(&RecordedRequest) -> MockReply + Send + Sync + 'static,
+    ) -> Self {
+        let needle = needle.to_owned();
+        Self::Dynamic {
+            serves: Arc::new(move |body| String::from_utf8_lossy(body).contains(needle.as_str())),
+            reply: Arc::new(reply),
+        }
+    }
+
+    fn serves(&self, body: &[u8]) -> bool {
+        match self {
+            Self::Dynamic { serves, .. } => serves(body),
+            Self::Sse(SseReply {
+                when_body_contains: Some(needle),
+                ..
+            }) => String::from_utf8_lossy(body).contains(needle.as_str()),
+            _ => true,
+        }
     }
 
     /// Goes silent (connection open) after `events` events.
@@ -231,9 +294,22 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
     let is_get = request.method == "GET";
     let reply = {
         let mut state = lock(&state);
+        let next = is_responses
+            .then(|| {
+                state
+                    .script
+                    .iter()
+                    .position(|reply| reply.serves(&request.body))
+            })
+            .flatten();
+        let chosen = next.and_then(|index| state.script.remove(index));
+        let chosen = match chosen {
+            Some(MockReply::Dynamic { reply, .. }) => Some(reply(&request)),
+            other => other,
+        };
         state.requests.push(request);
         if is_responses {
-            Some(state.script.pop_front().unwrap_or_else(exhausted))
+            Some(chosen.unwrap_or_else(exhausted))
         } else {
             None
         }
@@ -245,6 +321,9 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
             headers,
             body,
         }) => write_plain(&mut stream, status, &headers, &body).await,
+        // A dynamic reply was resolved above; one that built another dynamic reply
+        // answers nothing useful.
+        Some(MockReply::Dynamic { .. }) => write_plain(&mut stream, 500, &[], "").await,
         None if is_get => {
             let body = r#"{"object":"list","data":[],"models":[]}"#;
             write_plain(&mut stream, 200, &[], body).await

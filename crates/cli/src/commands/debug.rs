@@ -49,6 +49,8 @@ pub(crate) fn prompt_input(
         env_policy: recodex_process::EnvPolicy::from_toml(&toml.shell_environment_policy),
         allow_login_shell: toml.allow_login_shell.unwrap_or(true),
         shell_snapshot: false,
+        multi_agent: None,
+        subagent: None,
     };
     let input = args.prompt.as_ref().map(|text| UserInput {
         text: text.clone(),

@@ -124,7 +124,8 @@ pub(crate) fn run(
         Some(path) => Some(read_output_schema(&cwd.join(path))?),
         None => None,
     };
-    let (tools, parallel_tool_calls) = tool_plan(&model, &config, &sandbox_policy, args.ephemeral);
+    let (tools, parallel_tool_calls, multi_agent) =
+        tool_plan(&model, &config, &sandbox_policy, args.ephemeral);
     let settings = SessionSettings {
         exec_policy,
         codex_home: config.codex_home.clone(),
@@ -149,6 +150,8 @@ pub(crate) fn run(
         env_policy: recodex_process::EnvPolicy::from_toml(&config.toml.shell_environment_policy),
         allow_login_shell: config.toml.allow_login_shell.unwrap_or(true),
         shell_snapshot: config.features.enabled("shell_snapshot"),
+        multi_agent,
+        subagent: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -419,7 +422,11 @@ fn tool_plan(
     config: &Config,
     policy: &SandboxPolicy,
     ephemeral: bool,
-) -> (Vec<serde_json::Value>, bool) {
+) -> (
+    Vec<serde_json::Value>,
+    bool,
+    Option<recodex_core::MultiAgentSettings>,
+) {
     let facts = recodex_tools::ModelToolFacts {
         shell_type: model.shell_type,
         apply_patch_tool_type: model.apply_patch_tool_type,
@@ -446,12 +453,35 @@ fn tool_plan(
     if ephemeral {
         features.apply("goals", false);
     }
-    let plan = recodex_tools::build_tool_plan(&recodex_tools::ToolsConfig::new(
-        &facts, &features, &settings,
-    ));
+    let tools_config = recodex_tools::ToolsConfig::new(&facts, &features, &settings);
+    let plan = recodex_tools::build_tool_plan(&tools_config);
     let tools = plan.to_json().as_array().cloned().unwrap_or_default();
-    (tools, plan.parallel_tool_calls)
+    // Sub-agents at the deepest level get the same tools without the multi-agent ones.
+    let multi_agent = tools_config.multi_agent_v1.then(|| {
+        let mut leaf = features.clone();
+        leaf.apply("multi_agent", false);
+        leaf.apply("enable_fanout", false);
+        let leaf_plan = recodex_tools::build_tool_plan(&recodex_tools::ToolsConfig::new(
+            &facts, &leaf, &settings,
+        ));
+        let agents = toml.agents.as_ref();
+        recodex_core::MultiAgentSettings {
+            leaf_tools: leaf_plan.to_json().as_array().cloned().unwrap_or_default(),
+            max_depth: agents
+                .and_then(|a| a.max_depth)
+                .and_then(|d| u32::try_from(d).ok())
+                .unwrap_or(DEFAULT_AGENT_MAX_DEPTH),
+            max_threads: agents
+                .and_then(|a| a.max_threads)
+                .unwrap_or(DEFAULT_AGENT_MAX_THREADS),
+        }
+    });
+    (tools, plan.parallel_tool_calls, multi_agent)
 }
+
+/// `agents.max_depth` and `agents.max_threads` when not configured.
+const DEFAULT_AGENT_MAX_DEPTH: u32 = 1;
+const DEFAULT_AGENT_MAX_THREADS: usize = 6;
 
 /// Reads `--output-schema FILE`: a JSON schema for the final answer.
 fn read_output_schema(path: &Path) -> Result<serde_json::Value, Failure> {

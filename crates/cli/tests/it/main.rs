@@ -8,6 +8,7 @@ mod binary;
 mod completion;
 mod conflicts;
 mod exec;
+mod exec_agents;
 mod exec_patch;
 mod exec_resume;
 mod execpolicy;

@@ -108,6 +108,7 @@ async fn requests_match_the_reference_capture() {
             window_id: header(&headers, "x-codex-window-id").to_owned(),
             turn_metadata: Some(header(&headers, "x-codex-turn-metadata").to_owned()),
             beta_features: Some(header(&headers, "x-codex-beta-features").to_owned()),
+            subagent: None,
         };
         let request = request_from(body);
         let stream = client.stream(&request, &turn).await;

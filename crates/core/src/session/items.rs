@@ -23,7 +23,15 @@ impl Session {
             rollout_path: path.display().to_string(),
             created_at_ms: self.created_at_ms,
             updated_at_ms: Utc::now().timestamp_millis(),
-            source: self.settings.source.clone(),
+            source: match &self.settings.subagent {
+                Some(origin) => origin.source_json().to_string(),
+                None => self.settings.source.clone(),
+            },
+            thread_source: match self.settings.subagent {
+                Some(_) => "subagent".to_owned(),
+                None => "user".to_owned(),
+            },
+            agent_nickname: self.settings.subagent.as_ref().map(|o| o.nickname.clone()),
             model_provider: self.settings.provider_id.clone(),
             cwd: self.settings.cwd.display().to_string(),
             first_user_message: self.first_user_message.clone().unwrap_or_default(),
@@ -86,6 +94,9 @@ impl Session {
         events: &mpsc::Sender<Event>,
     ) -> Result<FunctionOutput, CoreError> {
         use FunctionOutput::{Aborted, Output, Refused};
+        if self.offers_agent_tool(name) {
+            return Ok(self.run_agent_tool(name, call_id, arguments, events).await);
+        }
         if name == "update_plan" {
             return Ok(match parse_plan(arguments) {
                 Ok(steps) => {

@@ -62,6 +62,8 @@ fn settings(
         env_policy: recodex_process::EnvPolicy::from_toml(&Default::default()),
         allow_login_shell: true,
         shell_snapshot: false,
+        multi_agent: None,
+        subagent: None,
     };
     (settings, client)
 }
