@@ -3,8 +3,6 @@
 //! index row and requests) driven by a task on the parent's local task set; the parent
 //! talks to it through an inbox, watches its status, and is told when it finishes.
 
-use std::collections::HashSet;
-
 use serde::Serialize;
 use tokio::sync::{mpsc, watch};
 
@@ -19,6 +17,8 @@ pub(crate) enum AgentStatus {
     PendingInit,
     /// A turn is running.
     Running,
+    /// The running turn was stopped.
+    Interrupted,
     /// The last turn ended, with this last message.
     Completed(Option<String>),
     /// The last turn failed.
@@ -32,7 +32,7 @@ pub(crate) enum AgentStatus {
 impl AgentStatus {
     /// Whether waiting for the agent is over.
     pub(crate) fn is_final(&self) -> bool {
-        !matches!(self, Self::PendingInit | Self::Running)
+        !matches!(self, Self::PendingInit | Self::Running | Self::Interrupted)
     }
 
     /// The name and message shown for the agent in front-end items.
@@ -40,6 +40,7 @@ impl AgentStatus {
         match self {
             Self::PendingInit => ("pending_init", None),
             Self::Running => ("running", None),
+            Self::Interrupted => ("interrupted", None),
             Self::Completed(message) => ("completed", message.clone()),
             Self::Errored(message) => ("errored", Some(message.clone())),
             Self::Shutdown => ("shutdown", None),
@@ -57,20 +58,16 @@ impl AgentStatus {
 #[derive(Debug)]
 pub(crate) struct ChildAgent {
     pub(crate) id: String,
-    pub(crate) nickname: String,
     status: watch::Receiver<AgentStatus>,
-    inbox: mpsc::UnboundedSender<String>,
+    inbox: Option<mpsc::UnboundedSender<String>>,
     interrupt: InterruptHandle,
     task: tokio::task::JoinHandle<()>,
-    closed: bool,
+    resumable: Option<ClosedAgent>,
 }
 
 impl ChildAgent {
     /// Its status now.
     pub(crate) fn status(&self) -> AgentStatus {
-        if self.closed {
-            return AgentStatus::Shutdown;
-        }
         self.status.borrow().clone()
     }
 
@@ -79,26 +76,23 @@ impl ChildAgent {
         self.status.clone()
     }
 
-    /// Whether it was closed.
-    pub(crate) fn is_closed(&self) -> bool {
-        self.closed
-    }
-
     /// Gives it another message (a new turn once the current one ends); with `interrupt`
     /// the current turn is stopped first.
     pub(crate) fn send(&self, message: String, interrupt: bool) -> bool {
-        if interrupt {
+        if interrupt && matches!(self.status(), AgentStatus::Running) {
             self.interrupt.interrupt();
         }
-        self.inbox.send(message).is_ok()
+        self.inbox
+            .as_ref()
+            .is_some_and(|inbox| inbox.send(message).is_ok())
     }
+}
 
-    /// Stops it: the running turn is interrupted and its task ends.
-    pub(crate) fn close(&mut self) {
-        self.interrupt.interrupt();
-        self.task.abort();
-        self.closed = true;
-    }
+/// A closed agent that `resume_agent` can bring back from its rollout.
+#[derive(Debug, Clone)]
+pub(crate) struct ClosedAgent {
+    pub(crate) settings: crate::settings::SessionSettings,
+    pub(crate) rollout: std::path::PathBuf,
 }
 
 /// A child's status change the parent has not been told about yet.
@@ -114,8 +108,12 @@ pub(crate) struct Agents {
     /// Runs the children; the parent's turns are driven inside it.
     pub(crate) local: tokio::task::LocalSet,
     children: Vec<ChildAgent>,
+    closed: std::collections::HashMap<String, ClosedAgent>,
+    /// Every nickname given in this session (closing an agent does not free its name).
+    nicknames: Vec<String>,
     notices_tx: mpsc::UnboundedSender<Notice>,
     notices_rx: mpsc::UnboundedReceiver<Notice>,
+    pending: Vec<Notice>,
 }
 
 impl Default for Agents {
@@ -124,79 +122,134 @@ impl Default for Agents {
         Self {
             local: tokio::task::LocalSet::new(),
             children: Vec::new(),
+            closed: std::collections::HashMap::new(),
+            nicknames: Vec::new(),
             notices_tx,
             notices_rx,
+            pending: Vec::new(),
         }
     }
 }
 
 impl Agents {
-    /// The child with this id.
+    /// The open child with this id.
     pub(crate) fn get(&self, id: &str) -> Option<&ChildAgent> {
         self.children.iter().find(|c| c.id == id)
     }
 
-    /// The child with this id, to change it.
-    pub(crate) fn get_mut(&mut self, id: &str) -> Option<&mut ChildAgent> {
-        self.children.iter_mut().find(|c| c.id == id)
-    }
-
-    /// Children not closed.
+    /// Open children.
     pub(crate) fn open_count(&self) -> usize {
-        self.children.iter().filter(|c| !c.closed).count()
+        self.children.len()
     }
 
-    /// Nicknames already given in this session.
-    pub(crate) fn nicknames(&self) -> HashSet<&str> {
-        self.children.iter().map(|c| c.nickname.as_str()).collect()
+    /// Nicknames given so far in this session.
+    pub(crate) fn nicknames(&self) -> &[String] {
+        &self.nicknames
     }
 
-    /// Starts `session` as a child whose first turn works on `message`. Must be called
-    /// while the parent's turn runs inside [`Agents::local`].
-    pub(crate) fn spawn(&mut self, session: Session, nickname: String, message: String) {
+    /// Starts `session` as a child, with `message` as its first turn when given (a resumed
+    /// agent waits for one). The parent is told when it first reaches a final status.
+    /// Must be called while the parent's turn runs inside [`Agents::local`].
+    pub(crate) fn spawn(
+        &mut self,
+        session: Session,
+        nickname: Option<String>,
+        message: Option<String>,
+        resumable: Option<ClosedAgent>,
+    ) {
         let id = session.thread_id().to_owned();
         let interrupt = session.interrupt_handle();
         let (status_tx, status) = watch::channel(AgentStatus::PendingInit);
         let (inbox, inbox_rx) = mpsc::unbounded_channel();
-        let _ = inbox.send(message);
+        if let Some(message) = message {
+            let _ = inbox.send(message);
+        }
         let task = tokio::task::spawn_local(run_child(
             session,
             inbox_rx,
             status_tx,
             self.notices_tx.clone(),
         ));
+        if let Some(nickname) = nickname {
+            self.nicknames.push(nickname);
+        }
+        self.closed.remove(&id);
         self.children.push(ChildAgent {
             id,
-            nickname,
             status,
-            inbox,
+            inbox: Some(inbox),
             interrupt,
             task,
-            closed: false,
+            resumable,
         });
     }
 
-    /// Status changes since the last call, oldest first.
-    pub(crate) fn take_notices(&mut self) -> Vec<Notice> {
-        let mut notices = Vec::new();
-        while let Ok(notice) = self.notices_rx.try_recv() {
-            notices.push(notice);
+    /// Closes the child `id`: its turn is stopped and its thread let go, remembered (when
+    /// it has a rollout) so that `resume_agent` can bring it back. Returns its status
+    /// before.
+    pub(crate) fn close(&mut self, id: &str) -> Option<AgentStatus> {
+        let index = self.children.iter().position(|c| c.id == id)?;
+        let child = self.children.remove(index);
+        let previous = child.status();
+        child.interrupt.interrupt();
+        child.task.abort();
+        if !previous.is_final() {
+            // The parent hears that a child it had not heard from is gone.
+            self.pending.push(Notice {
+                id: id.to_owned(),
+                status: AgentStatus::Shutdown,
+            });
         }
-        notices
+        if let Some(closed) = child.resumable {
+            self.closed.insert(id.to_owned(), closed);
+        }
+        Some(previous)
     }
 
-    /// Stops every child (the session is ending).
-    pub(crate) fn shutdown(&mut self) {
+    /// A closed agent that can be resumed.
+    pub(crate) fn closed(&self, id: &str) -> Option<&ClosedAgent> {
+        self.closed.get(id)
+    }
+
+    /// Whether a notice is waiting for the parent.
+    pub(crate) fn has_notices(&mut self) -> bool {
+        while let Ok(notice) = self.notices_rx.try_recv() {
+            self.pending.push(notice);
+        }
+        !self.pending.is_empty()
+    }
+
+    /// Notices not delivered yet, oldest first.
+    pub(crate) fn take_notices(&mut self) -> Vec<Notice> {
+        self.has_notices();
+        std::mem::take(&mut self.pending)
+    }
+
+    /// Ends every child: running turns are interrupted (and recorded as aborted), then the
+    /// children's tasks end. Must run inside [`Agents::local`].
+    pub(crate) async fn shutdown(&mut self) {
         for child in &mut self.children {
-            if !child.closed {
-                child.close();
+            if matches!(child.status(), AgentStatus::Running) {
+                child.interrupt.interrupt();
             }
+            child.inbox = None;
+        }
+        for child in std::mem::take(&mut self.children) {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), child.task).await;
+        }
+    }
+
+    /// Stops every child at once (the session is being dropped).
+    pub(crate) fn abort_all(&mut self) {
+        for child in self.children.drain(..) {
+            child.interrupt.interrupt();
+            child.task.abort();
         }
     }
 }
 
-/// A child's life: one turn per message in its inbox; each finished turn sets its status
-/// and tells the parent.
+/// A child's life: one turn per message in its inbox; each finished turn sets its status.
+/// The parent is told once, about the first final status.
 async fn run_child(
     mut session: Session,
     mut inbox: mpsc::UnboundedReceiver<String>,
@@ -207,18 +260,22 @@ async fn run_child(
     // Nobody shows a child's events; they are drained.
     let (events, mut drain) = mpsc::channel(64);
     tokio::task::spawn_local(async move { while drain.recv().await.is_some() {} });
+    let mut watched = true;
     while let Some(message) = inbox.recv().await {
         status.send_replace(AgentStatus::Running);
         let done = match session.run_turn(&message, &events).await {
             Ok(outcome) => AgentStatus::Completed(outcome.last_agent_message),
-            Err(crate::error::CoreError::Interrupted) => AgentStatus::Completed(None),
+            Err(crate::error::CoreError::Interrupted) => AgentStatus::Interrupted,
             Err(err) => AgentStatus::Errored(err.to_string()),
         };
         status.send_replace(done.clone());
-        let _ = notices.send(Notice {
-            id: id.clone(),
-            status: done,
-        });
+        if watched && done.is_final() {
+            watched = false;
+            let _ = notices.send(Notice {
+                id: id.clone(),
+                status: done,
+            });
+        }
     }
 }
 

@@ -173,8 +173,12 @@ pub enum StepStatus {
 pub struct CollabCall {
     /// The tool call.
     pub call_id: String,
-    /// The tool as front ends name it (`wait` for `wait_agent`).
+    /// The tool as the JSON items name it (`wait` for `wait_agent`, and also, as in the
+    /// reference, for `resume_agent`).
     pub tool: String,
+    /// The call as the human transcript names it (`SpawnAgent`, `SendInput`, `Wait`,
+    /// `CloseAgent`, `ResumeAgent`).
+    pub kind: String,
     /// The calling thread.
     pub sender_thread_id: String,
     /// The agents it is about (known once it ends, for a spawn).

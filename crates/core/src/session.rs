@@ -72,7 +72,7 @@ pub struct Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        self.agents.shutdown();
+        self.agents.abort_all();
         self.tools.shutdown();
     }
 }
@@ -189,6 +189,19 @@ impl Session {
     /// The thread id.
     pub fn thread_id(&self) -> &str {
         &self.thread_id
+    }
+
+    /// Where the rollout is written (none when ephemeral).
+    pub(crate) fn rollout_path(&self) -> Option<std::path::PathBuf> {
+        self.recorder.path()
+    }
+
+    /// Ends the sub-agents this thread spawned: their running turns are interrupted and
+    /// recorded as aborted. A front end calls it when the session is over.
+    pub async fn end_agents(&mut self) {
+        let local = std::mem::take(&mut self.agents.local);
+        local.run_until(self.agents.shutdown()).await;
+        self.agents.local = local;
     }
 
     /// The event announcing this session.
@@ -317,6 +330,10 @@ impl Session {
                 last_agent_message = round.agent_message;
             }
             if !round.needs_follow_up {
+                // A sub-agent that finished meanwhile is reported in one more request.
+                if self.agent_notices_waiting() {
+                    continue;
+                }
                 break;
             }
         }

@@ -141,6 +141,9 @@ impl Printer<'_> {
                     self.emit(&ThreadEvent::ItemStarted {
                         item: ThreadItem { id, details },
                     });
+                } else {
+                    let label = self.styles.bold("collab:");
+                    let _ = writeln!(self.stderr, "{label} {}", call.kind);
                 }
             }
             Event::CollabEnd(call) => {
@@ -406,6 +409,9 @@ pub async fn run_exec(
             {
                 result = Err(err.into());
             }
+            // exec does not wait for sub-agents: running ones are stopped (and recorded
+            // as aborted) when the turn is over.
+            session.end_agents().await;
             drop(tx);
             result
         }

@@ -191,9 +191,12 @@ async fn a_spawned_agent_runs_as_its_own_thread_and_reports_back() {
     assert_eq!(thread_source, "subagent");
 }
 
-/// Bad calls get an error text and the turn goes on.
+/// Bad calls get the reference's error texts and the turn goes on. Calls whose arguments
+/// are unusable show no item; calls about an unknown agent end as failed items; a spawn
+/// refused for its role begins and never ends, as in the reference.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_agent_calls_are_answered_with_errors() {
+    let unknown = "01a21408-07a4-7fd1-8fc4-5601e54be599";
     let calls = [
         (
             "b1",
@@ -205,7 +208,17 @@ async fn bad_agent_calls_are_answered_with_errors() {
         (
             "b4",
             "send_input",
-            serde_json::json!({"target": "nope", "message": "hi"}),
+            serde_json::json!({"target": unknown, "message": "hi"}),
+        ),
+        (
+            "b5",
+            "wait_agent",
+            serde_json::json!({"targets": [unknown]}),
+        ),
+        (
+            "b6",
+            "spawn_agent",
+            serde_json::json!({"message": "x", "agent_type": "nosuch"}),
         ),
     ];
     let mut events = Vec::new();
@@ -233,21 +246,132 @@ async fn bad_agent_calls_are_answered_with_errors() {
     assert_eq!(out.status.code(), Some(0));
     let outs = outputs(&server.requests()[1]);
     assert_eq!(outs["b1"], "timeout_ms must be greater than zero");
-    assert!(
-        outs["b2"].as_str().unwrap().contains("nope"),
-        "{}",
-        outs["b2"]
+    assert_eq!(
+        outs["b2"],
+        "invalid agent id nope: Error(ParseChar { character: 'n', index: 1 })"
     );
     assert_eq!(outs["b3"], "Provide one of: message or items");
-    assert!(
-        outs["b4"].as_str().unwrap().contains("nope"),
-        "{}",
-        outs["b4"]
+    assert_eq!(
+        outs["b4"],
+        format!("agent with id {unknown} not found").as_str()
     );
+    assert_eq!(
+        outs["b5"],
+        format!(r#"{{"status":{{"{unknown}":"not_found"}},"timed_out":false}}"#).as_str()
+    );
+    assert_eq!(outs["b6"], "unknown agent_type 'nosuch'");
     let stdout = String::from_utf8_lossy(&out.stdout);
+    let started = stdout.matches(r#""type":"item.started""#).count();
+    assert_eq!(started, 3, "{stdout}");
     assert_eq!(
         stdout.matches(r#""status":"failed""#).count(),
-        4,
+        2,
         "{stdout}"
     );
+    // Every error text is also logged, as the reference logs tool errors.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr
+            .matches("ERROR codex_core::tools::router: error=")
+            .count(),
+        5,
+        "{stderr}"
+    );
+}
+
+/// A closed agent is gone (a second close finds nothing) until `resume_agent` brings it
+/// back from its rollout; a message then starts its next turn with its history.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_agent_can_be_resumed_and_messaged() {
+    let steps = |request: &RecordedRequest| {
+        let outs = outputs(request);
+        let agent = || {
+            let spawned: Value = serde_json::from_str(outs["s"].as_str().unwrap()).unwrap();
+            spawned["agent_id"].as_str().unwrap().to_owned()
+        };
+        let (id, name, args) = match ["s", "w1", "c1", "c2", "r", "m", "w2"]
+            .into_iter()
+            .find(|id| !outs.contains_key(*id))
+        {
+            Some("s") => (
+                "s",
+                "spawn_agent",
+                serde_json::json!({"message": "CHILD one"}),
+            ),
+            Some(id @ ("w1" | "w2")) => (
+                id,
+                "wait_agent",
+                serde_json::json!({"targets": [agent()], "timeout_ms": 20000}),
+            ),
+            Some(id @ ("c1" | "c2")) => (id, "close_agent", serde_json::json!({"target": agent()})),
+            Some("r") => ("r", "resume_agent", serde_json::json!({"id": agent()})),
+            Some(_) => (
+                "m",
+                "send_input",
+                serde_json::json!({"target": agent(), "message": "CHILD two"}),
+            ),
+            None => return reply(sse::message(0, "m", "parent done"), "resp"),
+        };
+        reply(agent_call(id, name, &args), "resp")
+    };
+    let mut script = vec![
+        MockReply::dynamic("\"text\":\"CHILD two", |_| {
+            reply(sse::message(0, "c", "second answer"), "resp_c2")
+        }),
+        MockReply::dynamic("\"text\":\"CHILD one", |_| {
+            reply(sse::message(0, "c", "first answer"), "resp_c1")
+        }),
+    ];
+    for _ in 0..8 {
+        script.push(MockReply::dynamic("PARENT PROMPT", steps));
+    }
+    let server = MockResponsesServer::start(script).await.unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        exec(
+            &h,
+            &w,
+            &["--json", "--skip-git-repo-check", "PARENT PROMPT"],
+            "",
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let requests = server.requests();
+    let last = requests
+        .iter()
+        .rev()
+        .find(|r| String::from_utf8_lossy(&r.body).contains("PARENT PROMPT"))
+        .unwrap();
+    let outs = outputs(last);
+    let spawned: Value = serde_json::from_str(outs["s"].as_str().unwrap()).unwrap();
+    let child = spawned["agent_id"].as_str().unwrap();
+    assert_eq!(
+        outs["c1"],
+        r#"{"previous_status":{"completed":"first answer"}}"#
+    );
+    assert_eq!(
+        outs["c2"],
+        format!("agent with id {child} not found").as_str()
+    );
+    assert_eq!(outs["r"], r#"{"status":"pending_init"}"#);
+    assert_eq!(
+        outs["w2"],
+        serde_json::json!({"status": {child: {"completed": "second answer"}}, "timed_out": false})
+            .to_string()
+    );
+    // The resumed child's request carries its earlier turn.
+    let second = requests
+        .iter()
+        .find(|r| String::from_utf8_lossy(&r.body).contains("\"text\":\"CHILD two"))
+        .unwrap();
+    assert!(String::from_utf8_lossy(&second.body).contains("first answer"));
+    let db = recodex_state::open_db(&home, recodex_state::DbKind::State).unwrap();
+    let status: String = db
+        .query_row("SELECT status FROM thread_spawn_edges", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(status, "open");
 }

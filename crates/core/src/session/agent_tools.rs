@@ -1,23 +1,28 @@
 //! The multi-agent tools (`multi_agent_v1`: `spawn_agent`, `send_input`, `resume_agent`,
 //! `wait_agent`, `close_agent`) and the notices a parent gets when a child finishes.
+//!
+//! Each call reports a begin and an end to the front end, as the reference does: a call
+//! whose arguments are unusable fails before its begin (no item), and a spawn refused for
+//! its `agent_type` or `model` begins and never ends.
 
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
+use recodex_protocol::ReasoningEffort;
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::mpsc;
 
 use super::Session;
 use super::items::FunctionOutput;
-use crate::agents::{AgentStatus, notification_text};
+use crate::agents::{AgentStatus, ClosedAgent, notification_text};
 use crate::error::CoreError;
 use crate::event::{CollabCall, Event};
 use crate::settings::SubagentOrigin;
 
 /// The tools, by the names the model calls.
-pub(super) const AGENT_TOOLS: [&str; 5] = [
+const AGENT_TOOLS: [&str; 5] = [
     "spawn_agent",
     "send_input",
     "resume_agent",
@@ -30,10 +35,113 @@ const DEFAULT_WAIT_MS: i64 = 30_000;
 const MIN_WAIT_MS: i64 = 10_000;
 const MAX_WAIT_MS: i64 = 3_600_000;
 
-/// Nicknames given to agents, in the order they are handed out.
-const NICKNAMES: [&str; 12] = [
-    "Singer", "Harbor", "Juniper", "Quill", "Ember", "Atlas", "Willow", "Cobalt", "Sparrow",
-    "Meridian", "Fable", "Tundra",
+/// Roles an agent can be given without configuration.
+const BUILT_IN_ROLES: [&str; 3] = ["default", "explorer", "worker"];
+
+/// The names agents are given: each one unused in the session, picked at random; once all
+/// are taken, the names come round again with an ordinal (`Plato the 2nd`).
+const NICKNAMES: [&str; 101] = [
+    "Euclid",
+    "Archimedes",
+    "Ptolemy",
+    "Hypatia",
+    "Avicenna",
+    "Averroes",
+    "Aquinas",
+    "Copernicus",
+    "Kepler",
+    "Galileo",
+    "Bacon",
+    "Descartes",
+    "Pascal",
+    "Fermat",
+    "Huygens",
+    "Leibniz",
+    "Newton",
+    "Halley",
+    "Euler",
+    "Lagrange",
+    "Laplace",
+    "Volta",
+    "Gauss",
+    "Ampere",
+    "Faraday",
+    "Darwin",
+    "Lovelace",
+    "Boole",
+    "Pasteur",
+    "Maxwell",
+    "Mendel",
+    "Curie",
+    "Planck",
+    "Tesla",
+    "Poincare",
+    "Noether",
+    "Hilbert",
+    "Einstein",
+    "Raman",
+    "Bohr",
+    "Turing",
+    "Hubble",
+    "Feynman",
+    "Franklin",
+    "McClintock",
+    "Meitner",
+    "Herschel",
+    "Linnaeus",
+    "Wegener",
+    "Chandrasekhar",
+    "Sagan",
+    "Goodall",
+    "Carson",
+    "Carver",
+    "Socrates",
+    "Plato",
+    "Aristotle",
+    "Epicurus",
+    "Cicero",
+    "Confucius",
+    "Mencius",
+    "Zeno",
+    "Locke",
+    "Hume",
+    "Kant",
+    "Hegel",
+    "Kierkegaard",
+    "Mill",
+    "Nietzsche",
+    "Peirce",
+    "James",
+    "Dewey",
+    "Russell",
+    "Popper",
+    "Sartre",
+    "Beauvoir",
+    "Arendt",
+    "Rawls",
+    "Singer",
+    "Anscombe",
+    "Parfit",
+    "Kuhn",
+    "Boyle",
+    "Hooke",
+    "Harvey",
+    "Dalton",
+    "Ohm",
+    "Helmholtz",
+    "Gibbs",
+    "Lorentz",
+    "Schrodinger",
+    "Heisenberg",
+    "Pauli",
+    "Dirac",
+    "Bernoulli",
+    "Godel",
+    "Nash",
+    "Banach",
+    "Ramanujan",
+    "Erdos",
+    "Jason",
 ];
 
 #[derive(Deserialize)]
@@ -52,6 +160,12 @@ struct SpawnArgs {
     items: Option<Vec<InputItem>>,
     #[serde(default)]
     agent_type: Option<String>,
+    #[serde(default)]
+    fork_context: bool,
+    #[serde(default)]
+    model: Option<String>,
+    #[serde(default)]
+    reasoning_effort: Option<ReasoningEffort>,
 }
 
 #[derive(Deserialize)]
@@ -83,8 +197,42 @@ struct WaitArgs {
     timeout_ms: Option<i64>,
 }
 
+/// How a call ended, for the model and the front end.
+enum Outcome {
+    /// Refused before it began: no item.
+    Early(String),
+    /// Began and ended: the output, and whether it is an error text.
+    Done { text: String, error: bool },
+    /// Began and was refused; the reference never ends such an item.
+    Dangling(String),
+}
+
 fn parse<'a, T: Deserialize<'a>>(arguments: &'a str) -> Result<T, String> {
     serde_json::from_str(arguments).map_err(|e| format!("failed to parse function arguments: {e}"))
+}
+
+/// `id` when it is a thread id, else the reference's text for the model (the parse error
+/// as its uuid crate shows it: positions counted from 1, a wrong length without hyphens
+/// named `ParseSimpleLength`).
+fn agent_id(id: &str) -> Result<String, String> {
+    uuid::Uuid::parse_str(id)
+        .map(|_| id.to_owned())
+        .map_err(|err| {
+            let mut shown =
+                format!("{err:?}").replace("Error(ParseLength ", "Error(ParseSimpleLength ");
+            if shown.starts_with("Error(ParseChar")
+                && let Some(at) = shown.rfind("index: ")
+            {
+                let digits: String = shown[at + 7..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                if let Ok(index) = digits.parse::<usize>() {
+                    shown.replace_range(at + 7..at + 7 + digits.len(), &(index + 1).to_string());
+                }
+            }
+            format!("invalid agent id {id}: {shown}")
+        })
 }
 
 /// The text of a message given as `message` or as `items` (exactly one of them).
@@ -96,18 +244,56 @@ fn message_text(message: Option<String>, items: Option<Vec<InputItem>>) -> Resul
             Err("Empty message can't be sent to an agent".to_owned())
         }
         (Some(message), None) => Ok(message),
-        (None, Some(items)) => {
-            let text: Vec<String> = items
-                .into_iter()
-                .filter(|item| item.kind == "text")
-                .filter_map(|item| item.text)
-                .collect();
-            if text.is_empty() {
-                Err("Items can't be empty".to_owned())
-            } else {
-                Ok(text.join("\n"))
-            }
-        }
+        (None, Some(items)) if items.is_empty() => Err("Items can't be empty".to_owned()),
+        (None, Some(items)) => Ok(items
+            .into_iter()
+            .filter(|item| item.kind == "text")
+            .filter_map(|item| item.text)
+            .collect::<Vec<_>>()
+            .join("\n")),
+    }
+}
+
+/// A nickname not given yet in this round of the pool.
+fn pick_nickname(given: &[String]) -> String {
+    let round = given.len() / NICKNAMES.len() + 1;
+    let with_round = |name: &str| match round {
+        1 => name.to_owned(),
+        n => format!("{name} the {}", ordinal(n)),
+    };
+    let free: Vec<String> = NICKNAMES
+        .iter()
+        .map(|name| with_round(name))
+        .filter(|name| !given.contains(name))
+        .collect();
+    let pick = usize::try_from(uuid::Uuid::new_v4().as_u128() % 1_000_003).unwrap_or(0);
+    free.get(pick % free.len().max(1))
+        .cloned()
+        .unwrap_or_else(|| with_round(NICKNAMES[0]))
+}
+
+/// `2nd`, `3rd`, `11th`, `21st`, ...
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+fn state_of(id: &str, status: &AgentStatus) -> (String, String, Option<String>) {
+    let (name, message) = status.state();
+    (id.to_owned(), name.to_owned(), message)
+}
+
+fn not_found(id: &str, call: &mut CollabCall) -> Outcome {
+    call.agents_states = vec![state_of(id, &AgentStatus::NotFound)];
+    Outcome::Done {
+        text: format!("agent with id {id} not found"),
+        error: true,
     }
 }
 
@@ -128,6 +314,11 @@ impl Session {
         Ok(())
     }
 
+    /// Whether a child's notice is waiting (the turn then goes on to deliver it).
+    pub(super) fn agent_notices_waiting(&mut self) -> bool {
+        self.agents.has_notices()
+    }
+
     /// Runs a multi-agent tool call, reporting it to the front end.
     pub(super) async fn run_agent_tool(
         &mut self,
@@ -136,36 +327,50 @@ impl Session {
         arguments: &str,
         events: &mpsc::Sender<Event>,
     ) -> FunctionOutput {
+        let (tool, kind) = match name {
+            "spawn_agent" => ("spawn_agent", "SpawnAgent"),
+            "send_input" => ("send_input", "SendInput"),
+            "resume_agent" => ("wait", "ResumeAgent"),
+            "wait_agent" => ("wait", "Wait"),
+            _ => ("close_agent", "CloseAgent"),
+        };
         let mut call = CollabCall {
             call_id: call_id.to_owned(),
-            tool: match name {
-                "wait_agent" => "wait".to_owned(),
-                other => other.to_owned(),
-            },
+            tool: tool.to_owned(),
+            kind: kind.to_owned(),
             sender_thread_id: self.thread_id.clone(),
             receiver_thread_ids: Vec::new(),
             prompt: None,
             agents_states: Vec::new(),
             failed: false,
         };
-        let result = match name {
+        let outcome = match name {
             "spawn_agent" => self.spawn_agent(arguments, &mut call, events).await,
             "send_input" => self.send_input(arguments, &mut call, events).await,
             "resume_agent" => self.resume_agent(arguments, &mut call, events).await,
             "wait_agent" => self.wait_agent(arguments, &mut call, events).await,
             _ => self.close_agent(arguments, &mut call, events).await,
         };
-        match result {
-            Ok(text) => {
+        match outcome {
+            Outcome::Early(text) | Outcome::Dangling(text) => FunctionOutput::Refused(text),
+            Outcome::Done { text, error } => {
+                call.failed |= error
+                    || call
+                        .agents_states
+                        .iter()
+                        .any(|(_, state, _)| state == "errored" || state == "not_found");
                 let _ = events.send(Event::CollabEnd(call)).await;
-                FunctionOutput::Output(text)
-            }
-            Err(text) => {
-                call.failed = true;
-                let _ = events.send(Event::CollabEnd(call)).await;
-                FunctionOutput::Refused(text)
+                if error {
+                    FunctionOutput::Refused(text)
+                } else {
+                    FunctionOutput::Output(text)
+                }
             }
         }
+    }
+
+    async fn begin(call: &CollabCall, events: &mpsc::Sender<Event>) {
+        let _ = events.send(Event::CollabBegin(call.clone())).await;
     }
 
     async fn spawn_agent(
@@ -173,28 +378,60 @@ impl Session {
         arguments: &str,
         call: &mut CollabCall,
         events: &mpsc::Sender<Event>,
-    ) -> Result<String, String> {
-        let args: SpawnArgs = parse(arguments)?;
-        let message = message_text(args.message, args.items)?;
+    ) -> Outcome {
+        let args: SpawnArgs = match parse(arguments) {
+            Ok(args) => args,
+            Err(text) => return Outcome::Early(text),
+        };
+        let message = match message_text(args.message, args.items) {
+            Ok(message) => message,
+            Err(text) => return Outcome::Early(text),
+        };
         call.prompt = Some(message.clone());
-        let _ = events.send(Event::CollabBegin(call.clone())).await;
+        Self::begin(call, events).await;
+        if args.fork_context
+            && (args.agent_type.is_some()
+                || args.model.is_some()
+                || args.reasoning_effort.is_some())
+        {
+            return Outcome::Dangling("Full-history forked agents inherit the parent agent type, model, and reasoning effort; omit agent_type, model, and reasoning_effort, or spawn without a full-history fork.".to_owned());
+        }
+        if let Some(role) = args.agent_type.as_deref()
+            && !BUILT_IN_ROLES.contains(&role)
+        {
+            return Outcome::Dangling(format!("unknown agent_type '{role}'"));
+        }
+        let catalog = recodex_client::models::bundled_catalog();
+        let model = match args.model.as_deref() {
+            None => None,
+            Some(slug) => match catalog.iter().find(|m| m.slug == slug) {
+                Some(model) => Some(model.clone()),
+                None => {
+                    let names: Vec<&str> = catalog.iter().map(|m| m.slug.as_str()).collect();
+                    return Outcome::Dangling(format!(
+                        "Unknown model `{slug}` for spawn_agent. Available models: {}",
+                        names.join(", ")
+                    ));
+                }
+            },
+        };
+        if args.fork_context {
+            return Outcome::Done {
+                text: "collab spawn failed: fork_context is not available in recodex yet"
+                    .to_owned(),
+                error: true,
+            };
+        }
         let Some(multi) = self.settings.multi_agent.clone() else {
-            return Err("multi-agent tools are not available".to_owned());
+            return Outcome::Early(format!("unsupported call: {}", call.tool));
         };
         if self.agents.open_count() >= multi.max_threads {
-            return Err(format!(
-                "collab spawn failed: agent thread limit reached (max {})",
-                multi.max_threads
-            ));
+            return Outcome::Done {
+                text: "collab spawn failed: agent thread limit reached".to_owned(),
+                error: true,
+            };
         }
-        let used = self.agents.nicknames();
-        let nickname = NICKNAMES
-            .iter()
-            .find(|name| !used.contains(**name))
-            .map_or_else(
-                || format!("Agent {}", used.len() + 1),
-                |name| (*name).to_owned(),
-            );
+        let nickname = pick_nickname(self.agents.nicknames());
         let depth = self.settings.subagent.as_ref().map_or(0, |o| o.depth) + 1;
         let mut settings = self.settings.clone();
         settings.subagent = Some(SubagentOrigin {
@@ -208,18 +445,44 @@ impl Session {
             nickname: nickname.clone(),
             role: args.agent_type,
         });
+        // The child records the effort it runs with.
+        settings.reasoning_effort = args
+            .reasoning_effort
+            .or(settings.reasoning_effort)
+            .or(settings.model.default_reasoning_level);
+        if let Some(model) = model {
+            settings.model = model;
+        }
         if depth >= multi.max_depth {
             settings.tools = multi.leaf_tools.clone();
             settings.multi_agent = None;
         }
-        let child = Session::start(settings, self.client.clone(), self.installation_id.clone())
-            .map_err(|err| format!("collab spawn failed: {err}"))?;
+        let child = match Session::start(
+            settings.clone(),
+            self.client.clone(),
+            self.installation_id.clone(),
+        ) {
+            Ok(child) => child,
+            Err(err) => {
+                return Outcome::Done {
+                    text: format!("collab spawn failed: {err}"),
+                    error: true,
+                };
+            }
+        };
         let child_id = child.thread_id().to_owned();
+        let resumable = child
+            .rollout_path()
+            .map(|rollout| ClosedAgent { settings, rollout });
         self.record_spawn_edge(&child_id, "open");
-        self.agents.spawn(child, nickname.clone(), message);
+        self.agents
+            .spawn(child, Some(nickname.clone()), Some(message), resumable);
         call.receiver_thread_ids = vec![child_id.clone()];
-        call.agents_states = vec![(child_id.clone(), "pending_init".to_owned(), None)];
-        Ok(json!({"agent_id": child_id, "nickname": nickname}).to_string())
+        call.agents_states = vec![state_of(&child_id, &AgentStatus::PendingInit)];
+        Outcome::Done {
+            text: json!({"agent_id": child_id, "nickname": nickname}).to_string(),
+            error: false,
+        }
     }
 
     async fn send_input(
@@ -227,21 +490,30 @@ impl Session {
         arguments: &str,
         call: &mut CollabCall,
         events: &mpsc::Sender<Event>,
-    ) -> Result<String, String> {
-        let args: SendArgs = parse(arguments)?;
-        let message = message_text(args.message, args.items)?;
-        call.receiver_thread_ids = vec![args.target.clone()];
+    ) -> Outcome {
+        let (args, message, id) = match parse::<SendArgs>(arguments).and_then(|args| {
+            let id = agent_id(&args.target)?;
+            let message = message_text(args.message.clone(), args.items)?;
+            Ok((args.interrupt, message, id))
+        }) {
+            Ok(parsed) => parsed,
+            Err(text) => return Outcome::Early(text),
+        };
+        call.receiver_thread_ids = vec![id.clone()];
         call.prompt = Some(message.clone());
-        let _ = events.send(Event::CollabBegin(call.clone())).await;
-        let child = self
-            .agents
-            .get(&args.target)
-            .ok_or_else(|| agent_not_found(&args.target))?;
-        if child.is_closed() || !child.send(message, args.interrupt) {
-            return Err(format!("agent with id {} is closed", args.target));
+        Self::begin(call, events).await;
+        let Some(child) = self.agents.get(&id) else {
+            return not_found(&id, call);
+        };
+        let status = child.status();
+        if !child.send(message, args) {
+            return not_found(&id, call);
         }
-        call.agents_states = vec![state_of(&args.target, &child.status())];
-        Ok(json!({"submission_id": uuid::Uuid::now_v7().to_string()}).to_string())
+        call.agents_states = vec![state_of(&id, &status)];
+        Outcome::Done {
+            text: json!({"submission_id": uuid::Uuid::now_v7().to_string()}).to_string(),
+            error: false,
+        }
     }
 
     async fn resume_agent(
@@ -249,23 +521,38 @@ impl Session {
         arguments: &str,
         call: &mut CollabCall,
         events: &mpsc::Sender<Event>,
-    ) -> Result<String, String> {
-        let args: ResumeArgs = parse(arguments)?;
-        call.receiver_thread_ids = vec![args.id.clone()];
-        let _ = events.send(Event::CollabBegin(call.clone())).await;
-        let child = self
-            .agents
-            .get(&args.id)
-            .ok_or_else(|| agent_not_found(&args.id))?;
-        let status = child.status();
-        if child.is_closed() {
-            return Err(format!(
-                "agent with id {} is closed and cannot be resumed by recodex yet",
-                args.id
-            ));
+    ) -> Outcome {
+        let id = match parse::<ResumeArgs>(arguments).and_then(|args| agent_id(&args.id)) {
+            Ok(id) => id,
+            Err(text) => return Outcome::Early(text),
+        };
+        call.receiver_thread_ids = vec![id.clone()];
+        Self::begin(call, events).await;
+        let status = if let Some(child) = self.agents.get(&id) {
+            child.status()
+        } else if let Some(closed) = self.agents.closed(&id).cloned() {
+            // A closed agent comes back from its rollout and waits for a message.
+            match Session::resume(
+                closed.settings.clone(),
+                self.client.clone(),
+                self.installation_id.clone(),
+                &closed.rollout,
+            ) {
+                Ok(child) => {
+                    self.record_spawn_edge(&id, "open");
+                    self.agents.spawn(child, None, None, Some(closed));
+                    AgentStatus::PendingInit
+                }
+                Err(_) => return not_found(&id, call),
+            }
+        } else {
+            return not_found(&id, call);
+        };
+        call.agents_states = vec![state_of(&id, &status)];
+        Outcome::Done {
+            text: json!({"status": status.to_json()}).to_string(),
+            error: false,
         }
-        call.agents_states = vec![state_of(&args.id, &status)];
-        Ok(json!({"status": status.to_json()}).to_string())
     }
 
     async fn wait_agent(
@@ -273,20 +560,32 @@ impl Session {
         arguments: &str,
         call: &mut CollabCall,
         events: &mpsc::Sender<Event>,
-    ) -> Result<String, String> {
-        let args: WaitArgs = parse(arguments)?;
-        call.receiver_thread_ids.clone_from(&args.targets);
-        let _ = events.send(Event::CollabBegin(call.clone())).await;
+    ) -> Outcome {
+        let args: WaitArgs = match parse(arguments) {
+            Ok(args) => args,
+            Err(text) => return Outcome::Early(text),
+        };
         if args.targets.is_empty() {
-            return Err("agent ids must be non-empty".to_owned());
+            return Outcome::Early("agent ids must be non-empty".to_owned());
         }
         let timeout_ms = match args.timeout_ms.unwrap_or(DEFAULT_WAIT_MS) {
-            ms if ms <= 0 => return Err("timeout_ms must be greater than zero".to_owned()),
+            ms if ms <= 0 => {
+                return Outcome::Early("timeout_ms must be greater than zero".to_owned());
+            }
             ms => ms.clamp(MIN_WAIT_MS, MAX_WAIT_MS),
         };
+        let mut targets = Vec::new();
+        for target in &args.targets {
+            match agent_id(target) {
+                Ok(id) => targets.push(id),
+                Err(text) => return Outcome::Early(text),
+            }
+        }
+        call.receiver_thread_ids.clone_from(&targets);
+        Self::begin(call, events).await;
         let mut finished: Vec<(String, AgentStatus)> = Vec::new();
         let mut watching = Vec::new();
-        for target in &args.targets {
+        for target in &targets {
             match self.agents.get(target) {
                 None => finished.push((target.clone(), AgentStatus::NotFound)),
                 Some(child) if child.status().is_final() => {
@@ -315,25 +614,30 @@ impl Session {
                     () = &mut deadline => break,
                 }
             }
-            // Others that finished by now are reported too.
-            for target in &args.targets {
-                if finished.iter().any(|(id, _)| id == target) {
-                    continue;
-                }
-                if let Some(child) = self.agents.get(target)
-                    && child.status().is_final()
-                {
-                    finished.push((target.clone(), child.status()));
+            if !finished.is_empty() {
+                // Others that are done by now are reported too.
+                for target in &targets {
+                    if let Some(child) = self.agents.get(target)
+                        && child.status().is_final()
+                        && !finished.iter().any(|(id, _)| id == target)
+                    {
+                        finished.push((target.clone(), child.status()));
+                    }
                 }
             }
         }
+        finished.dedup_by(|a, b| a.0 == b.0);
         let timed_out = finished.is_empty();
+        call.receiver_thread_ids = finished.iter().map(|(id, _)| id.clone()).collect();
         call.agents_states = finished.iter().map(|(id, s)| state_of(id, s)).collect();
         let status: serde_json::Map<String, serde_json::Value> = finished
             .iter()
             .map(|(id, status)| (id.clone(), status.to_json()))
             .collect();
-        Ok(json!({"status": status, "timed_out": timed_out}).to_string())
+        Outcome::Done {
+            text: json!({"status": status, "timed_out": timed_out}).to_string(),
+            error: false,
+        }
     }
 
     async fn close_agent(
@@ -341,21 +645,22 @@ impl Session {
         arguments: &str,
         call: &mut CollabCall,
         events: &mpsc::Sender<Event>,
-    ) -> Result<String, String> {
-        let args: TargetArgs = parse(arguments)?;
-        call.receiver_thread_ids = vec![args.target.clone()];
-        let _ = events.send(Event::CollabBegin(call.clone())).await;
-        let child = self
-            .agents
-            .get_mut(&args.target)
-            .ok_or_else(|| agent_not_found(&args.target))?;
-        let previous = child.status();
-        if !child.is_closed() {
-            child.close();
+    ) -> Outcome {
+        let id = match parse::<TargetArgs>(arguments).and_then(|args| agent_id(&args.target)) {
+            Ok(id) => id,
+            Err(text) => return Outcome::Early(text),
+        };
+        call.receiver_thread_ids = vec![id.clone()];
+        Self::begin(call, events).await;
+        let Some(previous) = self.agents.close(&id) else {
+            return not_found(&id, call);
+        };
+        self.record_spawn_edge(&id, "closed");
+        call.agents_states = vec![state_of(&id, &previous)];
+        Outcome::Done {
+            text: json!({"previous_status": previous.to_json()}).to_string(),
+            error: false,
         }
-        self.record_spawn_edge(&args.target, "closed");
-        call.agents_states = vec![state_of(&args.target, &previous)];
-        Ok(json!({"previous_status": previous.to_json()}).to_string())
     }
 
     /// Records the spawn edge from this thread to `child` in the thread index.
@@ -372,11 +677,75 @@ impl Session {
     }
 }
 
-fn agent_not_found(id: &str) -> String {
-    format!("agent with id {id} not found")
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn state_of(id: &str, status: &AgentStatus) -> (String, String, Option<String>) {
-    let (name, message) = status.state();
-    (id.to_owned(), name.to_owned(), message)
+    #[test]
+    fn nicknames_come_round_again_with_ordinals() {
+        let mut given: Vec<String> = Vec::new();
+        for _ in 0..NICKNAMES.len() {
+            let name = pick_nickname(&given);
+            assert!(!given.contains(&name));
+            assert!(NICKNAMES.contains(&name.as_str()));
+            given.push(name);
+        }
+        let next = pick_nickname(&given);
+        assert!(next.ends_with(" the 2nd"), "{next}");
+        assert_eq!(
+            [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(ordinal),
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd",
+                "101st", "111th"
+            ]
+        );
+    }
+
+    #[test]
+    fn ids_and_messages_are_checked_with_the_reference_texts() {
+        assert_eq!(
+            agent_id("not-a-uuid").unwrap_err(),
+            "invalid agent id not-a-uuid: Error(ParseChar { character: 'n', index: 1 })"
+        );
+        assert_eq!(
+            agent_id("01a21408-07a4-7fd1-8fc4-5601e54be51z").unwrap_err(),
+            "invalid agent id 01a21408-07a4-7fd1-8fc4-5601e54be51z: Error(ParseChar { character: 'z', index: 36 })"
+        );
+        assert_eq!(
+            agent_id("abc").unwrap_err(),
+            "invalid agent id abc: Error(ParseSimpleLength { len: 3 })"
+        );
+        assert_eq!(
+            agent_id("ab-c").unwrap_err(),
+            "invalid agent id ab-c: Error(ParseGroupCount { count: 2 })"
+        );
+        assert!(agent_id("01a21408-07a4-7fd1-8fc4-5601e54be511").is_ok());
+        assert_eq!(
+            message_text(None, None).unwrap_err(),
+            "Provide one of: message or items"
+        );
+        assert_eq!(
+            message_text(Some(" ".into()), None).unwrap_err(),
+            "Empty message can't be sent to an agent"
+        );
+        assert_eq!(
+            message_text(None, Some(Vec::new())).unwrap_err(),
+            "Items can't be empty"
+        );
+        let items = vec![
+            InputItem {
+                kind: "text".into(),
+                text: Some("a".into()),
+            },
+            InputItem {
+                kind: "image".into(),
+                text: None,
+            },
+            InputItem {
+                kind: "text".into(),
+                text: Some("b".into()),
+            },
+        ];
+        assert_eq!(message_text(None, Some(items)).unwrap(), "a\nb");
+    }
 }

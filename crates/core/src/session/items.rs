@@ -275,6 +275,22 @@ impl Session {
                 ResponseItem::FunctionCall {
                     name,
                     call_id,
+                    namespace: Some(namespace),
+                    ..
+                } if !self.offers_agent_tool(name) => {
+                    // A namespaced tool this thread does not have (a sub-agent calling the
+                    // multi-agent tools, say); the reference joins the names as is.
+                    let message = format!("unsupported call: {namespace}{name}");
+                    let _ = events
+                        .send(Event::ToolError {
+                            message: message.clone(),
+                        })
+                        .await;
+                    (call_id.clone(), FunctionOutput::Refused(message), false)
+                }
+                ResponseItem::FunctionCall {
+                    name,
+                    call_id,
                     arguments,
                     ..
                 } => {
