@@ -58,6 +58,8 @@ pub struct SessionSettings {
     pub reasoning_effort: Option<recodex_protocol::ReasoningEffort>,
     /// The user's exec policy (`$CODEX_HOME/rules/*.rules`), when there are rules.
     pub exec_policy: Option<std::sync::Arc<recodex_execpolicy::Policy>>,
+    /// The tools reachable only through `tool_search` (JSON specs).
+    pub deferred_tools: Vec<serde_json::Value>,
     /// The multi-agent tools are offered (`None`: they are not).
     pub multi_agent: Option<MultiAgentSettings>,
     /// Set for a thread another thread spawned.

@@ -528,6 +528,7 @@ mod tests {
             env_policy: recodex_process::EnvPolicy::from_toml(&Default::default()),
             allow_login_shell: false,
             shell_snapshot: false,
+            deferred_tools: Vec::new(),
             multi_agent: None,
             subagent: None,
         };

@@ -19,6 +19,7 @@ mod config;
 mod error;
 mod plan;
 mod schema;
+mod search;
 pub mod shell_command;
 mod spec;
 mod specs;
@@ -31,6 +32,7 @@ pub use config::{
 pub use error::ToolError;
 pub use plan::{PlannedTool, ToolPlan, build_tool_plan};
 pub use schema::{JsonSchema, ObjectSchema};
+pub use search::search_deferred;
 pub use spec::{
     FreeformFormat, FreeformTool, FunctionTool, NamespaceTool, ToolSearchTool, ToolSpec,
     WebSearchFilters, WebSearchTool, WebSearchUserLocation,

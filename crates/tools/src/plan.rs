@@ -54,6 +54,14 @@ impl ToolPlan {
         )
     }
 
+    /// The deferred tools as JSON, for answering `tool_search`.
+    pub fn deferred_json(&self) -> Vec<Value> {
+        self.deferred
+            .iter()
+            .map(|spec| serde_json::to_value(spec).unwrap_or(Value::Null))
+            .collect()
+    }
+
     /// Names of the listed tools, in order.
     pub fn names(&self) -> Vec<&str> {
         self.tools.iter().map(|tool| tool.spec.name()).collect()

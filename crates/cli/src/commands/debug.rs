@@ -49,6 +49,7 @@ pub(crate) fn prompt_input(
         env_policy: recodex_process::EnvPolicy::from_toml(&toml.shell_environment_policy),
         allow_login_shell: toml.allow_login_shell.unwrap_or(true),
         shell_snapshot: false,
+        deferred_tools: Vec::new(),
         multi_agent: None,
         subagent: None,
     };

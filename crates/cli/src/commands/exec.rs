@@ -124,8 +124,12 @@ pub(crate) fn run(
         Some(path) => Some(read_output_schema(&cwd.join(path))?),
         None => None,
     };
-    let (tools, parallel_tool_calls, multi_agent) =
-        tool_plan(&model, &config, &sandbox_policy, args.ephemeral);
+    let PlannedTools {
+        tools,
+        parallel_tool_calls,
+        deferred,
+        multi_agent,
+    } = tool_plan(&model, &config, &sandbox_policy, args.ephemeral);
     let settings = SessionSettings {
         exec_policy,
         codex_home: config.codex_home.clone(),
@@ -150,6 +154,7 @@ pub(crate) fn run(
         env_policy: recodex_process::EnvPolicy::from_toml(&config.toml.shell_environment_policy),
         allow_login_shell: config.toml.allow_login_shell.unwrap_or(true),
         shell_snapshot: config.features.enabled("shell_snapshot"),
+        deferred_tools: deferred,
         multi_agent,
         subagent: None,
     };
@@ -422,11 +427,7 @@ fn tool_plan(
     config: &Config,
     policy: &SandboxPolicy,
     ephemeral: bool,
-) -> (
-    Vec<serde_json::Value>,
-    bool,
-    Option<recodex_core::MultiAgentSettings>,
-) {
+) -> PlannedTools {
     let facts = recodex_tools::ModelToolFacts {
         shell_type: model.shell_type,
         apply_patch_tool_type: model.apply_patch_tool_type,
@@ -476,7 +477,20 @@ fn tool_plan(
                 .unwrap_or(DEFAULT_AGENT_MAX_THREADS),
         }
     });
-    (tools, plan.parallel_tool_calls, multi_agent)
+    PlannedTools {
+        tools,
+        parallel_tool_calls: plan.parallel_tool_calls,
+        deferred: plan.deferred_json(),
+        multi_agent,
+    }
+}
+
+/// The tools of a session, as [`tool_plan`] resolves them.
+struct PlannedTools {
+    tools: Vec<serde_json::Value>,
+    parallel_tool_calls: bool,
+    deferred: Vec<serde_json::Value>,
+    multi_agent: Option<recodex_core::MultiAgentSettings>,
 }
 
 /// `agents.max_depth` and `agents.max_threads` when not configured.

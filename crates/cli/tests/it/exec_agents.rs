@@ -375,3 +375,57 @@ async fn a_closed_agent_can_be_resumed_and_messaged() {
         .unwrap();
     assert_eq!(status, "open");
 }
+
+/// A client-run `tool_search` finds the deferred multi-agent tools, marked
+/// `defer_loading`, in their namespace.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tool_search_finds_the_deferred_agent_tools() {
+    let search = |query: &str, call_id: &str| {
+        vec![serde_json::json!({
+            "type": "response.output_item.done",
+            "output_index": 0,
+            "item": {"type": "tool_search_call", "id": "ts", "call_id": call_id,
+                     "status": "completed", "execution": "client",
+                     "arguments": {"query": query, "limit": 20}},
+        })]
+    };
+    let mut first = search("spawn agent", "ts1");
+    let mut second = search("calendar", "ts2");
+    for event in &mut second {
+        event["output_index"] = 1.into();
+    }
+    first.append(&mut second);
+    let server = MockResponsesServer::start(vec![
+        reply(first, "r1"),
+        reply(sse::message(0, "m", "ok"), "r2"),
+    ])
+    .await
+    .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        // A model with the search tool: the agent tools are deferred behind it.
+        let args = ["--json", "--skip-git-repo-check", "-m", "gpt-5.2", "Go."];
+        exec(&h, &w, &args, "")
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let input = server.requests()[1].json()["input"].clone();
+    let found = |call_id: &str| {
+        input
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["type"] == "tool_search_output" && i["call_id"] == call_id)
+            .unwrap()["tools"]
+            .clone()
+    };
+    let agents = found("ts1");
+    assert_eq!(agents[0]["type"], "namespace");
+    assert_eq!(agents[0]["name"], "multi_agent_v1");
+    assert_eq!(agents[0]["tools"][0]["name"], "spawn_agent");
+    assert_eq!(agents[0]["tools"][0]["defer_loading"], true);
+    assert_eq!(found("ts2"), serde_json::json!([]));
+}

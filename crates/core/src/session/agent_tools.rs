@@ -454,7 +454,9 @@ impl Session {
             settings.model = model;
         }
         if depth >= multi.max_depth {
+            // Only the multi-agent tools are deferred, so a leaf has none.
             settings.tools = multi.leaf_tools.clone();
+            settings.deferred_tools = Vec::new();
             settings.multi_agent = None;
         }
         let child = match Session::start(

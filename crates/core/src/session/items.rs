@@ -331,14 +331,27 @@ impl Session {
                     (call_id.clone(), out, true)
                 }
                 ResponseItem::ToolSearchCall {
-                    call_id, execution, ..
+                    call_id,
+                    execution,
+                    arguments,
+                    ..
                 } if execution == "client" => {
-                    // No deferred tools (MCP, apps) exist yet, so a search finds nothing.
+                    // The deferred tools (the multi-agent namespace; MCP and app tools are
+                    // not built) that match the query.
+                    let query = arguments["query"].as_str().unwrap_or_default();
+                    let limit = arguments["limit"]
+                        .as_u64()
+                        .and_then(|l| usize::try_from(l).ok())
+                        .unwrap_or(recodex_tools::TOOL_SEARCH_DEFAULT_LIMIT);
                     let output = ResponseItem::ToolSearchOutput {
                         call_id: call_id.clone(),
                         status: "completed".to_owned(),
                         execution: execution.clone(),
-                        tools: Vec::new(),
+                        tools: recodex_tools::search_deferred(
+                            &self.settings.deferred_tools,
+                            query,
+                            limit,
+                        ),
                     };
                     self.recorder.response_item(&output)?;
                     self.history.push(output);

@@ -62,6 +62,7 @@ fn settings(
         env_policy: recodex_process::EnvPolicy::from_toml(&Default::default()),
         allow_login_shell: true,
         shell_snapshot: false,
+        deferred_tools: Vec::new(),
         multi_agent: None,
         subagent: None,
     };
