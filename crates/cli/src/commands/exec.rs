@@ -73,15 +73,11 @@ pub(crate) fn run(
         &env,
     )
     .ok_or_else(|| Failure::Other(anyhow::anyhow!("Model provider `{provider_id}` not found")))?;
-    let sandbox_policy = sandbox_policy(args, &config, trusted, &cwd);
-    if !trusted
-        && matches!(
-            args.session.sandbox_mode,
-            Some(SandboxMode::WorkspaceWrite | SandboxMode::DangerFullAccess)
-        )
-    {
-        // Asking for a writable sandbox on an untrusted project trusts it from now on, as the
-        // reference does (the git root, else the directory itself).
+    let sandbox_policy = sandbox_policy(args, &config, trusted, &cwd)?;
+    if !trusted && !matches!(sandbox_policy, SandboxPolicy::ReadOnly { .. }) {
+        // Running with a writable sandbox (from the flags or the configuration) on an
+        // untrusted project trusts it from now on, as the reference does (the git root,
+        // else the directory itself).
         let root = git_root(&cwd).unwrap_or_else(|| cwd.clone());
         let edit = recodex_config::ConfigEdit::Set {
             path: vec![
@@ -403,7 +399,19 @@ fn git_root(cwd: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-fn sandbox_policy(args: &ExecArgs, config: &Config, trusted: bool, cwd: &Path) -> SandboxPolicy {
+/// The sandbox of the session: the flags' choice (`-s`, `--full-auto`, the bypass flag),
+/// else the configuration's (`sandbox_mode` or a `default_permissions` profile, whichever
+/// the higher layer sets), else workspace-write in a trusted project and read-only
+/// elsewhere.
+fn sandbox_policy(
+    args: &ExecArgs,
+    config: &Config,
+    trusted: bool,
+    cwd: &Path,
+) -> Result<SandboxPolicy, Failure> {
+    use super::policy::{
+        Selected, configured_selection, profile_policy, unselected_profiles_error,
+    };
     let mode = if args.session.dangerously_bypass_approvals_and_sandbox {
         Some(ConfigSandboxMode::DangerFullAccess)
     } else if let Some(mode) = args.session.sandbox_mode {
@@ -417,8 +425,24 @@ fn sandbox_policy(args: &ExecArgs, config: &Config, trusted: bool, cwd: &Path) -
     } else {
         None
     };
-    let mode = super::policy::sandbox_mode(mode, config, trusted);
-    super::policy::sandbox_policy(mode, config, &args.session.add_dir, cwd)
+    let mode = match (mode, configured_selection(config)) {
+        (Some(mode), _) | (None, Some(Selected::Mode(mode))) => mode,
+        (None, Some(Selected::Profile(name))) => {
+            return profile_policy(&name, config).map_err(|e| Failure::Other(anyhow::anyhow!(e)));
+        }
+        (None, None) => {
+            if let Some(error) = unselected_profiles_error(config) {
+                return Err(Failure::Other(anyhow::anyhow!(error)));
+            }
+            super::policy::sandbox_mode(None, config, trusted)
+        }
+    };
+    Ok(super::policy::sandbox_policy(
+        mode,
+        config,
+        &args.session.add_dir,
+        cwd,
+    ))
 }
 
 /// The tools offered to the model and whether it may call several at once.

@@ -63,3 +63,76 @@ pub(crate) fn sandbox_policy(
         }
     }
 }
+
+/// What the configuration selects for the sandbox: a `sandbox_mode` or a permissions
+/// profile (`default_permissions`), from the highest layer that sets either (both in one
+/// layer: the profile), as the reference resolves them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Selected {
+    /// `sandbox_mode`.
+    Mode(SandboxMode),
+    /// `default_permissions`.
+    Profile(String),
+}
+
+/// The configuration's selection, if any layer makes one.
+pub(crate) fn configured_selection(config: &Config) -> Option<Selected> {
+    for layer in config.stack.layers.iter().rev() {
+        let Some(table) = layer.value.as_table() else {
+            continue;
+        };
+        if let Some(name) = table.get("default_permissions").and_then(|v| v.as_str()) {
+            return Some(Selected::Profile(name.to_owned()));
+        }
+        if table.contains_key("sandbox_mode")
+            && let Some(mode) = config.toml.sandbox_mode
+        {
+            return Some(Selected::Mode(mode));
+        }
+    }
+    None
+}
+
+/// The policy of permissions profile `name`: the built-ins `:read-only`, `:workspace` (which,
+/// unlike `sandbox_mode = "workspace-write"`, does not read `[sandbox_workspace_write]`) and
+/// `:danger-full-access`, with the reference's errors for names it does not know. Profiles
+/// defined in `[permissions]` are refused: they are not built yet.
+pub(crate) fn profile_policy(name: &str, config: &Config) -> Result<SandboxPolicy, String> {
+    match name {
+        ":read-only" => Ok(SandboxPolicy::ReadOnly {
+            network_access: false,
+        }),
+        ":workspace" => Ok(SandboxPolicy::WorkspaceWrite {
+            writable_roots: Vec::new(),
+            network_access: false,
+            exclude_tmpdir_env_var: false,
+            exclude_slash_tmp: false,
+        }),
+        ":danger-full-access" => Ok(SandboxPolicy::DangerFullAccess),
+        _ if name.starts_with(':') => Err(format!(
+            "default_permissions refers to unknown built-in profile `{name}`"
+        )),
+        _ => match &config.toml.permissions {
+            None => Err("default_permissions requires a `[permissions]` table".to_owned()),
+            Some(table) if !table.entries.contains_key(name) => Err(format!(
+                "default_permissions refers to undefined profile `{name}`"
+            )),
+            Some(_) => Err(format!(
+                "recodex: named permissions profiles (`[permissions.{name}]`) are not implemented yet"
+            )),
+        },
+    }
+}
+
+/// The error when `[permissions]` defines profiles and nothing selects a sandbox.
+pub(crate) fn unselected_profiles_error(config: &Config) -> Option<String> {
+    config
+        .toml
+        .permissions
+        .as_ref()
+        .filter(|table| !table.entries.is_empty())
+        .map(|_| {
+            "config defines `[permissions]` profiles but does not set `default_permissions`"
+                .to_owned()
+        })
+}

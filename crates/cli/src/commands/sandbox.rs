@@ -2,11 +2,10 @@
 //! sandbox the configuration (or the named built-in profile) describes, through this
 //! binary's own Linux sandbox helper, and exits with the command's status.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use recodex_config::Config;
-use recodex_protocol::SandboxMode;
 use recodex_protocol::permissions::SandboxPolicy;
 
 use super::Context;
@@ -22,11 +21,27 @@ pub(crate) fn run(
     ctx: &Context,
     cwd: PathBuf,
 ) -> Result<(), Failure> {
-    let policy = match &args.permissions_profile {
-        Some(name) => builtin_profile(name, config, &cwd)?,
+    // `--permissions-profile`, else what the configuration selects; with no selection the
+    // command runs read-only, even in a trusted project (as in the reference).
+    use super::policy::{
+        Selected, configured_selection, profile_policy, unselected_profiles_error,
+    };
+    let selection = match &args.permissions_profile {
+        Some(name) => Some(Selected::Profile(name.clone())),
+        None => configured_selection(config),
+    };
+    let policy = match selection {
+        Some(Selected::Profile(name)) => {
+            profile_policy(&name, config).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?
+        }
+        Some(Selected::Mode(mode)) => super::policy::sandbox_policy(mode, config, &[], &cwd),
         None => {
-            let mode = super::policy::sandbox_mode(None, config, config.is_project_trusted(&cwd));
-            super::policy::sandbox_policy(mode, config, &[], &cwd)
+            if let Some(error) = unselected_profiles_error(config) {
+                return Err(Failure::Other(anyhow::anyhow!(error)));
+            }
+            SandboxPolicy::ReadOnly {
+                network_access: false,
+            }
         }
     };
     if args.command.is_empty() {
@@ -66,32 +81,6 @@ pub(crate) fn run(
         0 => Ok(()),
         code => Err(Failure::Exit(code)),
     }
-}
-
-/// The policy of a built-in permissions profile (`:read-only`, `:workspace`,
-/// `:danger-full-access`); named profiles from `[permissions]` are not built yet.
-fn builtin_profile(name: &str, config: &Config, cwd: &Path) -> Result<SandboxPolicy, Failure> {
-    let mode = match name {
-        ":read-only" => SandboxMode::ReadOnly,
-        ":workspace" => SandboxMode::WorkspaceWrite,
-        ":danger-full-access" => SandboxMode::DangerFullAccess,
-        _ if name.starts_with(':') => {
-            return Err(Failure::Other(anyhow::anyhow!(
-                "default_permissions refers to unknown built-in profile `{name}`"
-            )));
-        }
-        _ if config.toml.permissions.is_none() => {
-            return Err(Failure::Other(anyhow::anyhow!(
-                "default_permissions requires a `[permissions]` table"
-            )));
-        }
-        _ => {
-            return Err(Failure::Other(anyhow::anyhow!(
-                "recodex: named permissions profiles (`[permissions.{name}]`) are not implemented yet"
-            )));
-        }
-    };
-    Ok(super::policy::sandbox_policy(mode, config, &[], cwd))
 }
 
 fn network_disabled(policy: &SandboxPolicy) -> bool {

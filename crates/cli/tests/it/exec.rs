@@ -841,3 +841,56 @@ async fn login_commands_reuse_the_shell_snapshot() {
         probe_output(5)
     );
 }
+
+/// A built-in permissions profile selected by `default_permissions` sets the session's
+/// sandbox (and, being writable, trusts the project as the reference does); profiles
+/// defined without a selection stop exec with the reference's error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn default_permissions_selects_the_sandbox() {
+    let server = MockResponsesServer::start(vec![reply(sse::message(0, "m", "Ok."), "r")])
+        .await
+        .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        let args = [
+            "--json",
+            "--skip-git-repo-check",
+            "-c",
+            "default_permissions=\":workspace\"",
+            "Hi.",
+        ];
+        exec(&h, &w, &args, "")
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rollout = std::fs::read_to_string(&walk(&home.join("sessions"))[0]).unwrap();
+    assert!(
+        rollout.contains(r#""sandbox_policy":{"type":"workspace-write""#),
+        "{rollout}"
+    );
+    let config = std::fs::read_to_string(home.join("config.toml")).unwrap();
+    assert!(config.contains("trust_level = \"trusted\""), "{config}");
+
+    let (_dir2, home2, work2) = dirs();
+    write_config(&home2, "http://127.0.0.1:9/v1");
+    let mut config = std::fs::read_to_string(home2.join("config.toml")).unwrap();
+    config.push_str("\n[permissions.dev]\ndescription = \"mine\"\n");
+    std::fs::write(home2.join("config.toml"), config).unwrap();
+    let out = exec(&home2, &work2, &["--skip-git-repo-check", "Hi."], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "Error: config defines `[permissions]` profiles but does not set `default_permissions`"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

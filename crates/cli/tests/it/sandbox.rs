@@ -20,8 +20,9 @@ fn sandbox(home: &Path, cwd: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Outside `/tmp`, which the workspace profile may write.
 fn dirs() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let home = dir.path().join("home");
     let work = dir.path().join("work");
     std::fs::create_dir_all(home.join("tmp")).unwrap();
@@ -59,10 +60,6 @@ fn the_workspace_profile_may_write_the_directory_but_not_outside() {
         &home,
         &work,
         &[
-            "-c",
-            "sandbox_workspace_write.exclude_slash_tmp=true",
-            "-c",
-            "sandbox_workspace_write.exclude_tmpdir_env_var=true",
             "--permissions-profile",
             ":workspace",
             "--",
@@ -151,5 +148,92 @@ fn concurrent_sandboxes_in_one_directory_all_start() {
     assert!(
         !work.join(".codex").exists(),
         "placeholders are removed at the end"
+    );
+}
+
+/// What runs when nothing names a profile: the configuration's choice, the higher layer
+/// winning between `sandbox_mode` and `default_permissions` (the profile within one layer);
+/// with no choice at all, read-only even in a trusted project. `:workspace` does not read
+/// `[sandbox_workspace_write]`, unlike `sandbox_mode = "workspace-write"`.
+#[test]
+fn the_configured_selection_and_its_precedence() {
+    let (dir, home, work) = dirs();
+    let extra = dir.path().join("extra");
+    std::fs::create_dir_all(&extra).unwrap();
+    let probe = |config: &str, args: &[&str], target: &Path| -> String {
+        std::fs::write(home.join("config.toml"), config).unwrap();
+        let script = format!(
+            "touch {} 2>/dev/null && echo write || echo nowrite",
+            target.display()
+        );
+        let mut argv: Vec<&str> = args.to_vec();
+        argv.extend(["--", "sh", "-c", &script]);
+        let out = sandbox(&home, &work, &argv);
+        let _ = std::fs::remove_file(target);
+        let text = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        if text.is_empty() {
+            String::from_utf8_lossy(&out.stderr).trim().to_owned()
+        } else {
+            text
+        }
+    };
+    let here = work.join("w");
+    let trusted = format!(
+        "[projects.{:?}]\ntrust_level = \"trusted\"\n",
+        work.display().to_string()
+    );
+    assert_eq!(probe(&trusted, &[], &here), "nowrite");
+    let ww = format!(
+        "[sandbox_workspace_write]\nwritable_roots = [{:?}]\n",
+        extra.display().to_string()
+    );
+    let in_extra = extra.join("z");
+    assert_eq!(
+        probe(&ww, &["--permissions-profile", ":workspace"], &in_extra),
+        "nowrite"
+    );
+    assert_eq!(
+        probe(&ww, &["-c", "sandbox_mode=\"workspace-write\""], &in_extra),
+        "write"
+    );
+    assert_eq!(
+        probe(&ww, &["-c", "default_permissions=\":workspace\""], &here),
+        "write"
+    );
+    assert_eq!(
+        probe(
+            "sandbox_mode = \"workspace-write\"\n",
+            &["-c", "default_permissions=\":read-only\""],
+            &here
+        ),
+        "nowrite"
+    );
+    assert_eq!(
+        probe(
+            "default_permissions = \":read-only\"\n",
+            &["-c", "sandbox_mode=\"workspace-write\""],
+            &here
+        ),
+        "write"
+    );
+    assert_eq!(
+        probe(
+            "sandbox_mode = \"workspace-write\"\ndefault_permissions = \":read-only\"\n",
+            &[],
+            &here
+        ),
+        "nowrite"
+    );
+    assert_eq!(
+        probe("[permissions.dev]\ndescription = \"x\"\n", &[], &here),
+        "Error: config defines `[permissions]` profiles but does not set `default_permissions`"
+    );
+    assert_eq!(
+        probe(
+            "default_permissions = \"nope\"\n[permissions.dev]\ndescription = \"x\"\n",
+            &[],
+            &here
+        ),
+        "Error: default_permissions refers to undefined profile `nope`"
     );
 }
