@@ -107,6 +107,7 @@ pub(crate) fn row_from_rollout(id: &str, rollout: &Path) -> Option<ThreadRow> {
         source: String::new(),
         thread_source: "user".to_owned(),
         agent_nickname: None,
+        agent_role: None,
         model_provider: String::new(),
         cwd: String::new(),
         first_user_message: String::new(),
@@ -133,6 +134,7 @@ pub(crate) fn row_from_rollout(id: &str, rollout: &Path) -> Option<ThreadRow> {
                     row.thread_source = source.to_owned();
                 }
                 row.agent_nickname = meta["agent_nickname"].as_str().map(str::to_owned);
+                row.agent_role = meta["agent_role"].as_str().map(str::to_owned);
                 row.model_provider = text("model_provider");
                 row.created_at_ms = chrono::DateTime::parse_from_rfc3339(&line.timestamp)
                     .map_or(0, |t| t.timestamp_millis());

@@ -25,6 +25,8 @@ pub struct ThreadRow {
     pub thread_source: String,
     /// A sub-agent's nickname.
     pub agent_nickname: Option<String>,
+    /// A sub-agent's role (`agent_type`), when one was given.
+    pub agent_role: Option<String>,
     /// Provider id.
     pub model_provider: String,
     /// Working directory.
@@ -100,8 +102,8 @@ pub(crate) fn upsert_on_conn(
     conn.execute(
         "INSERT INTO threads (id, rollout_path, created_at, updated_at, source, model_provider, cwd, title, \
          sandbox_policy, approval_mode, tokens_used, has_user_event, archived, cli_version, first_user_message, \
-         memory_mode, model, reasoning_effort, created_at_ms, updated_at_ms, thread_source, preview, agent_nickname) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, ?12, ?8, 'enabled', ?13, ?14, ?15, ?16, ?17, ?8, ?18) \
+         memory_mode, model, reasoning_effort, created_at_ms, updated_at_ms, thread_source, preview, agent_nickname, agent_role) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, ?12, ?8, 'enabled', ?13, ?14, ?15, ?16, ?17, ?8, ?18, ?19) \
          ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, updated_at_ms = excluded.updated_at_ms, \
          tokens_used = excluded.tokens_used",
         params![
@@ -123,6 +125,7 @@ pub(crate) fn upsert_on_conn(
             row.updated_at_ms,
             row.thread_source,
             row.agent_nickname,
+            row.agent_role,
         ],
     )
     .map_err(|source| StateError::Sqlite { path: path.to_path_buf(), source })?;
@@ -142,6 +145,7 @@ mod tests {
             source: "exec".into(),
             thread_source: "user".into(),
             agent_nickname: None,
+            agent_role: None,
             model_provider: "mock".into(),
             cwd: "/w".into(),
             first_user_message: "Say hello".into(),

@@ -50,7 +50,7 @@ fn parent_step(request: &RecordedRequest) -> MockReply {
         let args = serde_json::json!({"targets": [agent()], "timeout_ms": 20000});
         agent_call("call_w", "wait_agent", &args)
     } else {
-        let args = serde_json::json!({"message": "CHILD TASK: say hi"});
+        let args = serde_json::json!({"message": "CHILD TASK: say hi", "agent_type": "explorer"});
         agent_call("call_s", "spawn_agent", &args)
     };
     reply(events, "resp")
@@ -181,14 +181,18 @@ async fn a_spawned_agent_runs_as_its_own_thread_and_reports_back() {
         )
         .unwrap();
     assert_eq!(edge, (parent.clone(), child.clone(), "closed".to_owned()));
-    let thread_source: String = db
+    let (thread_source, role): (String, Option<String>) = db
         .query_row(
-            "SELECT thread_source FROM threads WHERE id = ?1",
+            "SELECT thread_source, agent_role FROM threads WHERE id = ?1",
             [&child],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!(thread_source, "subagent");
+    assert_eq!(
+        (thread_source.as_str(), role.as_deref()),
+        ("subagent", Some("explorer"))
+    );
+    assert_eq!(meta["payload"]["agent_role"], "explorer");
 }
 
 /// Bad calls get the reference's error texts and the turn goes on. Calls whose arguments

@@ -32,6 +32,7 @@ impl Session {
                 None => "user".to_owned(),
             },
             agent_nickname: self.settings.subagent.as_ref().map(|o| o.nickname.clone()),
+            agent_role: self.settings.subagent.as_ref().and_then(|o| o.role.clone()),
             model_provider: self.settings.provider_id.clone(),
             cwd: self.settings.cwd.display().to_string(),
             first_user_message: self.first_user_message.clone().unwrap_or_default(),
