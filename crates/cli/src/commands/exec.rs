@@ -73,7 +73,8 @@ pub(crate) fn run(
         &env,
     )
     .ok_or_else(|| Failure::Other(anyhow::anyhow!("Model provider `{provider_id}` not found")))?;
-    let sandbox_policy = sandbox_policy(args, &config, trusted, &cwd)?;
+    let home = ctx.env.get("HOME").map(PathBuf::from);
+    let sandbox_policy = sandbox_policy(args, &config, trusted, &cwd, home.as_deref())?;
     if !trusted && !matches!(sandbox_policy, SandboxPolicy::ReadOnly { .. }) {
         // Running with a writable sandbox (from the flags or the configuration) on an
         // untrusted project trusts it from now on, as the reference does (the git root,
@@ -408,6 +409,7 @@ fn sandbox_policy(
     config: &Config,
     trusted: bool,
     cwd: &Path,
+    home: Option<&Path>,
 ) -> Result<SandboxPolicy, Failure> {
     use super::policy::{
         Selected, configured_selection, profile_policy, unselected_profiles_error,
@@ -428,7 +430,12 @@ fn sandbox_policy(
     let mode = match (mode, configured_selection(config)) {
         (Some(mode), _) | (None, Some(Selected::Mode(mode))) => mode,
         (None, Some(Selected::Profile(name))) => {
-            return profile_policy(&name, config).map_err(|e| Failure::Other(anyhow::anyhow!(e)));
+            let (policy, warnings) = profile_policy(&name, config, cwd, home)
+                .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
+            for warning in warnings {
+                eprintln!("warning: {warning}");
+            }
+            return Ok(policy);
         }
         (None, None) => {
             if let Some(error) = unselected_profiles_error(config) {

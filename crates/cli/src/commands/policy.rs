@@ -93,33 +93,36 @@ pub(crate) fn configured_selection(config: &Config) -> Option<Selected> {
     None
 }
 
-/// The policy of permissions profile `name`: the built-ins `:read-only`, `:workspace` (which,
-/// unlike `sandbox_mode = "workspace-write"`, does not read `[sandbox_workspace_write]`) and
-/// `:danger-full-access`, with the reference's errors for names it does not know. Profiles
-/// defined in `[permissions]` are refused: they are not built yet.
-pub(crate) fn profile_policy(name: &str, config: &Config) -> Result<SandboxPolicy, String> {
+/// The policy of permissions profile `name` for a session in `cwd`, and the warnings exec
+/// prints about it: the built-ins `:read-only`, `:workspace` (which, unlike
+/// `sandbox_mode = "workspace-write"`, does not read `[sandbox_workspace_write]`) and
+/// `:danger-full-access`, or a profile from `[permissions]`
+/// ([`recodex_config::resolve_named_profile`]), with the reference's errors.
+pub(crate) fn profile_policy(
+    name: &str,
+    config: &Config,
+    cwd: &Path,
+    home: Option<&Path>,
+) -> Result<(SandboxPolicy, Vec<String>), String> {
+    let builtin = |policy| Ok((policy, Vec::new()));
     match name {
-        ":read-only" => Ok(SandboxPolicy::ReadOnly {
+        ":read-only" => builtin(SandboxPolicy::ReadOnly {
             network_access: false,
         }),
-        ":workspace" => Ok(SandboxPolicy::WorkspaceWrite {
+        ":workspace" => builtin(SandboxPolicy::WorkspaceWrite {
             writable_roots: Vec::new(),
             network_access: false,
             exclude_tmpdir_env_var: false,
             exclude_slash_tmp: false,
         }),
-        ":danger-full-access" => Ok(SandboxPolicy::DangerFullAccess),
+        ":danger-full-access" => builtin(SandboxPolicy::DangerFullAccess),
         _ if name.starts_with(':') => Err(format!(
             "default_permissions refers to unknown built-in profile `{name}`"
         )),
         _ => match &config.toml.permissions {
             None => Err("default_permissions requires a `[permissions]` table".to_owned()),
-            Some(table) if !table.entries.contains_key(name) => Err(format!(
-                "default_permissions refers to undefined profile `{name}`"
-            )),
-            Some(_) => Err(format!(
-                "recodex: named permissions profiles (`[permissions.{name}]`) are not implemented yet"
-            )),
+            Some(table) => recodex_config::resolve_named_profile(name, table, cwd, home)
+                .map(|resolved| (resolved.policy, resolved.warnings)),
         },
     }
 }

@@ -32,7 +32,10 @@ pub(crate) fn run(
     };
     let policy = match selection {
         Some(Selected::Profile(name)) => {
-            profile_policy(&name, config).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?
+            let home = ctx.env.get("HOME").map(PathBuf::from);
+            profile_policy(&name, config, &cwd, home.as_deref())
+                .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?
+                .0
         }
         Some(Selected::Mode(mode)) => super::policy::sandbox_policy(mode, config, &[], &cwd),
         None => {

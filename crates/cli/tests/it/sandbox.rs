@@ -237,3 +237,52 @@ fn the_configured_selection_and_its_precedence() {
         "Error: default_permissions refers to undefined profile `nope`"
     );
 }
+
+/// Profiles from `[permissions.NAME]`: `extends`, extra writable paths, the workspace roots
+/// alone (no temporary directories), and a rule recodex cannot enforce refused by name.
+#[test]
+fn named_profiles_from_the_configuration() {
+    let (dir, home, work) = dirs();
+    let extra = dir.path().join("extra");
+    std::fs::create_dir_all(&extra).unwrap();
+    let tmp = home.join("tmp");
+    let run = |profile: &str| -> (String, String) {
+        let config = format!(
+            "[permissions.dev]\nextends = \":workspace\"\n[permissions.dev.filesystem]\n{:?} = \"write\"\n\
+             [permissions.plain.filesystem]\n\":root\" = \"read\"\n\":workspace_roots\" = \"write\"\n\
+             [permissions.secret]\nextends = \":workspace\"\n[permissions.secret.filesystem]\n\"/etc\" = \"deny\"\n",
+            extra.display().to_string()
+        );
+        std::fs::write(home.join("config.toml"), config).unwrap();
+        let script = format!(
+            "for p in w {} {}; do touch $p/f 2>/dev/null && echo W || echo R; done",
+            extra.display(),
+            tmp.display()
+        );
+        std::fs::create_dir_all(work.join("w")).unwrap();
+        let out = sandbox(
+            &home,
+            &work,
+            &["--permissions-profile", profile, "--", "sh", "-c", &script],
+        );
+        for p in [work.join("w"), extra.clone(), tmp.clone()] {
+            let _ = std::fs::remove_file(p.join("f"));
+        }
+        (
+            String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .collect(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(run("dev").0, "WWW");
+    assert_eq!(run("plain").0, "WRR");
+    let (stdout, stderr) = run("secret");
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.contains(
+            "Error: recodex: permission profiles with `deny` rules are not supported yet"
+        ),
+        "{stderr}"
+    );
+}

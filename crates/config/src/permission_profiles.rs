@@ -1,0 +1,371 @@
+//! Named permission profiles (`[permissions.NAME]`, selected by `default_permissions` or
+//! `--permissions-profile`): resolving `extends` chains and the filesystem rules into the
+//! sandbox policy a session runs under.
+//!
+//! A profile is the deep merge of its parents (a user profile, or the built-ins `:read-only`
+//! and `:workspace`) and itself, child keys winning. The filesystem rules use paths
+//! (absolute or `~/...`), the special paths `:root`, `:minimal`, `:workspace_roots` and
+//! `:tmpdir` (others are warned about and ignored, as 0.136.0 does), and scoped tables of
+//! sub-paths. The errors are the reference's.
+//!
+//! recodex enforces the profiles that read everywhere and write to the workspace roots and
+//! listed directories (with `.git`, `.agents` and `.codex` kept read-only, as always);
+//! profiles with `deny` rules, restricted reads, other read-only carve-outs, or writes outside
+//! the workspace without the workspace itself are refused with an error naming what is not
+//! supported, rather than run with different guarantees.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use recodex_protocol::permissions::SandboxPolicy;
+
+use crate::schema::{FileSystemAccessMode, FilesystemPermissionToml, PermissionsToml};
+
+/// The key the built-in `:workspace` uses for `/tmp`; users cannot write it (`:slash_tmp`
+/// is not a special path users may name in 0.136.0).
+const SLASH_TMP: &str = "\u{0}slash_tmp";
+
+/// The names of the protected directories inside writable roots.
+const PROTECTED: [&str; 3] = [".git", ".agents", ".codex"];
+
+/// A profile resolved for a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedProfile {
+    /// The sandbox policy to run under.
+    pub policy: SandboxPolicy,
+    /// Warnings for exec to print (unknown special paths).
+    pub warnings: Vec<String>,
+}
+
+/// A profile after `extends` is applied.
+#[derive(Debug, Clone, Default)]
+struct Merged {
+    filesystem: BTreeMap<String, FilesystemPermissionToml>,
+    workspace_roots: BTreeMap<String, bool>,
+    network: Option<bool>,
+}
+
+impl Merged {
+    /// Child values over `self`; scoped tables merge key by key.
+    fn overlay(mut self, child: &crate::schema::PermissionProfileToml) -> Self {
+        if let Some(fs) = &child.filesystem {
+            for (key, value) in &fs.entries {
+                let merged = match (self.filesystem.remove(key), value) {
+                    (
+                        Some(FilesystemPermissionToml::Scoped(mut parent)),
+                        FilesystemPermissionToml::Scoped(child),
+                    ) => {
+                        parent.extend(child.iter().map(|(k, v)| (k.clone(), *v)));
+                        FilesystemPermissionToml::Scoped(parent)
+                    }
+                    (_, value) => value.clone(),
+                };
+                self.filesystem.insert(key.clone(), merged);
+            }
+        }
+        if let Some(roots) = &child.workspace_roots {
+            self.workspace_roots
+                .extend(roots.entries.iter().map(|(k, v)| (k.clone(), *v)));
+        }
+        if let Some(enabled) = child.network.as_ref().and_then(|n| n.enabled) {
+            self.network = Some(enabled);
+        }
+        self
+    }
+}
+
+fn builtin(name: &str) -> Option<Merged> {
+    use FileSystemAccessMode::{Read, Write};
+    let mut fs = BTreeMap::new();
+    fs.insert(":root".to_owned(), FilesystemPermissionToml::Access(Read));
+    match name {
+        ":read-only" => {}
+        ":workspace" => {
+            let mut scoped = BTreeMap::from([(".".to_owned(), Write)]);
+            for name in PROTECTED {
+                scoped.insert(name.to_owned(), Read);
+            }
+            fs.insert(
+                ":workspace_roots".to_owned(),
+                FilesystemPermissionToml::Scoped(scoped),
+            );
+            fs.insert(
+                SLASH_TMP.to_owned(),
+                FilesystemPermissionToml::Access(Write),
+            );
+            fs.insert(
+                ":tmpdir".to_owned(),
+                FilesystemPermissionToml::Access(Write),
+            );
+        }
+        _ => return None,
+    }
+    Some(Merged {
+        filesystem: fs,
+        ..Merged::default()
+    })
+}
+
+/// The profile `name` with its parents applied.
+fn merged(name: &str, table: &PermissionsToml, chain: &mut Vec<String>) -> Result<Merged, String> {
+    if let Some(at) = chain.iter().position(|n| n == name) {
+        let mut cycle = chain[at..].to_vec();
+        cycle.push(name.to_owned());
+        return Err(format!(
+            "permissions profile inheritance cycle detected: {}",
+            cycle.join(" -> ")
+        ));
+    }
+    chain.push(name.to_owned());
+    let profile = table
+        .entries
+        .get(name)
+        .ok_or_else(|| format!("default_permissions refers to undefined profile `{name}`"))?;
+    let parent = match profile.extends.as_deref() {
+        None => Merged::default(),
+        Some(parent) if parent.starts_with(':') => builtin(parent).ok_or_else(|| {
+            format!(
+                "permissions profile `{name}` cannot extend unsupported built-in profile `{parent}`"
+            )
+        })?,
+        Some(parent) if !table.entries.contains_key(parent) => {
+            return Err(format!(
+                "permissions profile `{name}` extends undefined profile `{parent}`"
+            ));
+        }
+        Some(parent) => merged(parent, table, chain)?,
+    };
+    Ok(parent.overlay(profile))
+}
+
+fn is_glob(path: &str) -> bool {
+    path.contains(['*', '?', '[', ']'])
+}
+
+fn access_word(access: FileSystemAccessMode) -> &'static str {
+    match access {
+        FileSystemAccessMode::Read => "read",
+        FileSystemAccessMode::Write => "write",
+        FileSystemAccessMode::Deny => "deny",
+    }
+}
+
+/// A read or write rule's path with a trailing `/**` (a subtree) removed; globs are
+/// `deny`-only.
+fn plain_path(path: &str, access: FileSystemAccessMode) -> Result<String, String> {
+    let stripped = path.strip_suffix("/**").unwrap_or(path);
+    if access != FileSystemAccessMode::Deny && is_glob(stripped) {
+        return Err(format!(
+            "filesystem glob path `{path}` only supports `deny` access; use an exact path or trailing `/**` for `{}` subtree access",
+            access_word(access)
+        ));
+    }
+    Ok(stripped.to_owned())
+}
+
+fn check_subpath(sub: &str) -> Result<(), String> {
+    if sub == "." {
+        return Ok(());
+    }
+    let bad = Path::new(sub).is_absolute()
+        || sub
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..");
+    if bad {
+        return Err(format!(
+            "filesystem subpath `{sub}` must be a descendant path without `.` or `..` components"
+        ));
+    }
+    Ok(())
+}
+
+fn not_supported(what: &str) -> String {
+    format!("recodex: permission profiles with {what} are not supported yet")
+}
+
+/// Resolves the user profile `name` from `table` for a session in `cwd` (`home` expands
+/// `~`).
+pub fn resolve_named_profile(
+    name: &str,
+    table: &PermissionsToml,
+    cwd: &Path,
+    home: Option<&Path>,
+) -> Result<ResolvedProfile, String> {
+    if let Some(reserved) = table.entries.keys().find(|k| k.starts_with(':')) {
+        return Err(format!(
+            "permissions profile `{reserved}` uses a reserved built-in profile prefix"
+        ));
+    }
+    let profile = merged(name, table, &mut Vec::new())?;
+    let mut warnings = Vec::new();
+    let mut root = None;
+    let mut workspace: BTreeMap<String, FileSystemAccessMode> = BTreeMap::new();
+    let mut paths: Vec<(PathBuf, FileSystemAccessMode)> = Vec::new();
+    let (mut tmpdir, mut slash_tmp) = (false, false);
+    for (key, rule) in &profile.filesystem {
+        if key == SLASH_TMP {
+            slash_tmp = matches!(
+                rule,
+                FilesystemPermissionToml::Access(FileSystemAccessMode::Write)
+            );
+            continue;
+        }
+        match (key.as_str(), rule) {
+            (":root" | ":minimal" | ":tmpdir", FilesystemPermissionToml::Scoped(_)) => {
+                return Err(format!("filesystem path `{key}` does not support nested entries"));
+            }
+            (":root", FilesystemPermissionToml::Access(access)) => root = Some(*access),
+            (":minimal", FilesystemPermissionToml::Access(access)) => {
+                if *access != FileSystemAccessMode::Read {
+                    return Err(not_supported("a `:minimal` rule other than `read`"));
+                }
+            }
+            (":tmpdir", FilesystemPermissionToml::Access(access)) => {
+                tmpdir = *access == FileSystemAccessMode::Write;
+                if *access == FileSystemAccessMode::Deny {
+                    return Err(not_supported("`deny` rules"));
+                }
+            }
+            (":workspace_roots", FilesystemPermissionToml::Access(access)) => {
+                workspace.insert(".".to_owned(), *access);
+            }
+            (":workspace_roots", FilesystemPermissionToml::Scoped(subs)) => {
+                for (sub, access) in subs {
+                    check_subpath(sub)?;
+                    let sub = plain_path(sub, *access)?;
+                    workspace.insert(sub, *access);
+                }
+            }
+            (special, _) if special.starts_with(':') => warnings.push(format!(
+                "Configured filesystem path `{special}` is not recognized by this version of Codex and will be ignored. Upgrade Codex if this path is required."
+            )),
+            (path, rule) => {
+                let base = if path == "~" || path.starts_with("~/") {
+                    match home {
+                        Some(home) => home.join(path.trim_start_matches('~').trim_start_matches('/')),
+                        None => PathBuf::from(path),
+                    }
+                } else if Path::new(path).is_absolute() {
+                    PathBuf::from(path)
+                } else {
+                    return Err(format!(
+                        "filesystem path `{path}` must be absolute, use `~/...`, or start with `:`"
+                    ));
+                };
+                match rule {
+                    FilesystemPermissionToml::Access(access) => {
+                        let plain = plain_path(&base.to_string_lossy(), *access)?;
+                        paths.push((PathBuf::from(plain), *access));
+                    }
+                    FilesystemPermissionToml::Scoped(subs) => {
+                        for (sub, access) in subs {
+                            check_subpath(sub)?;
+                            let sub = plain_path(sub, *access)?;
+                            let path = if sub == "." { base.clone() } else { base.join(sub) };
+                            paths.push((path, *access));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let network = profile.network.unwrap_or(false);
+    let denied = workspace
+        .values()
+        .chain(paths.iter().map(|(_, a)| a))
+        .any(|a| *a == FileSystemAccessMode::Deny)
+        || root == Some(FileSystemAccessMode::Deny);
+    if denied {
+        return Err(not_supported("`deny` rules"));
+    }
+    match root {
+        Some(FileSystemAccessMode::Read) => {}
+        Some(FileSystemAccessMode::Write) if network => {
+            return Ok(ResolvedProfile {
+                policy: SandboxPolicy::DangerFullAccess,
+                warnings,
+            });
+        }
+        Some(_) => return Err(not_supported("`:root` writable and the network off")),
+        None => return Err(not_supported("restricted reads (no `:root` read)")),
+    }
+    // The workspace roots: the session's directory and the profile's extra roots.
+    let mut roots = vec![cwd.to_path_buf()];
+    for (root, enabled) in &profile.workspace_roots {
+        if *enabled {
+            let path = Path::new(root);
+            let path = if path.is_absolute() {
+                path.to_path_buf()
+            } else if let (Some(rest), Some(home)) = (root.strip_prefix("~/"), home) {
+                home.join(rest)
+            } else {
+                cwd.join(path)
+            };
+            if !roots.contains(&path) {
+                roots.push(path);
+            }
+        }
+    }
+    let workspace_writable = workspace.get(".") == Some(&FileSystemAccessMode::Write);
+    let mut writable_roots: Vec<PathBuf> = Vec::new();
+    for (sub, access) in &workspace {
+        if sub == "." {
+            continue;
+        }
+        let protected = PROTECTED.contains(&sub.as_str());
+        match access {
+            // Kept read-only inside writable roots anyway.
+            FileSystemAccessMode::Read if protected || !workspace_writable => {}
+            FileSystemAccessMode::Read => {
+                return Err(not_supported(
+                    "read-only sub-paths other than .git, .agents and .codex",
+                ));
+            }
+            FileSystemAccessMode::Write if protected => {
+                return Err(not_supported(
+                    "writable .git, .agents or .codex directories",
+                ));
+            }
+            FileSystemAccessMode::Write if !workspace_writable => {
+                for root in &roots {
+                    writable_roots.push(root.join(sub));
+                }
+            }
+            _ => {}
+        }
+    }
+    for (path, access) in &paths {
+        match access {
+            FileSystemAccessMode::Write if !writable_roots.contains(path) => {
+                writable_roots.push(path.clone());
+            }
+            _ => {}
+        }
+    }
+    if workspace_writable {
+        writable_roots.extend(roots.iter().skip(1).cloned());
+    } else if !writable_roots.is_empty() {
+        return Err(not_supported("writable paths but a read-only workspace"));
+    }
+    let policy = if !workspace_writable && !tmpdir && !slash_tmp {
+        SandboxPolicy::ReadOnly {
+            network_access: network,
+        }
+    } else if !workspace_writable {
+        return Err(not_supported(
+            "writable temporary directories but a read-only workspace",
+        ));
+    } else {
+        SandboxPolicy::WorkspaceWrite {
+            writable_roots,
+            network_access: network,
+            exclude_tmpdir_env_var: !tmpdir,
+            exclude_slash_tmp: !slash_tmp,
+        }
+    };
+    Ok(ResolvedProfile { policy, warnings })
+}
+
+#[cfg(test)]
+#[path = "permission_profiles_tests.rs"]
+mod tests;

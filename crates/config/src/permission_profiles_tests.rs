@@ -1,0 +1,196 @@
+use super::*;
+
+fn table(toml: &str) -> PermissionsToml {
+    #[derive(serde::Deserialize)]
+    struct Doc {
+        permissions: PermissionsToml,
+    }
+    toml::from_str::<Doc>(toml).unwrap().permissions
+}
+
+fn resolve(toml: &str, name: &str) -> Result<ResolvedProfile, String> {
+    resolve_named_profile(
+        name,
+        &table(toml),
+        Path::new("/w"),
+        Some(Path::new("/home/u")),
+    )
+}
+
+fn policy(toml: &str, name: &str) -> SandboxPolicy {
+    resolve(toml, name).unwrap().policy
+}
+
+#[test]
+fn a_profile_extending_the_workspace_adds_its_paths_and_network() {
+    let toml = r#"
+[permissions.dev]
+extends = ":workspace"
+network.enabled = true
+[permissions.dev.filesystem]
+"/extra" = "write"
+"~/cache" = "write"
+"/opt/tools" = "read"
+"#;
+    assert_eq!(
+        policy(toml, "dev"),
+        SandboxPolicy::WorkspaceWrite {
+            writable_roots: vec![PathBuf::from("/extra"), PathBuf::from("/home/u/cache")],
+            network_access: true,
+            exclude_tmpdir_env_var: false,
+            exclude_slash_tmp: false,
+        }
+    );
+}
+
+#[test]
+fn a_plain_profile_writes_only_the_workspace() {
+    let toml = r#"
+[permissions.plain.filesystem]
+":root" = "read"
+":workspace_roots" = "write"
+"#;
+    assert_eq!(
+        policy(toml, "plain"),
+        SandboxPolicy::WorkspaceWrite {
+            writable_roots: Vec::new(),
+            network_access: false,
+            exclude_tmpdir_env_var: true,
+            exclude_slash_tmp: true,
+        }
+    );
+    let toml = "[permissions.ro]\nextends = \":read-only\"\n";
+    assert_eq!(
+        policy(toml, "ro"),
+        SandboxPolicy::ReadOnly {
+            network_access: false
+        }
+    );
+}
+
+#[test]
+fn chains_merge_child_over_parent_and_extra_roots_are_writable() {
+    let toml = r#"
+[permissions.base]
+extends = ":workspace"
+workspace_roots = { "sub" = true, "/other" = true, "/off" = false }
+[permissions.base.filesystem]
+":tmpdir" = "read"
+[permissions.child]
+extends = "base"
+[permissions.child.filesystem.":workspace_roots"]
+"docs" = "write"
+"#;
+    assert_eq!(
+        policy(toml, "child"),
+        SandboxPolicy::WorkspaceWrite {
+            writable_roots: vec![PathBuf::from("/other"), PathBuf::from("/w/sub")],
+            network_access: false,
+            exclude_tmpdir_env_var: true,
+            exclude_slash_tmp: false,
+        }
+    );
+}
+
+#[test]
+fn inheritance_errors_are_the_references() {
+    let err = |toml: &str, name: &str| resolve(toml, name).unwrap_err();
+    assert_eq!(
+        err(
+            "[permissions.alpha]\nextends = \"beta\"\n[permissions.beta]\nextends = \"alpha\"\n",
+            "alpha"
+        ),
+        "permissions profile inheritance cycle detected: alpha -> beta -> alpha"
+    );
+    assert_eq!(
+        err("[permissions.p]\nextends = \"p\"\n", "p"),
+        "permissions profile inheritance cycle detected: p -> p"
+    );
+    assert_eq!(
+        err(
+            "[permissions.p]\nextends = \"q\"\n[permissions.q]\nextends = \"r\"\n[permissions.r]\nextends = \"q\"\n",
+            "p"
+        ),
+        "permissions profile inheritance cycle detected: q -> r -> q"
+    );
+    assert_eq!(
+        err("[permissions.p]\nextends = \"ghost\"\n", "p"),
+        "permissions profile `p` extends undefined profile `ghost`"
+    );
+    assert_eq!(
+        err("[permissions.p]\nextends = \":danger-full-access\"\n", "p"),
+        "permissions profile `p` cannot extend unsupported built-in profile `:danger-full-access`"
+    );
+    assert_eq!(
+        err("[permissions.p]\ndescription = \"x\"\n", "nope"),
+        "default_permissions refers to undefined profile `nope`"
+    );
+    assert_eq!(
+        err("[permissions.\":mine\"]\ndescription = \"x\"\n", ":mine"),
+        "permissions profile `:mine` uses a reserved built-in profile prefix"
+    );
+}
+
+#[test]
+fn path_errors_are_the_references() {
+    let err = |fs: &str| {
+        resolve(
+            &format!(
+                "[permissions.p]\nextends = \":workspace\"\n[permissions.p.filesystem]\n{fs}\n"
+            ),
+            "p",
+        )
+        .unwrap_err()
+    };
+    assert_eq!(
+        err("\"relative/path\" = \"write\""),
+        "filesystem path `relative/path` must be absolute, use `~/...`, or start with `:`"
+    );
+    assert_eq!(
+        err("\":tmpdir\" = { \"x\" = \"write\" }"),
+        "filesystem path `:tmpdir` does not support nested entries"
+    );
+    assert_eq!(
+        err("\"/x\" = { \"../y\" = \"write\" }"),
+        "filesystem subpath `../y` must be a descendant path without `.` or `..` components"
+    );
+    assert_eq!(
+        err("\"/data/*.txt\" = \"read\""),
+        "filesystem glob path `/data/*.txt` only supports `deny` access; use an exact path or trailing `/**` for `read` subtree access"
+    );
+}
+
+#[test]
+fn unknown_special_paths_are_warned_about_and_subtrees_accepted() {
+    let resolved = resolve(
+        "[permissions.p]\nextends = \":workspace\"\n[permissions.p.filesystem]\n\":slash_tmp\" = \"write\"\n\"/data/**\" = \"write\"\n",
+        "p",
+    )
+    .unwrap();
+    assert_eq!(
+        resolved.warnings,
+        [
+            "Configured filesystem path `:slash_tmp` is not recognized by this version of Codex and will be ignored. Upgrade Codex if this path is required."
+        ]
+    );
+    assert!(matches!(
+        resolved.policy,
+        SandboxPolicy::WorkspaceWrite { ref writable_roots, .. } if writable_roots == &[PathBuf::from("/data")]
+    ));
+}
+
+#[test]
+fn what_recodex_cannot_enforce_is_refused() {
+    let refused = |toml: &str| resolve(toml, "p").unwrap_err();
+    for toml in [
+        "[permissions.p]\nextends = \":workspace\"\n[permissions.p.filesystem]\n\"/secret\" = \"deny\"\n",
+        "[permissions.p.filesystem]\n\":minimal\" = \"read\"\n",
+        "[permissions.p.filesystem]\n\":root\" = \"read\"\n\"/extra\" = \"write\"\n",
+        "[permissions.p]\nextends = \":workspace\"\n[permissions.p.filesystem.\":workspace_roots\"]\n\".git\" = \"write\"\n",
+    ] {
+        assert!(
+            refused(toml).starts_with("recodex: permission profiles with "),
+            "{toml}"
+        );
+    }
+}
