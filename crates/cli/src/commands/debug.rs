@@ -22,7 +22,15 @@ pub(crate) fn prompt_input(
     let env: EnvMap = ctx.env.utf8_vars();
     let toml = &config.toml;
     let slug = toml.model.clone().unwrap_or_else(|| "gpt-5.5".to_owned());
-    let mode = super::policy::sandbox_mode(None, config, config.is_project_trusted(&cwd));
+    let home = ctx.env.get("HOME").map(PathBuf::from);
+    let (sandbox_policy, _) = super::policy::configured_policy(
+        config,
+        &cwd,
+        home.as_deref(),
+        config.is_project_trusted(&cwd),
+        &[],
+    )
+    .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
     let settings = SessionSettings {
         exec_policy: None,
         codex_home: config.codex_home.clone(),
@@ -32,7 +40,7 @@ pub(crate) fn prompt_input(
         approval_policy: toml
             .approval_policy
             .map_or_else(|| "on-request".to_owned(), |p| p.as_str().to_owned()),
-        sandbox_policy: super::policy::sandbox_policy(mode, config, &[], &cwd),
+        sandbox_policy,
         user_agent: String::new(),
         originator: "codex_cli_rs".to_owned(),
         source: "cli".to_owned(),

@@ -411,9 +411,6 @@ fn sandbox_policy(
     cwd: &Path,
     home: Option<&Path>,
 ) -> Result<SandboxPolicy, Failure> {
-    use super::policy::{
-        Selected, configured_selection, profile_policy, unselected_profiles_error,
-    };
     let mode = if args.session.dangerously_bypass_approvals_and_sandbox {
         Some(ConfigSandboxMode::DangerFullAccess)
     } else if let Some(mode) = args.session.sandbox_mode {
@@ -427,29 +424,16 @@ fn sandbox_policy(
     } else {
         None
     };
-    let mode = match (mode, configured_selection(config)) {
-        (Some(mode), _) | (None, Some(Selected::Mode(mode))) => mode,
-        (None, Some(Selected::Profile(name))) => {
-            let (policy, warnings) = profile_policy(&name, config, cwd, home)
-                .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
-            for warning in warnings {
-                eprintln!("warning: {warning}");
-            }
-            return Ok(policy);
-        }
-        (None, None) => {
-            if let Some(error) = unselected_profiles_error(config) {
-                return Err(Failure::Other(anyhow::anyhow!(error)));
-            }
-            super::policy::sandbox_mode(None, config, trusted)
-        }
-    };
-    Ok(super::policy::sandbox_policy(
-        mode,
-        config,
-        &args.session.add_dir,
-        cwd,
-    ))
+    let add_dirs = &args.session.add_dir;
+    if let Some(mode) = mode {
+        return Ok(super::policy::sandbox_policy(mode, config, add_dirs, cwd));
+    }
+    let (policy, warnings) = super::policy::configured_policy(config, cwd, home, trusted, add_dirs)
+        .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(policy)
 }
 
 /// The tools offered to the model and whether it may call several at once.

@@ -139,3 +139,25 @@ pub(crate) fn unselected_profiles_error(config: &Config) -> Option<String> {
                 .to_owned()
         })
 }
+
+/// The sandbox the configuration selects when no flag does (`default_permissions` or
+/// `sandbox_mode`, whichever the higher layer sets), else workspace-write in a trusted
+/// project and read-only elsewhere; with the warnings exec prints about a profile.
+/// `add_dirs` (`--add-dir`) extend a workspace-write mode.
+pub(crate) fn configured_policy(
+    config: &Config,
+    cwd: &Path,
+    home: Option<&Path>,
+    trusted: bool,
+    add_dirs: &[PathBuf],
+) -> Result<(SandboxPolicy, Vec<String>), String> {
+    let mode = match configured_selection(config) {
+        Some(Selected::Profile(name)) => return profile_policy(&name, config, cwd, home),
+        Some(Selected::Mode(mode)) => mode,
+        None => match unselected_profiles_error(config) {
+            Some(error) => return Err(error),
+            None => sandbox_mode(None, config, trusted),
+        },
+    };
+    Ok((sandbox_policy(mode, config, add_dirs, cwd), Vec::new()))
+}
