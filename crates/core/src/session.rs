@@ -191,6 +191,20 @@ impl Session {
         &self.thread_id
     }
 
+    /// Starts the thread from `items` (a fork of another thread's conversation): they are
+    /// recorded and become its history, opening context included.
+    pub(crate) fn seed_history(
+        &mut self,
+        items: Vec<recodex_protocol::models::ResponseItem>,
+    ) -> Result<(), CoreError> {
+        for item in items {
+            self.recorder.response_item(&item)?;
+            self.history.push(item);
+        }
+        self.started_context = true;
+        Ok(())
+    }
+
     /// Where the rollout is written (none when ephemeral).
     pub(crate) fn rollout_path(&self) -> Option<std::path::PathBuf> {
         self.recorder.path()

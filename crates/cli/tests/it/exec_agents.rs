@@ -433,3 +433,77 @@ async fn tool_search_finds_the_deferred_agent_tools() {
     assert_eq!(agents[0]["tools"][0]["defer_loading"], true);
     assert_eq!(found("ts2"), serde_json::json!([]));
 }
+
+/// `fork_context` starts the agent from the conversation so far: the developer and user
+/// messages (as the reference forks), without the parent's answers and tool calls.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forked_agent_starts_from_the_parents_messages() {
+    let parent = |request: &RecordedRequest| {
+        let outs = outputs(request);
+        let events = if outs.contains_key("w") {
+            sse::message(0, "m", "parent done")
+        } else if let Some(spawned) = outs.get("s") {
+            let spawned: Value = serde_json::from_str(spawned.as_str().unwrap()).unwrap();
+            let args = serde_json::json!({"targets": [spawned["agent_id"]], "timeout_ms": 20000});
+            agent_call("w", "wait_agent", &args)
+        } else if outs.contains_key("e") {
+            let args = serde_json::json!({"message": "FORKED CHILD task", "fork_context": true});
+            agent_call("s", "spawn_agent", &args)
+        } else {
+            let mut events = sse::message(0, "m1", "Looking around first.");
+            let mut call = sse::function_call(1, "e", "exec_command", r#"{"cmd":"echo x"}"#);
+            events.append(&mut call);
+            events
+        };
+        reply(events, "resp")
+    };
+    let mut script = vec![MockReply::dynamic("\"text\":\"FORKED CHILD", |_| {
+        reply(sse::message(0, "c", "forked done"), "resp_c")
+    })];
+    for _ in 0..4 {
+        script.push(MockReply::dynamic("PARENT PROMPT", parent));
+    }
+    let server = MockResponsesServer::start(script).await.unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        let args = [
+            "--json",
+            "--skip-git-repo-check",
+            "-s",
+            "danger-full-access",
+            "PARENT PROMPT",
+        ];
+        exec(&h, &w, &args, "")
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let child = server
+        .requests()
+        .into_iter()
+        .find(|r| r.header("x-openai-subagent").is_some())
+        .unwrap();
+    let input = child.json()["input"].as_array().unwrap().clone();
+    let texts: Vec<(String, String)> = input
+        .iter()
+        .map(|item| {
+            (
+                item["role"].as_str().unwrap_or("-").to_owned(),
+                item["content"][0]["text"]
+                    .as_str()
+                    .unwrap_or("-")
+                    .to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(texts.len(), 4, "{texts:?}");
+    assert_eq!(texts[0].0, "developer");
+    assert!(texts[1].1.starts_with("<environment_context>"));
+    assert_eq!(texts[2], ("user".to_owned(), "PARENT PROMPT".to_owned()));
+    assert_eq!(
+        texts[3],
+        ("user".to_owned(), "FORKED CHILD task".to_owned())
+    );
+}

@@ -415,13 +415,6 @@ impl Session {
                 }
             },
         };
-        if args.fork_context {
-            return Outcome::Done {
-                text: "collab spawn failed: fork_context is not available in recodex yet"
-                    .to_owned(),
-                error: true,
-            };
-        }
         let Some(multi) = self.settings.multi_agent.clone() else {
             return Outcome::Early(format!("unsupported call: {}", call.tool));
         };
@@ -459,7 +452,7 @@ impl Session {
             settings.deferred_tools = Vec::new();
             settings.multi_agent = None;
         }
-        let child = match Session::start(
+        let mut child = match Session::start(
             settings.clone(),
             self.client.clone(),
             self.installation_id.clone(),
@@ -472,6 +465,26 @@ impl Session {
                 };
             }
         };
+        if args.fork_context {
+            // A forked agent starts from the conversation so far as the user and the
+            // harness wrote it: the developer and user messages, without the answers,
+            // reasoning and tool calls.
+            let forked: Vec<_> = self
+                .history
+                .iter()
+                .filter(|item| {
+                    matches!(item, recodex_protocol::models::ResponseItem::Message { role, .. }
+                        if role == "user" || role == "developer")
+                })
+                .cloned()
+                .collect();
+            if let Err(err) = child.seed_history(forked) {
+                return Outcome::Done {
+                    text: format!("collab spawn failed: {err}"),
+                    error: true,
+                };
+            }
+        }
         let child_id = child.thread_id().to_owned();
         let resumable = child
             .rollout_path()
