@@ -63,6 +63,8 @@ pub(crate) struct ChildAgent {
     interrupt: InterruptHandle,
     task: tokio::task::JoinHandle<()>,
     resumable: Option<ClosedAgent>,
+    /// Messages for the running turn (see [`Session::steer_handle`]).
+    steer: crate::session::SteerQueue,
 }
 
 impl ChildAgent {
@@ -76,11 +78,16 @@ impl ChildAgent {
         self.status.clone()
     }
 
-    /// Gives it another message (a new turn once the current one ends); with `interrupt`
-    /// the current turn is stopped first.
+    /// Gives it another message: a running turn takes it in before its next request (with
+    /// `interrupt`, the turn is stopped and the message starts a new one); an idle agent
+    /// starts a turn with it.
     pub(crate) fn send(&self, message: String, interrupt: bool) -> bool {
-        if interrupt && matches!(self.status(), AgentStatus::Running) {
+        let running = matches!(self.status(), AgentStatus::Running);
+        if running && interrupt {
             self.interrupt.interrupt();
+        } else if running {
+            self.steer.borrow_mut().push_back(message);
+            return true;
         }
         self.inbox
             .as_ref()
@@ -159,6 +166,7 @@ impl Agents {
     ) {
         let id = session.thread_id().to_owned();
         let interrupt = session.interrupt_handle();
+        let steer = session.steer_handle();
         let (status_tx, status) = watch::channel(AgentStatus::PendingInit);
         let (inbox, inbox_rx) = mpsc::unbounded_channel();
         if let Some(message) = message {
@@ -181,6 +189,7 @@ impl Agents {
             interrupt,
             task,
             resumable,
+            steer,
         });
     }
 
@@ -261,7 +270,16 @@ async fn run_child(
     let (events, mut drain) = mpsc::channel(64);
     tokio::task::spawn_local(async move { while drain.recv().await.is_some() {} });
     let mut watched = true;
-    while let Some(message) = inbox.recv().await {
+    loop {
+        // A message meant for a turn that ended before taking it starts the next one.
+        let steered = session.steer_handle().borrow_mut().pop_front();
+        let message = match steered {
+            Some(message) => message,
+            None => match inbox.recv().await {
+                Some(message) => message,
+                None => break,
+            },
+        };
         status.send_replace(AgentStatus::Running);
         let done = match session.run_turn(&message, &events).await {
             Ok(outcome) => AgentStatus::Completed(outcome.last_agent_message),

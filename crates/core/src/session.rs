@@ -30,6 +30,10 @@ mod patch_call;
 
 pub use interrupt::InterruptHandle;
 
+/// Messages for a thread's running turn, taken in before its next request (a parent's
+/// `send_input` to a busy sub-agent).
+pub(crate) type SteerQueue = std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<String>>>;
+
 /// Sampling rounds one turn may take before giving up (each tool call round is one).
 const MAX_ROUNDS_PER_TURN: usize = 64;
 
@@ -68,6 +72,8 @@ pub struct Session {
     goal_mark: Option<goals::GoalMark>,
     /// The sub-agents this thread spawned.
     agents: crate::agents::Agents,
+    /// Messages for the running turn.
+    steer: SteerQueue,
 }
 
 impl Drop for Session {
@@ -115,6 +121,7 @@ impl Session {
             interrupt: tokio::sync::watch::channel(false).0,
             goal_mark: None,
             agents: crate::agents::Agents::default(),
+            steer: SteerQueue::default(),
             tools,
             settings,
             client,
@@ -174,6 +181,7 @@ impl Session {
             interrupt: tokio::sync::watch::channel(false).0,
             goal_mark,
             agents: crate::agents::Agents::default(),
+            steer: SteerQueue::default(),
             tools,
             settings,
             client,
@@ -202,6 +210,24 @@ impl Session {
             self.history.push(item);
         }
         self.started_context = true;
+        Ok(())
+    }
+
+    /// The queue of messages for this thread's running turn.
+    pub(crate) fn steer_handle(&self) -> SteerQueue {
+        std::rc::Rc::clone(&self.steer)
+    }
+
+    /// Takes in the messages sent to the running turn: each is recorded as user input and
+    /// joins the history before the next request.
+    fn take_steered_input(&mut self) -> Result<(), CoreError> {
+        let messages: Vec<String> = self.steer.borrow_mut().drain(..).collect();
+        for message in messages {
+            let user = crate::context::user_message(&message);
+            self.recorder.response_item(&user)?;
+            self.recorder.event(record::user_message(&message, &[]))?;
+            self.history.push(user);
+        }
         Ok(())
     }
 
@@ -344,8 +370,9 @@ impl Session {
                 last_agent_message = round.agent_message;
             }
             if !round.needs_follow_up {
-                // A sub-agent that finished meanwhile is reported in one more request.
-                if self.agent_notices_waiting() {
+                // A sub-agent that finished meanwhile, or a message sent to this turn, is
+                // taken in by one more request.
+                if self.agent_notices_waiting() || !self.steer.borrow().is_empty() {
                     continue;
                 }
                 break;
@@ -497,6 +524,7 @@ impl Session {
         first_token_ms: &mut Option<i64>,
     ) -> Result<Round, CoreError> {
         self.deliver_agent_notices()?;
+        self.take_steered_input()?;
         let request = self.request();
         let headers = self.headers(turn_id, turn_started_ms);
         let mut cancel = self.interrupt.subscribe();

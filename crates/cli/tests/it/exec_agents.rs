@@ -507,3 +507,99 @@ async fn a_forked_agent_starts_from_the_parents_messages() {
         ("user".to_owned(), "FORKED CHILD task".to_owned())
     );
 }
+
+/// A message sent to a busy agent without `interrupt` joins its running turn: the agent
+/// answers it in one more request of the same turn, and `wait_agent` reports that answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_to_a_busy_agent_joins_its_turn() {
+    let parent = |request: &RecordedRequest| {
+        let outs = outputs(request);
+        let agent = || {
+            let spawned: Value = serde_json::from_str(outs["s"].as_str().unwrap()).unwrap();
+            spawned["agent_id"].as_str().unwrap().to_owned()
+        };
+        let events = if outs.contains_key("w") {
+            sse::message(0, "m", "parent done")
+        } else if outs.contains_key("m") {
+            let args = serde_json::json!({"targets": [agent()], "timeout_ms": 20000});
+            agent_call("w", "wait_agent", &args)
+        } else if outs.contains_key("s") {
+            let args = serde_json::json!({"target": agent(), "message": "STEERED note"});
+            agent_call("m", "send_input", &args)
+        } else {
+            agent_call(
+                "s",
+                "spawn_agent",
+                &serde_json::json!({"message": "SLOW CHILD"}),
+            )
+        };
+        reply(events, "resp")
+    };
+    let mut script = vec![
+        MockReply::dynamic("\"text\":\"STEERED note", |_| {
+            reply(sse::message(0, "c2", "saw the note"), "resp_c2")
+        }),
+        // The child's first answer comes late, so the note arrives while it runs.
+        reply(sse::message(0, "c1", "first answer"), "resp_c1")
+            .delay(std::time::Duration::from_millis(800))
+            .when_body_contains("\"text\":\"SLOW CHILD"),
+    ];
+    for _ in 0..4 {
+        script.push(MockReply::dynamic("PARENT PROMPT", parent));
+    }
+    let server = MockResponsesServer::start(script).await.unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        exec(
+            &h,
+            &w,
+            &["--json", "--skip-git-repo-check", "PARENT PROMPT"],
+            "",
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let requests = server.requests();
+    let child: Vec<&RecordedRequest> = requests
+        .iter()
+        .filter(|r| r.header("x-openai-subagent").is_some())
+        .collect();
+    assert_eq!(child.len(), 2);
+    let texts: Vec<String> = child[1].json()["input"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .skip(2)
+        .map(|i| {
+            i["content"][0]["text"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(texts, ["SLOW CHILD", "first answer", "STEERED note"]);
+    let last = requests
+        .iter()
+        .rev()
+        .find(|r| r.header("x-openai-subagent").is_none())
+        .unwrap();
+    let waited = outputs(last)["w"].as_str().unwrap().to_owned();
+    assert!(
+        waited.contains(r#"{"completed":"saw the note"}"#),
+        "{waited}"
+    );
+    // One turn in the child's rollout.
+    let rollout = walk(&home.join("sessions"))
+        .into_iter()
+        .find(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .contains("\"thread_source\":\"subagent\"")
+        })
+        .unwrap();
+    let text = std::fs::read_to_string(rollout).unwrap();
+    assert_eq!(text.matches("\"type\":\"task_started\"").count(), 1);
+}
