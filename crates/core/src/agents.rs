@@ -241,7 +241,9 @@ impl Agents {
             if matches!(child.status(), AgentStatus::Running) {
                 child.interrupt.interrupt();
             }
+            // No further turns: neither queued nor steered messages start one.
             child.inbox = None;
+            child.steer.borrow_mut().clear();
         }
         for child in std::mem::take(&mut self.children) {
             let _ = tokio::time::timeout(std::time::Duration::from_secs(5), child.task).await;

@@ -641,7 +641,8 @@ impl Session {
                 }
             }
         }
-        finished.dedup_by(|a, b| a.0 == b.0);
+        let mut seen = std::collections::HashSet::new();
+        finished.retain(|(id, _)| seen.insert(id.clone()));
         let timed_out = finished.is_empty();
         call.receiver_thread_ids = finished.iter().map(|(id, _)| id.clone()).collect();
         call.agents_states = finished.iter().map(|(id, s)| state_of(id, s)).collect();
