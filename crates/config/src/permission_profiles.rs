@@ -8,11 +8,11 @@
 //! `:tmpdir` (others are warned about and ignored, as 0.136.0 does), and scoped tables of
 //! sub-paths. The errors are the reference's.
 //!
-//! recodex enforces the profiles that read everywhere and write to the workspace roots and
-//! listed directories (with `.git`, `.agents` and `.codex` kept read-only, as always);
-//! profiles with `deny` rules, restricted reads, other read-only carve-outs, or writes outside
-//! the workspace without the workspace itself are refused with an error naming what is not
-//! supported, rather than run with different guarantees.
+//! recodex enforces the profiles that read everywhere, write to the workspace roots and
+//! listed directories (with `.git`, `.agents` and `.codex` kept read-only, as always) and
+//! deny exact paths; profiles with deny globs, restricted reads, other read-only carve-outs,
+//! or writes outside the workspace without the workspace itself are refused with an error
+//! naming what is not supported, rather than run with different guarantees.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -33,6 +33,8 @@ const PROTECTED: [&str; 3] = [".git", ".agents", ".codex"];
 pub struct ResolvedProfile {
     /// The sandbox policy to run under.
     pub policy: SandboxPolicy,
+    /// Paths nothing may read or write (the `deny` rules), on top of `policy`.
+    pub denied: Vec<PathBuf>,
     /// Warnings for exec to print (unknown special paths).
     pub warnings: Vec<String>,
 }
@@ -270,19 +272,30 @@ pub fn resolve_named_profile(
         }
     }
     let network = profile.network.unwrap_or(false);
-    let denied = workspace
+    let is_deny = |access: &FileSystemAccessMode| *access == FileSystemAccessMode::Deny;
+    if root == Some(FileSystemAccessMode::Deny) || workspace.get(".").is_some_and(is_deny) {
+        return Err(not_supported("the root or the workspace denied"));
+    }
+    let deny_glob = workspace.iter().any(|(sub, a)| is_deny(a) && is_glob(sub))
+        || paths
+            .iter()
+            .any(|(path, a)| is_deny(a) && is_glob(&path.to_string_lossy()));
+    if deny_glob {
+        return Err(not_supported("deny globs"));
+    }
+    let any_denied = workspace
         .values()
         .chain(paths.iter().map(|(_, a)| a))
-        .any(|a| *a == FileSystemAccessMode::Deny)
-        || root == Some(FileSystemAccessMode::Deny);
-    if denied {
-        return Err(not_supported("`deny` rules"));
-    }
+        .any(is_deny);
     match root {
         Some(FileSystemAccessMode::Read) => {}
+        Some(FileSystemAccessMode::Write) if any_denied => {
+            return Err(not_supported("`deny` rules and `:root` writable"));
+        }
         Some(FileSystemAccessMode::Write) if network => {
             return Ok(ResolvedProfile {
                 policy: SandboxPolicy::DangerFullAccess,
+                denied: Vec::new(),
                 warnings,
             });
         }
@@ -363,7 +376,24 @@ pub fn resolve_named_profile(
             exclude_slash_tmp: !slash_tmp,
         }
     };
-    Ok(ResolvedProfile { policy, warnings })
+    // Denied paths: exact ones, and denied sub-paths in every workspace root.
+    let mut denied: Vec<PathBuf> = Vec::new();
+    for (sub, access) in &workspace {
+        if is_deny(access) {
+            denied.extend(roots.iter().map(|root| root.join(sub)));
+        }
+    }
+    denied.extend(
+        paths
+            .iter()
+            .filter(|(_, a)| is_deny(a))
+            .map(|(p, _)| p.clone()),
+    );
+    Ok(ResolvedProfile {
+        policy,
+        denied,
+        warnings,
+    })
 }
 
 #[cfg(test)]

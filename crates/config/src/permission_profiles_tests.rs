@@ -183,7 +183,7 @@ fn unknown_special_paths_are_warned_about_and_subtrees_accepted() {
 fn what_recodex_cannot_enforce_is_refused() {
     let refused = |toml: &str| resolve(toml, "p").unwrap_err();
     for toml in [
-        "[permissions.p]\nextends = \":workspace\"\n[permissions.p.filesystem]\n\"/secret\" = \"deny\"\n",
+        "[permissions.p]\nextends = \":workspace\"\n[permissions.p.filesystem]\n\"/secret/*.env\" = \"deny\"\n",
         "[permissions.p.filesystem]\n\":minimal\" = \"read\"\n",
         "[permissions.p.filesystem]\n\":root\" = \"read\"\n\"/extra\" = \"write\"\n",
         "[permissions.p]\nextends = \":workspace\"\n[permissions.p.filesystem.\":workspace_roots\"]\n\".git\" = \"write\"\n",
@@ -193,4 +193,33 @@ fn what_recodex_cannot_enforce_is_refused() {
             "{toml}"
         );
     }
+}
+
+#[test]
+fn deny_rules_become_denied_paths() {
+    let resolved = resolve(
+        r#"
+[permissions.p]
+extends = ":workspace"
+[permissions.p.filesystem]
+"/secret" = "deny"
+"~/keys" = "none"
+[permissions.p.filesystem.":workspace_roots"]
+".env" = "deny"
+"#,
+        "p",
+    )
+    .unwrap();
+    assert_eq!(
+        resolved.denied,
+        [
+            PathBuf::from("/w/.env"),
+            PathBuf::from("/secret"),
+            PathBuf::from("/home/u/keys")
+        ]
+    );
+    assert!(matches!(
+        resolved.policy,
+        SandboxPolicy::WorkspaceWrite { .. }
+    ));
 }

@@ -3,12 +3,13 @@
 
 use recodex_protocol::environment_context::{EnvironmentContext, FilesystemContext};
 use recodex_protocol::models::{ContentItem, ResponseItem};
-use recodex_protocol::permissions::{PermissionProfile, SandboxPolicy};
+use recodex_protocol::permissions::SandboxPolicy;
 
 use crate::settings::SessionSettings;
 
 /// Our own wording of the permissions the agent has, tagged like the reference's block.
-fn permissions_instructions(policy: &SandboxPolicy, approval: &str) -> String {
+fn permissions_instructions(settings: &SessionSettings) -> String {
+    let (policy, approval) = (&settings.sandbox_policy, settings.approval_policy.as_str());
     let sandbox = match policy {
         SandboxPolicy::DangerFullAccess => {
             "Commands run without a sandbox: they can read and write anything the user can, and use the network."
@@ -43,7 +44,22 @@ fn permissions_instructions(policy: &SandboxPolicy, approval: &str) -> String {
             "Commands outside a small set of known-safe ones need the user's approval before they run."
         }
     };
-    format!("<permissions instructions>\n{sandbox}\n{approvals}\n</permissions instructions>")
+    let mut denied = String::new();
+    if !settings.denied_paths.is_empty() {
+        let mut paths: Vec<String> = settings
+            .denied_paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        paths.sort();
+        denied = format!(
+            "\nThese paths are off limits by the user's permission profile (they cannot be read or changed, and no approval will open them): {}.",
+            paths.join(", ")
+        );
+    }
+    format!(
+        "<permissions instructions>\n{sandbox}\n{approvals}{denied}\n</permissions instructions>"
+    )
 }
 
 /// The environment context block for the session's first turn.
@@ -56,7 +72,7 @@ pub(crate) fn environment_context(settings: &SessionSettings, date: String) -> E
         network: None,
         filesystem: Some(FilesystemContext {
             workspace_roots: settings.sandbox_policy.writable_roots(&settings.cwd),
-            profile: PermissionProfile::for_sandbox_policy(&settings.sandbox_policy, &settings.cwd),
+            profile: settings.permission_profile(),
         }),
     }
 }
@@ -73,10 +89,7 @@ fn text_message(role: &str, text: String) -> ResponseItem {
 /// The opening items: developer permissions message, then the environment context.
 pub(crate) fn initial_items(settings: &SessionSettings, date: String) -> Vec<ResponseItem> {
     vec![
-        text_message(
-            "developer",
-            permissions_instructions(&settings.sandbox_policy, &settings.approval_policy),
-        ),
+        text_message("developer", permissions_instructions(settings)),
         text_message("user", environment_context(settings, date).to_xml()),
     ]
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use recodex_protocol::models::ResponseItem;
-use recodex_protocol::permissions::{FileSystemSandboxPolicy, PermissionProfile, SandboxPolicy};
+use recodex_protocol::permissions::{FileSystemSandboxPolicy, SandboxPolicy};
 use recodex_protocol::usage::TokenUsage;
 use recodex_state::{RolloutItem, RolloutLine, RolloutWriter};
 use serde_json::{Value, json};
@@ -106,13 +106,21 @@ impl Recorder {
             "timezone": settings.timezone,
             "approval_policy": settings.approval_policy,
             "sandbox_policy": policy,
-            "permission_profile": PermissionProfile::for_sandbox_policy(policy, &settings.cwd),
+            "permission_profile": settings.permission_profile(),
         });
         // The reference records the resolved file-system policy only for workspace-write.
         if matches!(policy, SandboxPolicy::WorkspaceWrite { .. })
             && let Value::Object(map) = &mut payload
         {
-            let fs = FileSystemSandboxPolicy::for_sandbox_policy(policy, &settings.cwd);
+            let mut fs = FileSystemSandboxPolicy::for_sandbox_policy(policy, &settings.cwd);
+            fs.entries.extend(settings.denied_paths.iter().map(|path| {
+                recodex_protocol::permissions::FileSystemSandboxEntry {
+                    path: recodex_protocol::permissions::FileSystemPath::Path {
+                        path: path.clone(),
+                    },
+                    access: recodex_protocol::permissions::FileSystemAccessMode::Deny,
+                }
+            }));
             map.insert("file_system_sandbox_policy".to_owned(), json!(fs));
         }
         if let Value::Object(map) = &mut payload {

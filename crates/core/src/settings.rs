@@ -23,6 +23,9 @@ pub struct SessionSettings {
     pub approval_policy: String,
     /// The sandbox policy of the session.
     pub sandbox_policy: SandboxPolicy,
+    /// Paths nothing may read or write inside the sandbox (a permission profile's `deny`
+    /// rules), on top of `sandbox_policy`.
+    pub denied_paths: Vec<PathBuf>,
     /// `originator` header and session-meta value (`codex_exec`, `codex-tui`, ...).
     pub originator: String,
     /// Session source (`exec`, `cli`, `vscode`, `mcp`).
@@ -102,5 +105,28 @@ impl SubagentOrigin {
             "agent_nickname": self.nickname,
             "agent_role": self.role,
         }}})
+    }
+}
+
+impl SessionSettings {
+    /// The permission profile commands run under: the sandbox policy's, with the denied
+    /// paths added as `deny` entries.
+    pub fn permission_profile(&self) -> recodex_protocol::permissions::PermissionProfile {
+        use recodex_protocol::permissions::{
+            FileSystemAccessMode, FileSystemPath, FileSystemSandboxEntry,
+            ManagedFileSystemPermissions, PermissionProfile,
+        };
+        let mut profile = PermissionProfile::for_sandbox_policy(&self.sandbox_policy, &self.cwd);
+        if let PermissionProfile::Managed {
+            file_system: ManagedFileSystemPermissions::Restricted { entries, .. },
+            ..
+        } = &mut profile
+        {
+            entries.extend(self.denied_paths.iter().map(|path| FileSystemSandboxEntry {
+                path: FileSystemPath::Path { path: path.clone() },
+                access: FileSystemAccessMode::Deny,
+            }));
+        }
+        profile
     }
 }

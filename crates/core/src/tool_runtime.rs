@@ -95,6 +95,7 @@ impl ToolRuntime {
                     exe: exe.clone(),
                     policy: policy.clone(),
                     policy_cwd: settings.cwd.clone(),
+                    denied: settings.denied_paths.clone(),
                 }),
                 // Without the helper executable a sandboxed command cannot start: refuse
                 // rather than run unconfined.
@@ -512,6 +513,7 @@ mod tests {
             provider,
             approval_policy: "never".to_owned(),
             sandbox_policy: SandboxPolicy::DangerFullAccess,
+            denied_paths: Vec::new(),
             originator: "codex_exec".to_owned(),
             source: "exec".to_owned(),
             user_agent: "test".to_owned(),

@@ -22,13 +22,16 @@ pub struct LinuxSandbox {
     pub policy: SandboxPolicy,
     /// The directory the policy's workspace roots are relative to (the session cwd).
     pub policy_cwd: PathBuf,
+    /// Paths nothing may read or write (a permission profile's `deny` rules).
+    pub denied: Vec<PathBuf>,
 }
 
 impl SandboxWrapper for LinuxSandbox {
     fn wrap(&self, request: ExecRequest) -> Result<ExecRequest, ProcessError> {
         let command: Vec<OsString> = request.argv.iter().map(OsString::from).collect();
-        let args = recodex_sandbox::linux_sandbox_args(
+        let args = recodex_sandbox::linux_sandbox_args_denying(
             &self.policy,
+            &self.denied,
             &self.policy_cwd,
             &request.cwd,
             &command,
@@ -54,6 +57,7 @@ mod tests {
                 network_access: false,
             },
             policy_cwd: PathBuf::from("/w"),
+            denied: Vec::new(),
         };
         let request = ExecRequest {
             argv: vec!["bash".into(), "-lc".into(), "ls".into()],

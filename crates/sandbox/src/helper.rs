@@ -16,7 +16,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 
-use recodex_protocol::permissions::{PermissionProfile, SandboxPolicy};
+use recodex_protocol::permissions::{
+    FileSystemAccessMode, FileSystemPath, FileSystemSandboxEntry, ManagedFileSystemPermissions,
+    PermissionProfile, SandboxPolicy,
+};
 
 use crate::error::SandboxError;
 use crate::policy::ResolvedPolicy;
@@ -169,7 +172,29 @@ pub fn linux_sandbox_args(
     command_cwd: &Path,
     command: &[OsString],
 ) -> Vec<OsString> {
-    let profile = PermissionProfile::for_sandbox_policy(policy, policy_cwd);
+    linux_sandbox_args_denying(policy, &[], policy_cwd, command_cwd, command)
+}
+
+/// [`linux_sandbox_args`] with paths nothing may read or write (a permission profile's
+/// `deny` rules) added to the policy.
+pub fn linux_sandbox_args_denying(
+    policy: &SandboxPolicy,
+    denied: &[PathBuf],
+    policy_cwd: &Path,
+    command_cwd: &Path,
+    command: &[OsString],
+) -> Vec<OsString> {
+    let mut profile = PermissionProfile::for_sandbox_policy(policy, policy_cwd);
+    if let PermissionProfile::Managed {
+        file_system: ManagedFileSystemPermissions::Restricted { entries, .. },
+        ..
+    } = &mut profile
+    {
+        entries.extend(denied.iter().map(|path| FileSystemSandboxEntry {
+            path: FileSystemPath::Path { path: path.clone() },
+            access: FileSystemAccessMode::Deny,
+        }));
+    }
     // Serializing plain enums and paths cannot fail; an empty profile would be refused.
     let profile = serde_json::to_string(&profile).unwrap_or_default();
     let mut args: Vec<OsString> = vec![

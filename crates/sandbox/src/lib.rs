@@ -39,7 +39,8 @@ mod seatbelt;
 
 pub use error::SandboxError;
 pub use helper::{
-    LINUX_SANDBOX_ARG0, is_linux_sandbox_arg0, linux_sandbox_args, run_linux_sandbox_main,
+    LINUX_SANDBOX_ARG0, is_linux_sandbox_arg0, linux_sandbox_args, linux_sandbox_args_denying,
+    run_linux_sandbox_main,
 };
 #[cfg(target_os = "linux")]
 pub use linux::{ConfinedCommand, Support, probe_support, run_confined};

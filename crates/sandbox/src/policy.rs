@@ -138,6 +138,9 @@ pub struct ResolvedPolicy {
     pub full_disk_write: bool,
     /// Writable roots, parents before children.
     pub writable_roots: Vec<WritableRoot>,
+    /// Paths nothing may read or write (a profile's `deny` rules): an existing directory
+    /// shows empty, an existing file reads empty, a missing one cannot be created.
+    pub denied: Vec<PathBuf>,
     /// Whether outbound network is allowed.
     pub network: bool,
 }
@@ -148,6 +151,7 @@ impl ResolvedPolicy {
         Self {
             full_disk_write: true,
             writable_roots: Vec::new(),
+            denied: Vec::new(),
             network,
         }
     }
@@ -157,6 +161,7 @@ impl ResolvedPolicy {
         Self {
             full_disk_write: false,
             writable_roots: Vec::new(),
+            denied: Vec::new(),
             network,
         }
     }

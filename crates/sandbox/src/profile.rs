@@ -4,8 +4,9 @@
 //!
 //! Supported entries: `root` read (required: restricted reads are not enforced), `write` on
 //! paths, `project_roots` (with an optional `subpath`), `tmpdir` and `slash_tmp`, and `read`
-//! entries inside writable roots (they become read-only carve-outs). `deny` entries and glob
-//! patterns are refused rather than ignored; `minimal` is implied by a root read.
+//! entries inside writable roots (they become read-only carve-outs), and `deny` on exact paths
+//! (hidden: see `ResolvedPolicy::denied`). Deny globs are refused rather than ignored;
+//! `minimal` is implied by a root read.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -61,6 +62,7 @@ fn resolve_entries(
     let mut full_read = false;
     let mut writes = Vec::new();
     let mut reads = Vec::new();
+    let mut denied = Vec::new();
     for entry in entries {
         let target = match &entry.path {
             FileSystemPath::GlobPattern { pattern } => {
@@ -83,11 +85,12 @@ fn resolve_entries(
             },
         };
         match (entry.access, target) {
-            (FileSystemAccessMode::Deny, _) => {
+            (FileSystemAccessMode::Deny, Target::Root) => {
                 return Err(SandboxError::Unsupported(
-                    "deny entries are not enforced by this sandbox".to_owned(),
+                    "a deny entry on the root is not enforced by this sandbox".to_owned(),
                 ));
             }
+            (FileSystemAccessMode::Deny, Target::Path(path)) => denied.push(path),
             (FileSystemAccessMode::Write, Target::Root) => {
                 return Ok(ResolvedPolicy::full_access(network));
             }
@@ -114,6 +117,12 @@ fn resolve_entries(
     }
     for path in &reads {
         resolved.add_read_only_subpath(&canonical_or_lexical(path));
+    }
+    for path in &denied {
+        let path = canonical_or_lexical(path);
+        if !resolved.denied.contains(&path) {
+            resolved.denied.push(path);
+        }
     }
     Ok(resolved)
 }
@@ -172,12 +181,11 @@ mod tests {
     }
 
     #[test]
-    fn deny_globs_and_restricted_reads_are_refused_not_ignored() {
+    fn exact_deny_entries_are_kept_and_deny_globs_and_restricted_reads_refused() {
         let deny = r#"{"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"root"}},"access":"read"},{"path":{"type":"path","path":"/etc"},"access":"none"}]},"network":"restricted"}"#;
-        assert!(matches!(
-            resolve(deny, Path::new("/")),
-            Err(SandboxError::Unsupported(_))
-        ));
+        let resolved = resolve(deny, Path::new("/")).unwrap();
+        assert_eq!(resolved.denied, [PathBuf::from("/etc")]);
+        assert!(resolved.writable_roots.is_empty());
         let glob = r#"{"type":"managed","file_system":{"type":"restricted","entries":[{"path":{"type":"special","value":{"kind":"root"}},"access":"read"},{"path":{"type":"glob_pattern","pattern":"**/.env"},"access":"deny"}]},"network":"restricted"}"#;
         assert!(matches!(
             resolve(glob, Path::new("/")),

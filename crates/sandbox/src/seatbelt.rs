@@ -153,6 +153,18 @@ pub fn seatbelt_profile(policy: &ResolvedPolicy) -> SeatbeltProfile {
     if policy.network {
         sections.push(format!("{OPEN_NETWORK}\n{}", NETWORK_POLICY.trim_end()));
     }
+    if !policy.denied.is_empty() {
+        // Denied paths: neither read nor written, whatever the rules above allow (in a
+        // seatbelt profile the last matching rule wins).
+        let mut section = "(deny file-read* file-write*".to_owned();
+        for (index, path) in policy.denied.iter().enumerate() {
+            let param = format!("DENIED_{index}");
+            section.push_str(&format!("\n  (subpath (param \"{param}\"))"));
+            params.push((param, path.clone()));
+        }
+        section.push(')');
+        sections.push(section);
+    }
     let mut text = sections.join("\n\n");
     text.push('\n');
     SeatbeltProfile { text, params }

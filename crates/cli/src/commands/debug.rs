@@ -23,7 +23,7 @@ pub(crate) fn prompt_input(
     let toml = &config.toml;
     let slug = toml.model.clone().unwrap_or_else(|| "gpt-5.5".to_owned());
     let home = ctx.env.get("HOME").map(PathBuf::from);
-    let (sandbox_policy, _) = super::policy::configured_policy(
+    let resolved = super::policy::configured_policy(
         config,
         &cwd,
         home.as_deref(),
@@ -40,7 +40,8 @@ pub(crate) fn prompt_input(
         approval_policy: toml
             .approval_policy
             .map_or_else(|| "on-request".to_owned(), |p| p.as_str().to_owned()),
-        sandbox_policy,
+        sandbox_policy: resolved.policy,
+        denied_paths: resolved.denied,
         user_agent: String::new(),
         originator: "codex_cli_rs".to_owned(),
         source: "cli".to_owned(),

@@ -74,7 +74,11 @@ pub(crate) fn run(
     )
     .ok_or_else(|| Failure::Other(anyhow::anyhow!("Model provider `{provider_id}` not found")))?;
     let home = ctx.env.get("HOME").map(PathBuf::from);
-    let sandbox_policy = sandbox_policy(args, &config, trusted, &cwd, home.as_deref())?;
+    let recodex_config::ResolvedProfile {
+        policy: sandbox_policy,
+        denied: denied_paths,
+        ..
+    } = sandbox_policy(args, &config, trusted, &cwd, home.as_deref())?;
     if !trusted && !matches!(sandbox_policy, SandboxPolicy::ReadOnly { .. }) {
         // Running with a writable sandbox (from the flags or the configuration) on an
         // untrusted project trusts it from now on, as the reference does (the git root,
@@ -135,6 +139,7 @@ pub(crate) fn run(
         provider,
         approval_policy: "never".to_owned(),
         sandbox_policy,
+        denied_paths,
         user_agent: user_agent(&user_agent_info(&originator, &env)),
         originator,
         source: "exec".to_owned(),
@@ -410,7 +415,7 @@ fn sandbox_policy(
     trusted: bool,
     cwd: &Path,
     home: Option<&Path>,
-) -> Result<SandboxPolicy, Failure> {
+) -> Result<recodex_config::ResolvedProfile, Failure> {
     let mode = if args.session.dangerously_bypass_approvals_and_sandbox {
         Some(ConfigSandboxMode::DangerFullAccess)
     } else if let Some(mode) = args.session.sandbox_mode {
@@ -426,14 +431,18 @@ fn sandbox_policy(
     };
     let add_dirs = &args.session.add_dir;
     if let Some(mode) = mode {
-        return Ok(super::policy::sandbox_policy(mode, config, add_dirs, cwd));
+        return Ok(recodex_config::ResolvedProfile {
+            policy: super::policy::sandbox_policy(mode, config, add_dirs, cwd),
+            denied: Vec::new(),
+            warnings: Vec::new(),
+        });
     }
-    let (policy, warnings) = super::policy::configured_policy(config, cwd, home, trusted, add_dirs)
+    let resolved = super::policy::configured_policy(config, cwd, home, trusted, add_dirs)
         .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
-    for warning in warnings {
+    for warning in &resolved.warnings {
         eprintln!("warning: {warning}");
     }
-    Ok(policy)
+    Ok(resolved)
 }
 
 /// The tools offered to the model and whether it may call several at once.

@@ -103,8 +103,14 @@ pub(crate) fn profile_policy(
     config: &Config,
     cwd: &Path,
     home: Option<&Path>,
-) -> Result<(SandboxPolicy, Vec<String>), String> {
-    let builtin = |policy| Ok((policy, Vec::new()));
+) -> Result<recodex_config::ResolvedProfile, String> {
+    let builtin = |policy| {
+        Ok(recodex_config::ResolvedProfile {
+            policy,
+            denied: Vec::new(),
+            warnings: Vec::new(),
+        })
+    };
     match name {
         ":read-only" => builtin(SandboxPolicy::ReadOnly {
             network_access: false,
@@ -121,8 +127,7 @@ pub(crate) fn profile_policy(
         )),
         _ => match &config.toml.permissions {
             None => Err("default_permissions requires a `[permissions]` table".to_owned()),
-            Some(table) => recodex_config::resolve_named_profile(name, table, cwd, home)
-                .map(|resolved| (resolved.policy, resolved.warnings)),
+            Some(table) => recodex_config::resolve_named_profile(name, table, cwd, home),
         },
     }
 }
@@ -150,7 +155,7 @@ pub(crate) fn configured_policy(
     home: Option<&Path>,
     trusted: bool,
     add_dirs: &[PathBuf],
-) -> Result<(SandboxPolicy, Vec<String>), String> {
+) -> Result<recodex_config::ResolvedProfile, String> {
     let mode = match configured_selection(config) {
         Some(Selected::Profile(name)) => return profile_policy(&name, config, cwd, home),
         Some(Selected::Mode(mode)) => mode,
@@ -159,5 +164,9 @@ pub(crate) fn configured_policy(
             None => sandbox_mode(None, config, trusted),
         },
     };
-    Ok((sandbox_policy(mode, config, add_dirs, cwd), Vec::new()))
+    Ok(recodex_config::ResolvedProfile {
+        policy: sandbox_policy(mode, config, add_dirs, cwd),
+        denied: Vec::new(),
+        warnings: Vec::new(),
+    })
 }

@@ -30,12 +30,14 @@ pub(crate) fn run(
         Some(name) => Some(Selected::Profile(name.clone())),
         None => configured_selection(config),
     };
+    let mut denied = Vec::new();
     let policy = match selection {
         Some(Selected::Profile(name)) => {
             let home = ctx.env.get("HOME").map(PathBuf::from);
-            profile_policy(&name, config, &cwd, home.as_deref())
-                .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?
-                .0
+            let resolved = profile_policy(&name, config, &cwd, home.as_deref())
+                .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
+            denied = resolved.denied;
+            resolved.policy
         }
         Some(Selected::Mode(mode)) => super::policy::sandbox_policy(mode, config, &[], &cwd),
         None => {
@@ -66,7 +68,8 @@ pub(crate) fn run(
             // The sandboxed command is told where it starts, as the reference's helper does.
             env.insert("PWD".to_owned(), cwd.display().to_string());
             let argv: Vec<std::ffi::OsString> = args.command.iter().map(Into::into).collect();
-            let helper_args = recodex_sandbox::linux_sandbox_args(&policy, &cwd, &cwd, &argv);
+            let helper_args =
+                recodex_sandbox::linux_sandbox_args_denying(&policy, &denied, &cwd, &cwd, &argv);
             let mut command = Command::new(&exe);
             command
                 .arg(recodex_process::RUN_AS_LINUX_SANDBOX_FLAG)

@@ -894,3 +894,73 @@ async fn default_permissions_selects_the_sandbox() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A permission profile's `deny` rule holds for the model's commands too: the file reads
+/// empty inside the sandbox, the turn records the rule, and the model is told about it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_path_is_hidden_from_the_models_commands() {
+    let server = MockResponsesServer::start(vec![
+        reply(
+            sse::function_call(
+                0,
+                "c",
+                "exec_command",
+                r#"{"cmd":"cat secret.txt; echo end"}"#,
+            ),
+            "r1",
+        ),
+        reply(sse::message(0, "m", "Done."), "r2"),
+    ])
+    .await
+    .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    std::fs::write(work.join("secret.txt"), "TOPSECRET\n").unwrap();
+    let mut config = std::fs::read_to_string(home.join("config.toml")).unwrap();
+    config = format!(
+        "default_permissions = \"p\"\n{config}\n[permissions.p]\nextends = \":workspace\"\n\
+         [permissions.p.filesystem.\":workspace_roots\"]\n\"secret.txt\" = \"deny\"\n"
+    );
+    std::fs::write(home.join("config.toml"), config).unwrap();
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        exec(&h, &w, &["--json", "--skip-git-repo-check", "Go."], "")
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let requests = server.requests();
+    let output = requests[1].json()["input"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["type"] == "function_call_output")
+        .unwrap()["output"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(output.ends_with("Output:\nend\n"), "{output}");
+    assert!(!output.contains("TOPSECRET"));
+    let developer = requests[0].json()["input"][0]["content"][0]["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let denied = work.join("secret.txt").canonicalize().unwrap();
+    assert!(
+        developer.contains(&denied.display().to_string()),
+        "{developer}"
+    );
+    let rollout = std::fs::read_to_string(&walk(&home.join("sessions"))[0]).unwrap();
+    assert!(
+        rollout.contains(&format!(
+            r#"{{"path":{{"type":"path","path":"{}"}},"access":"deny"}}"#,
+            work.join("secret.txt").display()
+        )),
+        "{rollout}"
+    );
+}

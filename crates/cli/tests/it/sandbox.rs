@@ -248,7 +248,8 @@ fn the_configured_selection_and_its_precedence() {
 }
 
 /// Profiles from `[permissions.NAME]`: `extends`, extra writable paths, the workspace roots
-/// alone (no temporary directories), and a rule recodex cannot enforce refused by name.
+/// alone (no temporary directories), and a rule recodex cannot enforce (a deny glob)
+/// refused by name.
 #[test]
 fn named_profiles_from_the_configuration() {
     let (dir, home, work) = dirs();
@@ -259,7 +260,7 @@ fn named_profiles_from_the_configuration() {
         let config = format!(
             "[permissions.dev]\nextends = \":workspace\"\n[permissions.dev.filesystem]\n{:?} = \"write\"\n\
              [permissions.plain.filesystem]\n\":root\" = \"read\"\n\":workspace_roots\" = \"write\"\n\
-             [permissions.secret]\nextends = \":workspace\"\n[permissions.secret.filesystem]\n\"/etc\" = \"deny\"\n",
+             [permissions.secret]\nextends = \":workspace\"\n[permissions.secret.filesystem]\n\"/etc/*.conf\" = \"deny\"\n",
             extra.display().to_string()
         );
         std::fs::write(home.join("config.toml"), config).unwrap();
@@ -289,9 +290,52 @@ fn named_profiles_from_the_configuration() {
     let (stdout, stderr) = run("secret");
     assert_eq!(stdout, "");
     assert!(
-        stderr.contains(
-            "Error: recodex: permission profiles with `deny` rules are not supported yet"
-        ),
+        stderr
+            .contains("Error: recodex: permission profiles with deny globs are not supported yet"),
         "{stderr}"
     );
+}
+
+/// A profile's `deny` rules: a denied directory shows empty and takes no new files, a
+/// denied file reads empty (in the workspace too), and neither renaming, hard links nor
+/// `/proc/self/root` reach the real contents, which stay untouched.
+#[test]
+fn denied_paths_cannot_be_read_or_changed() {
+    let (dir, home, work) = dirs();
+    let secret = dir.path().join("secret");
+    std::fs::create_dir_all(&secret).unwrap();
+    std::fs::write(secret.join("s.txt"), "TOPSECRET\n").unwrap();
+    let file = dir.path().join("file.txt");
+    std::fs::write(&file, "FILESECRET\n").unwrap();
+    std::fs::write(work.join(".env"), "ENVSECRET\n").unwrap();
+    std::fs::write(
+        home.join("config.toml"),
+        format!(
+            "default_permissions = \"p\"\n[permissions.p]\nextends = \":workspace\"\n\
+             [permissions.p.filesystem]\n{:?} = \"deny\"\n{:?} = \"deny\"\n\
+             [permissions.p.filesystem.\":workspace_roots\"]\n\".env\" = \"deny\"\n",
+            secret.display().to_string(),
+            file.display().to_string()
+        ),
+    )
+    .unwrap();
+    let script = format!(
+        "ls -A {s}; cat {s}/s.txt {f} .env /proc/self/root{s}/s.txt 2>/dev/null; \
+         touch {s}/new 2>/dev/null && echo created; mv {s} {s}2 2>/dev/null && echo moved; \
+         ln {f} link 2>/dev/null && echo linked; echo changed > .env; echo done",
+        s = secret.display(),
+        f = file.display()
+    );
+    let out = sandbox(&home, &work, &["--", "sh", "-c", &script]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "done\n");
+    assert_eq!(
+        std::fs::read_to_string(secret.join("s.txt")).unwrap(),
+        "TOPSECRET\n"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "FILESECRET\n");
+    assert_eq!(
+        std::fs::read_to_string(work.join(".env")).unwrap(),
+        "ENVSECRET\n"
+    );
+    assert!(!secret.join("new").exists() && !work.join("link").exists());
 }

@@ -36,13 +36,8 @@ impl Session {
             model_provider: self.settings.provider_id.clone(),
             cwd: self.settings.cwd.display().to_string(),
             first_user_message: self.first_user_message.clone().unwrap_or_default(),
-            sandbox_policy: serde_json::to_string(
-                &recodex_protocol::permissions::PermissionProfile::for_sandbox_policy(
-                    &self.settings.sandbox_policy,
-                    &self.settings.cwd,
-                ),
-            )
-            .unwrap_or_default(),
+            sandbox_policy: serde_json::to_string(&self.settings.permission_profile())
+                .unwrap_or_default(),
             approval_mode: self.settings.approval_policy.clone(),
             tokens_used: self.total_usage.total_tokens,
             model: self.settings.model.slug.clone(),
@@ -163,6 +158,19 @@ impl Session {
             }
         };
         let path = self.settings.cwd.join(&args.path);
+        // The image is read by this process, outside the sandbox: a path the permission
+        // profile denies is treated as missing, as it is for the model's commands.
+        let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        let denied = self.settings.denied_paths.iter().any(|denied| {
+            let denied = std::fs::canonicalize(denied).unwrap_or_else(|_| denied.clone());
+            canonical.starts_with(&denied)
+        });
+        if denied {
+            return FunctionOutput::Refused(format!(
+                "unable to locate image at `{}`: No such file or directory (os error 2)",
+                path.display()
+            ));
+        }
         match crate::user_input::image_url(&path) {
             Ok(url) => FunctionOutput::Image(url),
             Err(crate::user_input::ImageError::Read(err)) => FunctionOutput::Refused(format!(

@@ -40,6 +40,7 @@ fn settings(
         provider_id: "mock".to_owned(),
         provider,
         approval_policy: "never".to_owned(),
+        denied_paths: Vec::new(),
         sandbox_policy: SandboxPolicy::WorkspaceWrite {
             writable_roots: Vec::new(),
             network_access: false,

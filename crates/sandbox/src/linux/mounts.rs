@@ -55,6 +55,9 @@ pub(crate) struct MountPlan {
     /// Missing protected paths: the parent creates an empty directory there to serve as the
     /// mount point of an empty read-only tmpfs, and removes it afterwards.
     pub(crate) placeholders: Vec<PathBuf>,
+    /// Denied directories: an empty read-only tmpfs is mounted over each (they show empty,
+    /// as the reference shows them).
+    pub(crate) denied_dirs: Vec<PathBuf>,
     /// What `/proc` shows.
     pub(crate) proc_mode: ProcMode,
 }
@@ -89,11 +92,29 @@ impl MountPlan {
                 }
             }
         }
+        // Denied paths come last, so they win over any bind above them: a directory gets an
+        // empty read-only tmpfs, a file (or link) `/dev/null` (reads are empty, writes go
+        // nowhere), and a missing one inside a writable root the empty read-only placeholder,
+        // so it cannot be created.
+        let mut denied_dirs = Vec::new();
+        for path in &resolved.denied {
+            match std::fs::symlink_metadata(path) {
+                Ok(meta) if meta.is_dir() => push_unique(&mut denied_dirs, path),
+                Ok(_) => push_unique(&mut masks, path),
+                Err(_) => {
+                    let missing = first_missing_component(path);
+                    if writable.iter().any(|root| missing.starts_with(root)) {
+                        push_unique(&mut placeholders, &missing);
+                    }
+                }
+            }
+        }
         Self {
             writable,
             read_only,
             masks,
             placeholders,
+            denied_dirs,
             proc_mode,
         }
     }
@@ -223,6 +244,16 @@ pub(crate) fn apply(plan: &MountPlan) -> Result<(), SandboxError> {
             Some(&cstring("mode=0555")?),
         )
         .map_err(step("mounting an empty read-only directory on", path))?;
+    }
+    for path in &plan.denied_dirs {
+        sys::mount(
+            Some(&tmpfs),
+            path,
+            Some(&tmpfs),
+            libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+            Some(&cstring("mode=0555")?),
+        )
+        .map_err(step("hiding the denied directory", path))?;
     }
     mount_proc(plan.proc_mode)
 }

@@ -214,6 +214,7 @@ fn paths_with_spaces_and_quotes_only_reach_the_params() {
 #[test]
 fn carve_outs_of_nested_roots_are_excluded_from_the_outer_root() {
     let policy = ResolvedPolicy {
+        denied: Vec::new(),
         full_disk_write: false,
         writable_roots: vec![
             root("/w", &["/w/.git", "/w/.agents", "/w/.codex"]),
@@ -262,6 +263,7 @@ fn relative_cwd_is_refused() {
 #[test]
 fn whole_profile_for_workspace_write_with_network() {
     let policy = ResolvedPolicy {
+        denied: Vec::new(),
         full_disk_write: false,
         writable_roots: vec![
             root("/Users/me/repo", &["/Users/me/repo/.git"]),
