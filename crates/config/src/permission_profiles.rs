@@ -35,6 +35,10 @@ pub struct ResolvedProfile {
     pub policy: SandboxPolicy,
     /// Paths nothing may read or write (the `deny` rules), on top of `policy`.
     pub denied: Vec<PathBuf>,
+    /// Deny globs (absolute patterns), expanded when each command starts.
+    pub denied_globs: Vec<String>,
+    /// `glob_scan_max_depth`.
+    pub glob_scan_max_depth: Option<usize>,
     /// Warnings for exec to print (unknown special paths).
     pub warnings: Vec<String>,
 }
@@ -43,6 +47,7 @@ pub struct ResolvedProfile {
 #[derive(Debug, Clone, Default)]
 struct Merged {
     filesystem: BTreeMap<String, FilesystemPermissionToml>,
+    glob_scan_max_depth: Option<usize>,
     workspace_roots: BTreeMap<String, bool>,
     network: Option<bool>,
 }
@@ -51,6 +56,9 @@ impl Merged {
     /// Child values over `self`; scoped tables merge key by key.
     fn overlay(mut self, child: &crate::schema::PermissionProfileToml) -> Self {
         if let Some(fs) = &child.filesystem {
+            if fs.glob_scan_max_depth.is_some() {
+                self.glob_scan_max_depth = fs.glob_scan_max_depth;
+            }
             for (key, value) in &fs.entries {
                 let merged = match (self.filesystem.remove(key), value) {
                     (
@@ -276,12 +284,8 @@ pub fn resolve_named_profile(
     if root == Some(FileSystemAccessMode::Deny) || workspace.get(".").is_some_and(is_deny) {
         return Err(not_supported("the root or the workspace denied"));
     }
-    let deny_glob = workspace.iter().any(|(sub, a)| is_deny(a) && is_glob(sub))
-        || paths
-            .iter()
-            .any(|(path, a)| is_deny(a) && is_glob(&path.to_string_lossy()));
-    if deny_glob {
-        return Err(not_supported("deny globs"));
+    if profile.glob_scan_max_depth == Some(0) {
+        return Err("glob_scan_max_depth must be at least 1".to_owned());
     }
     let any_denied = workspace
         .values()
@@ -296,6 +300,8 @@ pub fn resolve_named_profile(
             return Ok(ResolvedProfile {
                 policy: SandboxPolicy::DangerFullAccess,
                 denied: Vec::new(),
+                denied_globs: Vec::new(),
+                glob_scan_max_depth: None,
                 warnings,
             });
         }
@@ -376,22 +382,50 @@ pub fn resolve_named_profile(
             exclude_slash_tmp: !slash_tmp,
         }
     };
-    // Denied paths: exact ones, and denied sub-paths in every workspace root.
+    // Denied paths: exact ones, and denied sub-paths in every workspace root; globs are
+    // kept as absolute patterns, expanded when each command starts.
     let mut denied: Vec<PathBuf> = Vec::new();
+    let mut denied_globs: Vec<String> = Vec::new();
+    let unbounded = |shown: &str, pattern: &str, warnings: &mut Vec<String>| {
+        if pattern.contains("**") && profile.glob_scan_max_depth.is_none() {
+            let last = pattern.rsplit('/').next().unwrap_or(pattern);
+            warnings.push(format!(
+                "Filesystem deny-read glob `{shown}` uses `**`. Non-macOS sandboxing does not support unbounded `**` natively; set `glob_scan_max_depth` in this filesystem profile to cap Linux glob expansion and silence this warning, or enumerate explicit depths such as `{last}`, `*/{last}`, and `*/*/{last}`."
+            ));
+        }
+    };
     for (sub, access) in &workspace {
-        if is_deny(access) {
+        if !is_deny(access) {
+            continue;
+        }
+        if is_glob(sub) {
+            unbounded(&format!(":workspace_roots/{sub}"), sub, &mut warnings);
+            denied_globs.extend(
+                roots
+                    .iter()
+                    .map(|root| root.join(sub).to_string_lossy().into_owned()),
+            );
+        } else {
             denied.extend(roots.iter().map(|root| root.join(sub)));
         }
     }
-    denied.extend(
-        paths
-            .iter()
-            .filter(|(_, a)| is_deny(a))
-            .map(|(p, _)| p.clone()),
-    );
+    for (path, access) in &paths {
+        if !is_deny(access) {
+            continue;
+        }
+        let text = path.to_string_lossy().into_owned();
+        if is_glob(&text) {
+            unbounded(&text, &text, &mut warnings);
+            denied_globs.push(text);
+        } else {
+            denied.push(path.clone());
+        }
+    }
     Ok(ResolvedProfile {
         policy,
         denied,
+        denied_globs,
+        glob_scan_max_depth: profile.glob_scan_max_depth,
         warnings,
     })
 }

@@ -183,7 +183,7 @@ fn unknown_special_paths_are_warned_about_and_subtrees_accepted() {
 fn what_recodex_cannot_enforce_is_refused() {
     let refused = |toml: &str| resolve(toml, "p").unwrap_err();
     for toml in [
-        "[permissions.p]\nextends = \":workspace\"\n[permissions.p.filesystem]\n\"/secret/*.env\" = \"deny\"\n",
+        "[permissions.p]\nextends = \":workspace\"\n[permissions.p.filesystem.\":workspace_roots\"]\n\"docs\" = \"read\"\n",
         "[permissions.p.filesystem]\n\":minimal\" = \"read\"\n",
         "[permissions.p.filesystem]\n\":root\" = \"read\"\n\"/extra\" = \"write\"\n",
         "[permissions.p]\nextends = \":workspace\"\n[permissions.p.filesystem.\":workspace_roots\"]\n\".git\" = \"write\"\n",
@@ -222,4 +222,42 @@ extends = ":workspace"
         resolved.policy,
         SandboxPolicy::WorkspaceWrite { .. }
     ));
+}
+
+#[test]
+fn deny_globs_are_kept_as_patterns_and_unbounded_ones_warned_about() {
+    let resolved = resolve(
+        r#"
+[permissions.p]
+extends = ":workspace"
+[permissions.p.filesystem]
+"/data/*.key" = "deny"
+[permissions.p.filesystem.":workspace_roots"]
+"**/*.env" = "deny"
+"#,
+        "p",
+    )
+    .unwrap();
+    assert_eq!(resolved.denied_globs, ["/w/**/*.env", "/data/*.key"]);
+    assert_eq!(
+        resolved.warnings,
+        [
+            "Filesystem deny-read glob `:workspace_roots/**/*.env` uses `**`. Non-macOS sandboxing does not support unbounded `**` natively; set `glob_scan_max_depth` in this filesystem profile to cap Linux glob expansion and silence this warning, or enumerate explicit depths such as `*.env`, `*/*.env`, and `*/*/*.env`."
+        ]
+    );
+    let bounded = resolve(
+        "[permissions.p]\nextends = \":workspace\"\n[permissions.p.filesystem]\nglob_scan_max_depth = 2\n\"/d/**/*.env\" = \"deny\"\n",
+        "p",
+    )
+    .unwrap();
+    assert!(bounded.warnings.is_empty());
+    assert_eq!(bounded.glob_scan_max_depth, Some(2));
+    assert_eq!(
+        resolve(
+            "[permissions.p]\nextends = \":workspace\"\n[permissions.p.filesystem]\nglob_scan_max_depth = 0\n",
+            "p"
+        )
+        .unwrap_err(),
+        "glob_scan_max_depth must be at least 1"
+    );
 }

@@ -113,14 +113,21 @@ impl Recorder {
             && let Value::Object(map) = &mut payload
         {
             let mut fs = FileSystemSandboxPolicy::for_sandbox_policy(policy, &settings.cwd);
-            fs.entries.extend(settings.denied_paths.iter().map(|path| {
-                recodex_protocol::permissions::FileSystemSandboxEntry {
-                    path: recodex_protocol::permissions::FileSystemPath::Path {
-                        path: path.clone(),
+            // The profile's deny rules, as its permission profile lists them.
+            if let recodex_protocol::permissions::PermissionProfile::Managed {
+                file_system:
+                    recodex_protocol::permissions::ManagedFileSystemPermissions::Restricted {
+                        entries,
+                        glob_scan_max_depth,
                     },
-                    access: recodex_protocol::permissions::FileSystemAccessMode::Deny,
-                }
-            }));
+                ..
+            } = settings.permission_profile()
+            {
+                fs.entries.extend(entries.into_iter().filter(|e| {
+                    e.access == recodex_protocol::permissions::FileSystemAccessMode::Deny
+                }));
+                fs.glob_scan_max_depth = glob_scan_max_depth;
+            }
             map.insert("file_system_sandbox_policy".to_owned(), json!(fs));
         }
         if let Value::Object(map) = &mut payload {

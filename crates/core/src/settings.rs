@@ -26,6 +26,11 @@ pub struct SessionSettings {
     /// Paths nothing may read or write inside the sandbox (a permission profile's `deny`
     /// rules), on top of `sandbox_policy`.
     pub denied_paths: Vec<PathBuf>,
+    /// Deny globs of the permission profile (absolute patterns), expanded when each
+    /// command starts.
+    pub denied_globs: Vec<String>,
+    /// `glob_scan_max_depth` of the permission profile.
+    pub glob_scan_max_depth: Option<usize>,
     /// `originator` header and session-meta value (`codex_exec`, `codex-tui`, ...).
     pub originator: String,
     /// Session source (`exec`, `cli`, `vscode`, `mcp`).
@@ -126,6 +131,27 @@ impl SessionSettings {
                 path: FileSystemPath::Path { path: path.clone() },
                 access: FileSystemAccessMode::Deny,
             }));
+            entries.extend(
+                self.denied_globs
+                    .iter()
+                    .map(|pattern| FileSystemSandboxEntry {
+                        path: FileSystemPath::GlobPattern {
+                            pattern: pattern.clone(),
+                        },
+                        access: FileSystemAccessMode::Deny,
+                    }),
+            );
+        }
+        if let PermissionProfile::Managed {
+            file_system:
+                ManagedFileSystemPermissions::Restricted {
+                    glob_scan_max_depth,
+                    ..
+                },
+            ..
+        } = &mut profile
+        {
+            *glob_scan_max_depth = self.glob_scan_max_depth.map(|d| d as u64);
         }
         profile
     }

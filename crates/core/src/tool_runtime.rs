@@ -96,6 +96,8 @@ impl ToolRuntime {
                     policy: policy.clone(),
                     policy_cwd: settings.cwd.clone(),
                     denied: settings.denied_paths.clone(),
+                    denied_globs: settings.denied_globs.clone(),
+                    glob_depth: settings.glob_scan_max_depth,
                 }),
                 // Without the helper executable a sandboxed command cannot start: refuse
                 // rather than run unconfined.
@@ -514,6 +516,8 @@ mod tests {
             approval_policy: "never".to_owned(),
             sandbox_policy: SandboxPolicy::DangerFullAccess,
             denied_paths: Vec::new(),
+            denied_globs: Vec::new(),
+            glob_scan_max_depth: None,
             originator: "codex_exec".to_owned(),
             source: "exec".to_owned(),
             user_agent: "test".to_owned(),

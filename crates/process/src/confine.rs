@@ -24,14 +24,23 @@ pub struct LinuxSandbox {
     pub policy_cwd: PathBuf,
     /// Paths nothing may read or write (a permission profile's `deny` rules).
     pub denied: Vec<PathBuf>,
+    /// Deny globs, expanded when each command starts (files created since are covered).
+    pub denied_globs: Vec<String>,
+    /// How deep the globs' `**` search (`glob_scan_max_depth`).
+    pub glob_depth: Option<usize>,
 }
 
 impl SandboxWrapper for LinuxSandbox {
     fn wrap(&self, request: ExecRequest) -> Result<ExecRequest, ProcessError> {
         let command: Vec<OsString> = request.argv.iter().map(OsString::from).collect();
+        let mut denied = self.denied.clone();
+        denied.extend(recodex_sandbox::expand_deny_globs(
+            &self.denied_globs,
+            self.glob_depth,
+        ));
         let args = recodex_sandbox::linux_sandbox_args_denying(
             &self.policy,
-            &self.denied,
+            &denied,
             &self.policy_cwd,
             &request.cwd,
             &command,
@@ -58,6 +67,8 @@ mod tests {
             },
             policy_cwd: PathBuf::from("/w"),
             denied: Vec::new(),
+            denied_globs: Vec::new(),
+            glob_depth: None,
         };
         let request = ExecRequest {
             argv: vec!["bash".into(), "-lc".into(), "ls".into()],

@@ -30,6 +30,7 @@
 //! ```
 
 mod error;
+mod glob;
 mod helper;
 #[cfg(target_os = "linux")]
 mod linux;
@@ -38,6 +39,7 @@ mod profile;
 mod seatbelt;
 
 pub use error::SandboxError;
+pub use glob::expand_deny_globs;
 pub use helper::{
     LINUX_SANDBOX_ARG0, is_linux_sandbox_arg0, linux_sandbox_args, linux_sandbox_args_denying,
     run_linux_sandbox_main,

@@ -42,6 +42,8 @@ pub(crate) fn prompt_input(
             .map_or_else(|| "on-request".to_owned(), |p| p.as_str().to_owned()),
         sandbox_policy: resolved.policy,
         denied_paths: resolved.denied,
+        denied_globs: resolved.denied_globs,
+        glob_scan_max_depth: resolved.glob_scan_max_depth,
         user_agent: String::new(),
         originator: "codex_cli_rs".to_owned(),
         source: "cli".to_owned(),

@@ -77,6 +77,8 @@ pub(crate) fn run(
     let recodex_config::ResolvedProfile {
         policy: sandbox_policy,
         denied: denied_paths,
+        denied_globs,
+        glob_scan_max_depth,
         ..
     } = sandbox_policy(args, &config, trusted, &cwd, home.as_deref())?;
     if !trusted && !matches!(sandbox_policy, SandboxPolicy::ReadOnly { .. }) {
@@ -140,6 +142,8 @@ pub(crate) fn run(
         approval_policy: "never".to_owned(),
         sandbox_policy,
         denied_paths,
+        denied_globs,
+        glob_scan_max_depth,
         user_agent: user_agent(&user_agent_info(&originator, &env)),
         originator,
         source: "exec".to_owned(),
@@ -434,6 +438,8 @@ fn sandbox_policy(
         return Ok(recodex_config::ResolvedProfile {
             policy: super::policy::sandbox_policy(mode, config, add_dirs, cwd),
             denied: Vec::new(),
+            denied_globs: Vec::new(),
+            glob_scan_max_depth: None,
             warnings: Vec::new(),
         });
     }

@@ -108,6 +108,8 @@ pub(crate) fn profile_policy(
         Ok(recodex_config::ResolvedProfile {
             policy,
             denied: Vec::new(),
+            denied_globs: Vec::new(),
+            glob_scan_max_depth: None,
             warnings: Vec::new(),
         })
     };
@@ -167,6 +169,8 @@ pub(crate) fn configured_policy(
     Ok(recodex_config::ResolvedProfile {
         policy: sandbox_policy(mode, config, add_dirs, cwd),
         denied: Vec::new(),
+        denied_globs: Vec::new(),
+        glob_scan_max_depth: None,
         warnings: Vec::new(),
     })
 }

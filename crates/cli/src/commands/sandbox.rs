@@ -37,6 +37,10 @@ pub(crate) fn run(
             let resolved = profile_policy(&name, config, &cwd, home.as_deref())
                 .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
             denied = resolved.denied;
+            denied.extend(recodex_sandbox::expand_deny_globs(
+                &resolved.denied_globs,
+                resolved.glob_scan_max_depth,
+            ));
             resolved.policy
         }
         Some(Selected::Mode(mode)) => super::policy::sandbox_policy(mode, config, &[], &cwd),

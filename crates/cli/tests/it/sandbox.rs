@@ -248,8 +248,8 @@ fn the_configured_selection_and_its_precedence() {
 }
 
 /// Profiles from `[permissions.NAME]`: `extends`, extra writable paths, the workspace roots
-/// alone (no temporary directories), and a rule recodex cannot enforce (a deny glob)
-/// refused by name.
+/// alone (no temporary directories), and a rule recodex cannot enforce (a read-only
+/// sub-path) refused by name.
 #[test]
 fn named_profiles_from_the_configuration() {
     let (dir, home, work) = dirs();
@@ -260,7 +260,7 @@ fn named_profiles_from_the_configuration() {
         let config = format!(
             "[permissions.dev]\nextends = \":workspace\"\n[permissions.dev.filesystem]\n{:?} = \"write\"\n\
              [permissions.plain.filesystem]\n\":root\" = \"read\"\n\":workspace_roots\" = \"write\"\n\
-             [permissions.secret]\nextends = \":workspace\"\n[permissions.secret.filesystem]\n\"/etc/*.conf\" = \"deny\"\n",
+             [permissions.secret]\nextends = \":workspace\"\n[permissions.secret.filesystem.\":workspace_roots\"]\n\"docs\" = \"read\"\n",
             extra.display().to_string()
         );
         std::fs::write(home.join("config.toml"), config).unwrap();
@@ -290,8 +290,9 @@ fn named_profiles_from_the_configuration() {
     let (stdout, stderr) = run("secret");
     assert_eq!(stdout, "");
     assert!(
-        stderr
-            .contains("Error: recodex: permission profiles with deny globs are not supported yet"),
+        stderr.contains(
+            "Error: recodex: permission profiles with read-only sub-paths other than .git, .agents and .codex are not supported yet"
+        ),
         "{stderr}"
     );
 }
@@ -338,4 +339,38 @@ fn denied_paths_cannot_be_read_or_changed() {
         "ENVSECRET\n"
     );
     assert!(!secret.join("new").exists() && !work.join("link").exists());
+}
+
+/// Deny globs are expanded when the command starts, down to `glob_scan_max_depth`.
+#[test]
+fn deny_globs_hide_the_matching_files() {
+    let (_dir, home, work) = dirs();
+    for (path, text) in [
+        ("a.env", "A"),
+        ("sub/b.env", "B"),
+        ("sub/deep/c.env", "C"),
+        ("keep.txt", "K"),
+    ] {
+        let path = work.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    std::fs::write(
+        home.join("config.toml"),
+        "default_permissions = \"p\"\n[permissions.p]\nextends = \":workspace\"\n\
+         [permissions.p.filesystem]\nglob_scan_max_depth = 1\n\
+         [permissions.p.filesystem.\":workspace_roots\"]\n\"**/*.env\" = \"deny\"\n",
+    )
+    .unwrap();
+    let out = sandbox(
+        &home,
+        &work,
+        &[
+            "--",
+            "sh",
+            "-c",
+            "cat a.env sub/b.env sub/deep/c.env keep.txt",
+        ],
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "CK");
 }
