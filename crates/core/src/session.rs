@@ -22,6 +22,7 @@ use crate::tool_runtime::ToolRuntime;
 use crate::turn_diff::TurnDiff;
 use crate::user_input::UserInput;
 
+mod agent_args;
 mod agent_tools;
 mod goals;
 mod interrupt;

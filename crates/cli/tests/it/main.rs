@@ -10,6 +10,7 @@ mod conflicts;
 mod exec;
 mod exec_agents;
 mod exec_patch;
+mod exec_permissions;
 mod exec_resume;
 mod execpolicy;
 mod facts;
