@@ -37,6 +37,9 @@ pub struct ResolvedProfile {
     pub denied: Vec<PathBuf>,
     /// Deny globs (absolute patterns), expanded when each command starts.
     pub denied_globs: Vec<String>,
+    /// Rules the policy cannot express, for the sandbox: read-only carve-outs inside
+    /// writable roots, and writes to the protected `.git`, `.agents` and `.codex`.
+    pub extra_entries: Vec<recodex_protocol::permissions::FileSystemSandboxEntry>,
     /// `glob_scan_max_depth`.
     pub glob_scan_max_depth: Option<usize>,
     /// Warnings for exec to print (unknown special paths).
@@ -301,6 +304,7 @@ pub fn resolve_named_profile(
                 policy: SandboxPolicy::DangerFullAccess,
                 denied: Vec::new(),
                 denied_globs: Vec::new(),
+                extra_entries: Vec::new(),
                 glob_scan_max_depth: None,
                 warnings,
             });
@@ -327,23 +331,33 @@ pub fn resolve_named_profile(
     }
     let workspace_writable = workspace.get(".") == Some(&FileSystemAccessMode::Write);
     let mut writable_roots: Vec<PathBuf> = Vec::new();
+    let mut extra_entries = Vec::new();
+    let entry = |path: PathBuf, access: FileSystemAccessMode| {
+        use recodex_protocol::permissions::FileSystemAccessMode as Protocol;
+        recodex_protocol::permissions::FileSystemSandboxEntry {
+            path: recodex_protocol::permissions::FileSystemPath::Path { path },
+            access: match access {
+                FileSystemAccessMode::Read => Protocol::Read,
+                FileSystemAccessMode::Write => Protocol::Write,
+                FileSystemAccessMode::Deny => Protocol::Deny,
+            },
+        }
+    };
     for (sub, access) in &workspace {
-        if sub == "." {
+        if sub == "." || is_glob(sub) {
             continue;
         }
         let protected = PROTECTED.contains(&sub.as_str());
         match access {
             // Kept read-only inside writable roots anyway.
             FileSystemAccessMode::Read if protected || !workspace_writable => {}
+            // A read-only carve-out in every workspace root.
             FileSystemAccessMode::Read => {
-                return Err(not_supported(
-                    "read-only sub-paths other than .git, .agents and .codex",
-                ));
+                extra_entries.extend(roots.iter().map(|root| entry(root.join(sub), *access)));
             }
-            FileSystemAccessMode::Write if protected => {
-                return Err(not_supported(
-                    "writable .git, .agents or .codex directories",
-                ));
+            // The protection lifted in every workspace root.
+            FileSystemAccessMode::Write if protected && workspace_writable => {
+                extra_entries.extend(roots.iter().map(|root| entry(root.join(sub), *access)));
             }
             FileSystemAccessMode::Write if !workspace_writable => {
                 for root in &roots {
@@ -358,6 +372,8 @@ pub fn resolve_named_profile(
             FileSystemAccessMode::Write if !writable_roots.contains(path) => {
                 writable_roots.push(path.clone());
             }
+            // Read rules matter inside writable roots, where they carve out read-only paths.
+            FileSystemAccessMode::Read => extra_entries.push(entry(path.clone(), *access)),
             _ => {}
         }
     }
@@ -425,6 +441,7 @@ pub fn resolve_named_profile(
         policy,
         denied,
         denied_globs,
+        extra_entries,
         glob_scan_max_depth: profile.glob_scan_max_depth,
         warnings,
     })

@@ -183,16 +183,52 @@ fn unknown_special_paths_are_warned_about_and_subtrees_accepted() {
 fn what_recodex_cannot_enforce_is_refused() {
     let refused = |toml: &str| resolve(toml, "p").unwrap_err();
     for toml in [
-        "[permissions.p]\nextends = \":workspace\"\n[permissions.p.filesystem.\":workspace_roots\"]\n\"docs\" = \"read\"\n",
         "[permissions.p.filesystem]\n\":minimal\" = \"read\"\n",
         "[permissions.p.filesystem]\n\":root\" = \"read\"\n\"/extra\" = \"write\"\n",
-        "[permissions.p]\nextends = \":workspace\"\n[permissions.p.filesystem.\":workspace_roots\"]\n\".git\" = \"write\"\n",
+        "[permissions.p.filesystem]\n\":root\" = \"deny\"\n",
     ] {
         assert!(
             refused(toml).starts_with("recodex: permission profiles with "),
             "{toml}"
         );
     }
+}
+
+#[test]
+fn carve_outs_and_protected_writes_become_sandbox_entries() {
+    use recodex_protocol::permissions::{FileSystemAccessMode as A, FileSystemPath};
+    let resolved = resolve(
+        r#"
+[permissions.p]
+extends = ":workspace"
+workspace_roots = { "/other" = true }
+[permissions.p.filesystem]
+"/other/keep" = "read"
+[permissions.p.filesystem.":workspace_roots"]
+".git" = "write"
+"docs" = "read"
+"#,
+        "p",
+    )
+    .unwrap();
+    let entries: Vec<(PathBuf, A)> = resolved
+        .extra_entries
+        .iter()
+        .map(|e| match &e.path {
+            FileSystemPath::Path { path } => (path.clone(), e.access),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            (PathBuf::from("/w/.git"), A::Write),
+            (PathBuf::from("/other/.git"), A::Write),
+            (PathBuf::from("/w/docs"), A::Read),
+            (PathBuf::from("/other/docs"), A::Read),
+            (PathBuf::from("/other/keep"), A::Read),
+        ]
+    );
 }
 
 #[test]

@@ -113,7 +113,8 @@ impl Recorder {
             && let Value::Object(map) = &mut payload
         {
             let mut fs = FileSystemSandboxPolicy::for_sandbox_policy(policy, &settings.cwd);
-            // The profile's deny rules, as its permission profile lists them.
+            // The profile's further rules (carve-outs, protected writes, denies), as its
+            // permission profile lists them.
             if let recodex_protocol::permissions::PermissionProfile::Managed {
                 file_system:
                     recodex_protocol::permissions::ManagedFileSystemPermissions::Restricted {
@@ -123,6 +124,7 @@ impl Recorder {
                 ..
             } = settings.permission_profile()
             {
+                fs.entries.extend(settings.extra_entries.iter().cloned());
                 fs.entries.extend(entries.into_iter().filter(|e| {
                     e.access == recodex_protocol::permissions::FileSystemAccessMode::Deny
                 }));

@@ -26,6 +26,9 @@ pub struct SessionSettings {
     /// Paths nothing may read or write inside the sandbox (a permission profile's `deny`
     /// rules), on top of `sandbox_policy`.
     pub denied_paths: Vec<PathBuf>,
+    /// A permission profile's read-only carve-outs and writes to protected paths, on top of
+    /// `sandbox_policy`.
+    pub extra_entries: Vec<recodex_protocol::permissions::FileSystemSandboxEntry>,
     /// Deny globs of the permission profile (absolute patterns), expanded when each
     /// command starts.
     pub denied_globs: Vec<String>,
@@ -127,6 +130,7 @@ impl SessionSettings {
             ..
         } = &mut profile
         {
+            entries.extend(self.extra_entries.iter().cloned());
             entries.extend(self.denied_paths.iter().map(|path| FileSystemSandboxEntry {
                 path: FileSystemPath::Path { path: path.clone() },
                 access: FileSystemAccessMode::Deny,

@@ -22,6 +22,8 @@ pub struct LinuxSandbox {
     pub policy: SandboxPolicy,
     /// The directory the policy's workspace roots are relative to (the session cwd).
     pub policy_cwd: PathBuf,
+    /// A permission profile's read-only carve-outs and writes to protected paths.
+    pub extra_entries: Vec<recodex_protocol::permissions::FileSystemSandboxEntry>,
     /// Paths nothing may read or write (a permission profile's `deny` rules).
     pub denied: Vec<PathBuf>,
     /// Deny globs, expanded when each command starts (files created since are covered).
@@ -40,6 +42,7 @@ impl SandboxWrapper for LinuxSandbox {
         ));
         let args = recodex_sandbox::linux_sandbox_args_denying(
             &self.policy,
+            &self.extra_entries,
             &denied,
             &self.policy_cwd,
             &request.cwd,
@@ -66,6 +69,7 @@ mod tests {
                 network_access: false,
             },
             policy_cwd: PathBuf::from("/w"),
+            extra_entries: Vec::new(),
             denied: Vec::new(),
             denied_globs: Vec::new(),
             glob_depth: None,

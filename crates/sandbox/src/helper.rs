@@ -172,13 +172,15 @@ pub fn linux_sandbox_args(
     command_cwd: &Path,
     command: &[OsString],
 ) -> Vec<OsString> {
-    linux_sandbox_args_denying(policy, &[], policy_cwd, command_cwd, command)
+    linux_sandbox_args_denying(policy, &[], &[], policy_cwd, command_cwd, command)
 }
 
-/// [`linux_sandbox_args`] with paths nothing may read or write (a permission profile's
-/// `deny` rules) added to the policy.
+/// [`linux_sandbox_args`] with a permission profile's further rules added to the policy:
+/// `extra` (read-only carve-outs, writes to protected paths) and the paths nothing may
+/// read or write (`deny` rules).
 pub fn linux_sandbox_args_denying(
     policy: &SandboxPolicy,
+    extra: &[FileSystemSandboxEntry],
     denied: &[PathBuf],
     policy_cwd: &Path,
     command_cwd: &Path,
@@ -190,6 +192,7 @@ pub fn linux_sandbox_args_denying(
         ..
     } = &mut profile
     {
+        entries.extend(extra.iter().cloned());
         entries.extend(denied.iter().map(|path| FileSystemSandboxEntry {
             path: FileSystemPath::Path { path: path.clone() },
             access: FileSystemAccessMode::Deny,

@@ -115,8 +115,14 @@ fn resolve_entries(
     for root in &writes {
         resolved.remove_read_only_subpath(&canonical_or_lexical(root));
     }
+    // A read rule for a path that also has a write rule (a protected `.git` a profile makes
+    // writable) does not take the write away again.
+    let written: Vec<PathBuf> = writes.iter().map(|p| canonical_or_lexical(p)).collect();
     for path in &reads {
-        resolved.add_read_only_subpath(&canonical_or_lexical(path));
+        let path = canonical_or_lexical(path);
+        if !written.contains(&path) {
+            resolved.add_read_only_subpath(&path);
+        }
     }
     for path in &denied {
         let path = canonical_or_lexical(path);
@@ -156,6 +162,20 @@ mod tests {
 
     fn resolve(json: &str, cwd: &Path) -> Result<ResolvedPolicy, SandboxError> {
         ResolvedPolicy::from_permission_profile(&parse_permission_profile(json)?, cwd, None)
+    }
+
+    #[test]
+    fn a_write_on_a_protected_path_survives_its_read_rule() {
+        let dir = tempfile::tempdir().unwrap();
+        let cwd = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::create_dir(cwd.join(".git")).unwrap();
+        let w = cwd.display();
+        let json = format!(
+            r#"{{"type":"managed","file_system":{{"type":"restricted","entries":[{{"path":{{"type":"special","value":{{"kind":"root"}}}},"access":"read"}},{{"path":{{"type":"path","path":"{w}"}},"access":"write"}},{{"path":{{"type":"path","path":"{w}/.git"}},"access":"read"}},{{"path":{{"type":"path","path":"{w}/.git"}},"access":"write"}}]}},"network":"restricted"}}"#
+        );
+        let resolved = resolve(&json, &cwd).unwrap();
+        assert!(resolved.can_write(&cwd.join(".git/config")));
+        assert!(!resolved.can_write(&cwd.join(".codex/config.toml")));
     }
 
     #[test]

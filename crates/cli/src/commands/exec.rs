@@ -78,6 +78,7 @@ pub(crate) fn run(
         policy: sandbox_policy,
         denied: denied_paths,
         denied_globs,
+        extra_entries,
         glob_scan_max_depth,
         ..
     } = sandbox_policy(args, &config, trusted, &cwd, home.as_deref())?;
@@ -142,6 +143,7 @@ pub(crate) fn run(
         approval_policy: "never".to_owned(),
         sandbox_policy,
         denied_paths,
+        extra_entries,
         denied_globs,
         glob_scan_max_depth,
         user_agent: user_agent(&user_agent_info(&originator, &env)),
@@ -439,6 +441,7 @@ fn sandbox_policy(
             policy: super::policy::sandbox_policy(mode, config, add_dirs, cwd),
             denied: Vec::new(),
             denied_globs: Vec::new(),
+            extra_entries: Vec::new(),
             glob_scan_max_depth: None,
             warnings: Vec::new(),
         });

@@ -109,6 +109,7 @@ pub(crate) fn profile_policy(
             policy,
             denied: Vec::new(),
             denied_globs: Vec::new(),
+            extra_entries: Vec::new(),
             glob_scan_max_depth: None,
             warnings: Vec::new(),
         })
@@ -170,6 +171,7 @@ pub(crate) fn configured_policy(
         policy: sandbox_policy(mode, config, add_dirs, cwd),
         denied: Vec::new(),
         denied_globs: Vec::new(),
+        extra_entries: Vec::new(),
         glob_scan_max_depth: None,
         warnings: Vec::new(),
     })

@@ -31,12 +31,14 @@ pub(crate) fn run(
         None => configured_selection(config),
     };
     let mut denied = Vec::new();
+    let mut extra = Vec::new();
     let policy = match selection {
         Some(Selected::Profile(name)) => {
             let home = ctx.env.get("HOME").map(PathBuf::from);
             let resolved = profile_policy(&name, config, &cwd, home.as_deref())
                 .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
             denied = resolved.denied;
+            extra = resolved.extra_entries;
             denied.extend(recodex_sandbox::expand_deny_globs(
                 &resolved.denied_globs,
                 resolved.glob_scan_max_depth,
@@ -72,8 +74,9 @@ pub(crate) fn run(
             // The sandboxed command is told where it starts, as the reference's helper does.
             env.insert("PWD".to_owned(), cwd.display().to_string());
             let argv: Vec<std::ffi::OsString> = args.command.iter().map(Into::into).collect();
-            let helper_args =
-                recodex_sandbox::linux_sandbox_args_denying(&policy, &denied, &cwd, &cwd, &argv);
+            let helper_args = recodex_sandbox::linux_sandbox_args_denying(
+                &policy, &extra, &denied, &cwd, &cwd, &argv,
+            );
             let mut command = Command::new(&exe);
             command
                 .arg(recodex_process::RUN_AS_LINUX_SANDBOX_FLAG)

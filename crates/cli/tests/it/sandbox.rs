@@ -248,8 +248,8 @@ fn the_configured_selection_and_its_precedence() {
 }
 
 /// Profiles from `[permissions.NAME]`: `extends`, extra writable paths, the workspace roots
-/// alone (no temporary directories), and a rule recodex cannot enforce (a read-only
-/// sub-path) refused by name.
+/// alone (no temporary directories), and a rule recodex cannot enforce (writes outside a
+/// read-only workspace) refused by name.
 #[test]
 fn named_profiles_from_the_configuration() {
     let (dir, home, work) = dirs();
@@ -260,7 +260,7 @@ fn named_profiles_from_the_configuration() {
         let config = format!(
             "[permissions.dev]\nextends = \":workspace\"\n[permissions.dev.filesystem]\n{:?} = \"write\"\n\
              [permissions.plain.filesystem]\n\":root\" = \"read\"\n\":workspace_roots\" = \"write\"\n\
-             [permissions.secret]\nextends = \":workspace\"\n[permissions.secret.filesystem.\":workspace_roots\"]\n\"docs\" = \"read\"\n",
+             [permissions.secret.filesystem]\n\":root\" = \"read\"\n\"/srv\" = \"write\"\n",
             extra.display().to_string()
         );
         std::fs::write(home.join("config.toml"), config).unwrap();
@@ -291,7 +291,7 @@ fn named_profiles_from_the_configuration() {
     assert_eq!(stdout, "");
     assert!(
         stderr.contains(
-            "Error: recodex: permission profiles with read-only sub-paths other than .git, .agents and .codex are not supported yet"
+            "Error: recodex: permission profiles with writable paths but a read-only workspace are not supported yet"
         ),
         "{stderr}"
     );
@@ -373,4 +373,28 @@ fn deny_globs_hide_the_matching_files() {
         ],
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "CK");
+}
+
+/// A profile may make `.git` writable (to commit) and carve read-only paths out of the
+/// workspace, as the reference allows.
+#[test]
+fn profiles_can_open_git_and_close_sub_paths() {
+    let (_dir, home, work) = dirs();
+    std::fs::create_dir_all(work.join(".git")).unwrap();
+    std::fs::create_dir_all(work.join("docs")).unwrap();
+    std::fs::write(
+        home.join("config.toml"),
+        "default_permissions = \"p\"\n[permissions.p]\nextends = \":workspace\"\n\
+         [permissions.p.filesystem.\":workspace_roots\"]\n\".git\" = \"write\"\n\"docs\" = \"read\"\n",
+    )
+    .unwrap();
+    let script =
+        "for p in .git/x docs/y z .codex/w; do touch $p 2>/dev/null && echo W || echo R; done";
+    let out = sandbox(&home, &work, &["--", "sh", "-c", script]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .collect::<String>(),
+        "WRWR"
+    );
 }

@@ -41,6 +41,7 @@ fn settings(
         provider,
         approval_policy: "never".to_owned(),
         denied_paths: Vec::new(),
+        extra_entries: Vec::new(),
         denied_globs: Vec::new(),
         glob_scan_max_depth: None,
         sandbox_policy: SandboxPolicy::WorkspaceWrite {
