@@ -42,6 +42,11 @@ pub struct ResolvedProfile {
     pub extra_entries: Vec<recodex_protocol::permissions::FileSystemSandboxEntry>,
     /// `glob_scan_max_depth`.
     pub glob_scan_max_depth: Option<usize>,
+    /// The permission profile as the reference records it (`turn_context`), and the
+    /// workspace roots (the session directory and the profile's extra roots).
+    pub recorded: Option<recodex_protocol::permissions::PermissionProfile>,
+    /// The workspace roots.
+    pub workspace_roots: Vec<PathBuf>,
     /// Warnings for exec to print (unknown special paths).
     pub warnings: Vec<String>,
 }
@@ -49,6 +54,10 @@ pub struct ResolvedProfile {
 /// A profile after `extends` is applied.
 #[derive(Debug, Clone, Default)]
 struct Merged {
+    /// The built-in profile at the root of the chain, if any.
+    base: Option<&'static str>,
+    /// The user profiles' rules alone (for the recorded entries).
+    user_filesystem: BTreeMap<String, FilesystemPermissionToml>,
     filesystem: BTreeMap<String, FilesystemPermissionToml>,
     glob_scan_max_depth: Option<usize>,
     workspace_roots: BTreeMap<String, bool>,
@@ -63,17 +72,8 @@ impl Merged {
                 self.glob_scan_max_depth = fs.glob_scan_max_depth;
             }
             for (key, value) in &fs.entries {
-                let merged = match (self.filesystem.remove(key), value) {
-                    (
-                        Some(FilesystemPermissionToml::Scoped(mut parent)),
-                        FilesystemPermissionToml::Scoped(child),
-                    ) => {
-                        parent.extend(child.iter().map(|(k, v)| (k.clone(), *v)));
-                        FilesystemPermissionToml::Scoped(parent)
-                    }
-                    (_, value) => value.clone(),
-                };
-                self.filesystem.insert(key.clone(), merged);
+                deep_insert(&mut self.filesystem, key, value);
+                deep_insert(&mut self.user_filesystem, key, value);
             }
         }
         if let Some(roots) = &child.workspace_roots {
@@ -87,12 +87,31 @@ impl Merged {
     }
 }
 
+/// Sets `key` to `value` in `map`, merging two scoped tables key by key.
+fn deep_insert(
+    map: &mut BTreeMap<String, FilesystemPermissionToml>,
+    key: &str,
+    value: &FilesystemPermissionToml,
+) {
+    let merged = match (map.remove(key), value) {
+        (
+            Some(FilesystemPermissionToml::Scoped(mut parent)),
+            FilesystemPermissionToml::Scoped(child),
+        ) => {
+            parent.extend(child.iter().map(|(k, v)| (k.clone(), *v)));
+            FilesystemPermissionToml::Scoped(parent)
+        }
+        (_, value) => value.clone(),
+    };
+    map.insert(key.to_owned(), merged);
+}
+
 fn builtin(name: &str) -> Option<Merged> {
     use FileSystemAccessMode::{Read, Write};
     let mut fs = BTreeMap::new();
     fs.insert(":root".to_owned(), FilesystemPermissionToml::Access(Read));
-    match name {
-        ":read-only" => {}
+    let base = match name {
+        ":read-only" => ":read-only",
         ":workspace" => {
             let mut scoped = BTreeMap::from([(".".to_owned(), Write)]);
             for name in PROTECTED {
@@ -110,10 +129,12 @@ fn builtin(name: &str) -> Option<Merged> {
                 ":tmpdir".to_owned(),
                 FilesystemPermissionToml::Access(Write),
             );
+            ":workspace"
         }
         _ => return None,
-    }
+    };
     Some(Merged {
+        base: Some(base),
         filesystem: fs,
         ..Merged::default()
     })
@@ -294,6 +315,8 @@ pub fn resolve_named_profile(
         .values()
         .chain(paths.iter().map(|(_, a)| a))
         .any(is_deny);
+    let roots = workspace_roots(&profile, cwd, home);
+    let recorded = recorded_profile(&profile, &roots, home, network);
     match root {
         Some(FileSystemAccessMode::Read) => {}
         Some(FileSystemAccessMode::Write) if any_denied => {
@@ -306,28 +329,13 @@ pub fn resolve_named_profile(
                 denied_globs: Vec::new(),
                 extra_entries: Vec::new(),
                 glob_scan_max_depth: None,
+                recorded: Some(recorded),
+                workspace_roots: roots,
                 warnings,
             });
         }
         Some(_) => return Err(not_supported("`:root` writable and the network off")),
         None => return Err(not_supported("restricted reads (no `:root` read)")),
-    }
-    // The workspace roots: the session's directory and the profile's extra roots.
-    let mut roots = vec![cwd.to_path_buf()];
-    for (root, enabled) in &profile.workspace_roots {
-        if *enabled {
-            let path = Path::new(root);
-            let path = if path.is_absolute() {
-                path.to_path_buf()
-            } else if let (Some(rest), Some(home)) = (root.strip_prefix("~/"), home) {
-                home.join(rest)
-            } else {
-                cwd.join(path)
-            };
-            if !roots.contains(&path) {
-                roots.push(path);
-            }
-        }
     }
     let workspace_writable = workspace.get(".") == Some(&FileSystemAccessMode::Write);
     let mut writable_roots: Vec<PathBuf> = Vec::new();
@@ -355,9 +363,13 @@ pub fn resolve_named_profile(
             FileSystemAccessMode::Read => {
                 extra_entries.extend(roots.iter().map(|root| entry(root.join(sub), *access)));
             }
-            // The protection lifted in every workspace root.
+            // The protection lifted in every workspace root (the policy lists the path as a
+            // writable root, as the reference's does).
             FileSystemAccessMode::Write if protected && workspace_writable => {
-                extra_entries.extend(roots.iter().map(|root| entry(root.join(sub), *access)));
+                for root in &roots {
+                    extra_entries.push(entry(root.join(sub), *access));
+                    writable_roots.push(root.join(sub));
+                }
             }
             FileSystemAccessMode::Write if !workspace_writable => {
                 for root in &roots {
@@ -443,8 +455,155 @@ pub fn resolve_named_profile(
         denied_globs,
         extra_entries,
         glob_scan_max_depth: profile.glob_scan_max_depth,
+        recorded: Some(recorded),
+        workspace_roots: roots,
         warnings,
     })
+}
+
+/// The workspace roots: the session's directory and the profile's extra roots.
+fn workspace_roots(profile: &Merged, cwd: &Path, home: Option<&Path>) -> Vec<PathBuf> {
+    let mut roots = vec![cwd.to_path_buf()];
+    for (root, enabled) in &profile.workspace_roots {
+        if *enabled {
+            let path = Path::new(root);
+            let path = if path.is_absolute() {
+                path.to_path_buf()
+            } else if let (Some(rest), Some(home)) = (root.strip_prefix("~/"), home) {
+                home.join(rest)
+            } else {
+                cwd.join(path)
+            };
+            if !roots.contains(&path) {
+                roots.push(path);
+            }
+        }
+    }
+    roots
+}
+
+/// The profile's rules as the reference records them: the built-in parent's rules for the
+/// session directory, then the user rules in key order, then every workspace-root rule for
+/// each extra root (the built-in's first).
+fn recorded_profile(
+    profile: &Merged,
+    roots: &[PathBuf],
+    home: Option<&Path>,
+    network: bool,
+) -> recodex_protocol::permissions::PermissionProfile {
+    use recodex_protocol::permissions::{
+        FileSystemAccessMode as A, FileSystemPath as P, FileSystemSandboxEntry as E,
+        FileSystemSpecialPath as S, ManagedFileSystemPermissions, NetworkSandboxPolicy,
+        PermissionProfile,
+    };
+    let access = |a: &FileSystemAccessMode| match a {
+        FileSystemAccessMode::Read => A::Read,
+        FileSystemAccessMode::Write => A::Write,
+        FileSystemAccessMode::Deny => A::Deny,
+    };
+    let at = |path: PathBuf, a: A| {
+        let text = path.to_string_lossy().into_owned();
+        let path = if is_glob(&text) {
+            P::GlobPattern { pattern: text }
+        } else {
+            let plain = text.strip_suffix("/**").map(PathBuf::from).unwrap_or(path);
+            P::Path { path: plain }
+        };
+        E { path, access: a }
+    };
+    let special = |value: S, a: A| E {
+        path: P::Special { value },
+        access: a,
+    };
+    let cwd = &roots[0];
+    // The workspace-root rules of one root, as (sub-path, access).
+    let root_rules = |rule: &FilesystemPermissionToml| -> Vec<(String, A)> {
+        match rule {
+            FilesystemPermissionToml::Access(a) => vec![(".".to_owned(), access(a))],
+            FilesystemPermissionToml::Scoped(subs) => {
+                subs.iter().map(|(s, a)| (s.clone(), access(a))).collect()
+            }
+        }
+    };
+    let under = |root: &Path, sub: &str| {
+        if sub == "." {
+            root.to_path_buf()
+        } else {
+            root.join(sub)
+        }
+    };
+    let builtin_root_rules: Vec<(String, A)> = match profile.base {
+        Some(":workspace") => std::iter::once((".".to_owned(), A::Write))
+            .chain(PROTECTED.iter().map(|p| ((*p).to_owned(), A::Read)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut entries = Vec::new();
+    if profile.base.is_some() {
+        entries.push(special(S::Root, A::Read));
+    }
+    if profile.base == Some(":workspace") {
+        entries.push(at(cwd.clone(), A::Write));
+        entries.push(special(S::SlashTmp, A::Write));
+        entries.push(special(S::Tmpdir, A::Write));
+        for name in PROTECTED {
+            entries.push(at(cwd.join(name), A::Read));
+        }
+    }
+    let mut user_root_rules = Vec::new();
+    for (key, rule) in &profile.user_filesystem {
+        match (key.as_str(), rule) {
+            (":root", FilesystemPermissionToml::Access(a)) => {
+                entries.push(special(S::Root, access(a)))
+            }
+            (":minimal", FilesystemPermissionToml::Access(a)) => {
+                entries.push(special(S::Minimal, access(a)));
+            }
+            (":tmpdir", FilesystemPermissionToml::Access(a)) => {
+                entries.push(special(S::Tmpdir, access(a)));
+            }
+            (":workspace_roots", rule) => {
+                user_root_rules = root_rules(rule);
+                for (sub, a) in &user_root_rules {
+                    entries.push(at(under(cwd, sub), *a));
+                }
+            }
+            (other, FilesystemPermissionToml::Access(a)) if other.starts_with(':') => {
+                entries.push(special(
+                    S::Unknown {
+                        path: other.to_owned(),
+                    },
+                    access(a),
+                ))
+            }
+            (other, _) if other.starts_with(':') => {}
+            (path, rule) => {
+                let base = match (path.strip_prefix('~'), home) {
+                    (Some(rest), Some(home)) => home.join(rest.trim_start_matches('/')),
+                    _ => PathBuf::from(path),
+                };
+                for (sub, a) in root_rules(rule) {
+                    entries.push(at(under(&base, &sub), a));
+                }
+            }
+        }
+    }
+    for root in &roots[1..] {
+        for (sub, a) in builtin_root_rules.iter().chain(&user_root_rules) {
+            entries.push(at(under(root, sub), *a));
+        }
+    }
+    PermissionProfile::Managed {
+        file_system: ManagedFileSystemPermissions::Restricted {
+            entries,
+            glob_scan_max_depth: profile.glob_scan_max_depth.map(|d| d as u64),
+        },
+        network: if network {
+            NetworkSandboxPolicy::Enabled
+        } else {
+            NetworkSandboxPolicy::Restricted
+        },
+    }
 }
 
 #[cfg(test)]

@@ -297,3 +297,79 @@ extends = ":workspace"
         "glob_scan_max_depth must be at least 1"
     );
 }
+
+/// The recorded rules follow the reference's order (observed on 0.136.0): the built-in
+/// parent's rules for the session directory, the user rules in key order, then every
+/// workspace-root rule again for each extra root.
+#[test]
+fn recorded_rules_follow_the_references_order() {
+    use recodex_protocol::permissions::{
+        FileSystemPath, FileSystemSpecialPath, ManagedFileSystemPermissions, PermissionProfile,
+    };
+    let resolved = resolve(
+        r#"
+[permissions.p]
+extends = ":workspace"
+workspace_roots = { "/extra" = true }
+[permissions.p.filesystem]
+"/zz" = "read"
+"~/cache" = "write"
+"/secret" = "deny"
+":bogus" = "read"
+[permissions.p.filesystem.":workspace_roots"]
+"docs" = "read"
+"**/*.env" = "deny"
+"#,
+        "p",
+    )
+    .unwrap();
+    let Some(PermissionProfile::Managed {
+        file_system: ManagedFileSystemPermissions::Restricted { entries, .. },
+        ..
+    }) = resolved.recorded
+    else {
+        panic!("{:?}", resolved.recorded);
+    };
+    let shown: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            let target = match &e.path {
+                FileSystemPath::Path { path } => path.display().to_string(),
+                FileSystemPath::GlobPattern { pattern } => format!("glob {pattern}"),
+                FileSystemPath::Special { value } => match value {
+                    FileSystemSpecialPath::Unknown { path } => path.clone(),
+                    other => format!("{other:?}"),
+                },
+            };
+            format!("{target} {:?}", e.access)
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "Root Read",
+            "/w Write",
+            "SlashTmp Write",
+            "Tmpdir Write",
+            "/w/.git Read",
+            "/w/.agents Read",
+            "/w/.codex Read",
+            "/secret Deny",
+            "/zz Read",
+            ":bogus Read",
+            "glob /w/**/*.env Deny",
+            "/w/docs Read",
+            "/home/u/cache Write",
+            "/extra Write",
+            "/extra/.git Read",
+            "/extra/.agents Read",
+            "/extra/.codex Read",
+            "glob /extra/**/*.env Deny",
+            "/extra/docs Read",
+        ]
+    );
+    assert_eq!(
+        resolved.workspace_roots,
+        [PathBuf::from("/w"), PathBuf::from("/extra")]
+    );
+}

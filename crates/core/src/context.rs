@@ -71,7 +71,7 @@ pub(crate) fn environment_context(settings: &SessionSettings, date: String) -> E
         timezone: Some(settings.timezone.clone()),
         network: None,
         filesystem: Some(FilesystemContext {
-            workspace_roots: settings.sandbox_policy.writable_roots(&settings.cwd),
+            workspace_roots: settings.workspace_roots(),
             profile: settings.permission_profile(),
         }),
     }

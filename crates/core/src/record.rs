@@ -101,7 +101,7 @@ impl Recorder {
         let mut payload = json!({
             "turn_id": turn_id,
             "cwd": settings.cwd,
-            "workspace_roots": policy.writable_roots(&settings.cwd),
+            "workspace_roots": settings.workspace_roots(),
             "current_date": date,
             "timezone": settings.timezone,
             "approval_policy": settings.approval_policy,
@@ -113,6 +113,10 @@ impl Recorder {
             && let Value::Object(map) = &mut payload
         {
             let mut fs = FileSystemSandboxPolicy::for_sandbox_policy(policy, &settings.cwd);
+            if settings.recorded_profile.is_some() {
+                // A named profile records its own rules here too.
+                fs.entries.clear();
+            }
             // The profile's further rules (carve-outs, protected writes, denies), as its
             // permission profile lists them.
             if let recodex_protocol::permissions::PermissionProfile::Managed {
@@ -124,10 +128,14 @@ impl Recorder {
                 ..
             } = settings.permission_profile()
             {
-                fs.entries.extend(settings.extra_entries.iter().cloned());
-                fs.entries.extend(entries.into_iter().filter(|e| {
-                    e.access == recodex_protocol::permissions::FileSystemAccessMode::Deny
-                }));
+                if settings.recorded_profile.is_some() {
+                    fs.entries = entries;
+                } else {
+                    fs.entries.extend(settings.extra_entries.iter().cloned());
+                    fs.entries.extend(entries.into_iter().filter(|e| {
+                        e.access == recodex_protocol::permissions::FileSystemAccessMode::Deny
+                    }));
+                }
                 fs.glob_scan_max_depth = glob_scan_max_depth;
             }
             map.insert("file_system_sandbox_policy".to_owned(), json!(fs));

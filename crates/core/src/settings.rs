@@ -34,6 +34,12 @@ pub struct SessionSettings {
     pub denied_globs: Vec<String>,
     /// `glob_scan_max_depth` of the permission profile.
     pub glob_scan_max_depth: Option<usize>,
+    /// A named permission profile as the reference records it (its own rules), and its
+    /// workspace roots; `None` for a plain sandbox mode.
+    pub recorded_profile: Option<(
+        recodex_protocol::permissions::PermissionProfile,
+        Vec<PathBuf>,
+    )>,
     /// `originator` header and session-meta value (`codex_exec`, `codex-tui`, ...).
     pub originator: String,
     /// Session source (`exec`, `cli`, `vscode`, `mcp`).
@@ -120,6 +126,9 @@ impl SessionSettings {
     /// The permission profile commands run under: the sandbox policy's, with the denied
     /// paths added as `deny` entries.
     pub fn permission_profile(&self) -> recodex_protocol::permissions::PermissionProfile {
+        if let Some((profile, _)) = &self.recorded_profile {
+            return profile.clone();
+        }
         use recodex_protocol::permissions::{
             FileSystemAccessMode, FileSystemPath, FileSystemSandboxEntry,
             ManagedFileSystemPermissions, PermissionProfile,
@@ -158,5 +167,16 @@ impl SessionSettings {
             *glob_scan_max_depth = self.glob_scan_max_depth.map(|d| d as u64);
         }
         profile
+    }
+}
+
+impl SessionSettings {
+    /// The workspace roots: the session directory, then a profile's extra roots or the
+    /// sandbox policy's writable roots.
+    pub fn workspace_roots(&self) -> Vec<PathBuf> {
+        match &self.recorded_profile {
+            Some((_, roots)) => roots.clone(),
+            None => self.sandbox_policy.writable_roots(&self.cwd),
+        }
     }
 }

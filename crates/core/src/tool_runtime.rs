@@ -520,6 +520,7 @@ mod tests {
             extra_entries: Vec::new(),
             denied_globs: Vec::new(),
             glob_scan_max_depth: None,
+            recorded_profile: None,
             originator: "codex_exec".to_owned(),
             source: "exec".to_owned(),
             user_agent: "test".to_owned(),

@@ -103,10 +103,16 @@ fn filesystem_xml(fs: &FilesystemContext) -> String {
                 "<permission_profile type=\"managed\"><file_system type=\"unrestricted\" /></permission_profile>"
                     .to_owned()
             }
-            ManagedFileSystemPermissions::Restricted { entries, .. } => {
+            ManagedFileSystemPermissions::Restricted {
+                entries,
+                glob_scan_max_depth,
+            } => {
                 let entries: String = entries.iter().map(entry_xml).collect();
+                let depth = glob_scan_max_depth
+                    .map(|d| format!(" glob_scan_max_depth=\"{d}\""))
+                    .unwrap_or_default();
                 format!(
-                    "<permission_profile type=\"managed\"><file_system type=\"restricted\">{entries}</file_system></permission_profile>"
+                    "<permission_profile type=\"managed\"><file_system type=\"restricted\"{depth}>{entries}</file_system></permission_profile>"
                 )
             }
         },
@@ -122,10 +128,16 @@ fn entry_xml(entry: &FileSystemSandboxEntry) -> String {
     };
     let target = match &entry.path {
         FileSystemPath::Path { path } => format!("<path>{}</path>", path_text(path)),
-        FileSystemPath::GlobPattern { pattern } => format!("<pattern>{pattern}</pattern>"),
+        FileSystemPath::GlobPattern { pattern } => format!("<glob>{pattern}</glob>"),
         FileSystemPath::Special { value } => format!("<special>{}</special>", special_token(value)),
     };
-    format!("<entry access=\"{access}\">{target}</entry>")
+    // A deny rule cannot be lifted by asking.
+    let escalatable = if entry.access == FileSystemAccessMode::Deny {
+        " escalatable=\"false\""
+    } else {
+        ""
+    };
+    format!("<entry access=\"{access}\"{escalatable}>{target}</entry>")
 }
 
 fn path_text(path: &Path) -> String {
@@ -143,6 +155,7 @@ fn special_token(value: &FileSystemSpecialPath) -> String {
         }
         FileSystemSpecialPath::Tmpdir => ":tmpdir".to_owned(),
         FileSystemSpecialPath::SlashTmp => ":slash_tmp".to_owned(),
+        FileSystemSpecialPath::Unknown { path } => path.clone(),
     }
 }
 

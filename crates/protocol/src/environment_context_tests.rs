@@ -86,3 +86,60 @@ fn network_lists_are_rendered_when_present() {
         )
     );
 }
+
+/// Deny rules (which asking cannot lift), globs, unknown special paths and a glob depth,
+/// as the reference renders a named profile (captured from `codex exec` with such a
+/// profile, paths replaced).
+#[test]
+fn profile_rules_render_like_the_reference() {
+    use crate::permissions::{
+        FileSystemAccessMode as A, FileSystemPath as P, FileSystemSandboxEntry as E,
+        FileSystemSpecialPath as S, ManagedFileSystemPermissions, NetworkSandboxPolicy,
+    };
+    let entries = vec![
+        E {
+            path: P::Special { value: S::Root },
+            access: A::Read,
+        },
+        E {
+            path: P::Special {
+                value: S::Unknown {
+                    path: ":bogus".to_owned(),
+                },
+            },
+            access: A::Read,
+        },
+        E {
+            path: P::Path {
+                path: PathBuf::from("/secret"),
+            },
+            access: A::Deny,
+        },
+        E {
+            path: P::GlobPattern {
+                pattern: "/ws/**/*.env".to_owned(),
+            },
+            access: A::Deny,
+        },
+    ];
+    let mut ctx = context(
+        &SandboxPolicy::ReadOnly {
+            network_access: false,
+        },
+        "/ws",
+    );
+    ctx.filesystem = Some(FilesystemContext {
+        workspace_roots: vec![PathBuf::from("/ws")],
+        profile: PermissionProfile::Managed {
+            file_system: ManagedFileSystemPermissions::Restricted {
+                entries,
+                glob_scan_max_depth: Some(2),
+            },
+            network: NetworkSandboxPolicy::Restricted,
+        },
+    });
+    let expected = format!(
+        "{HEAD}  <filesystem><workspace_roots><root>/ws</root></workspace_roots><permission_profile type=\"managed\"><file_system type=\"restricted\" glob_scan_max_depth=\"2\"><entry access=\"read\"><special>:root</special></entry><entry access=\"read\"><special>:bogus</special></entry><entry access=\"deny\" escalatable=\"false\"><path>/secret</path></entry><entry access=\"deny\" escalatable=\"false\"><glob>/ws/**/*.env</glob></entry></file_system></permission_profile></filesystem>\n</environment_context>"
+    );
+    assert_eq!(ctx.to_xml(), expected);
+}

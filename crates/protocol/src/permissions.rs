@@ -166,6 +166,11 @@ pub enum FileSystemSpecialPath {
     Tmpdir,
     /// `/tmp`.
     SlashTmp,
+    /// A special path this version does not know (`:name` in a profile), kept but ignored.
+    Unknown {
+        /// As written.
+        path: String,
+    },
 }
 
 /// Access granted by a rule; `deny` beats `write` beats `read` on equal paths.

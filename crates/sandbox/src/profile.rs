@@ -73,7 +73,9 @@ fn resolve_entries(
             FileSystemPath::Path { path } => Target::Path(cwd.join(path)),
             FileSystemPath::Special { value } => match value {
                 FileSystemSpecialPath::Root => Target::Root,
-                FileSystemSpecialPath::Minimal => continue,
+                // Implied by a root read; an unknown special path is ignored, as the reference
+                // ignores it.
+                FileSystemSpecialPath::Minimal | FileSystemSpecialPath::Unknown { .. } => continue,
                 FileSystemSpecialPath::ProjectRoots { subpath } => {
                     Target::Path(subpath.as_ref().map_or(cwd.to_path_buf(), |s| cwd.join(s)))
                 }

@@ -45,6 +45,9 @@ pub(crate) fn prompt_input(
         extra_entries: resolved.extra_entries,
         denied_globs: resolved.denied_globs,
         glob_scan_max_depth: resolved.glob_scan_max_depth,
+        recorded_profile: resolved
+            .recorded
+            .map(|profile| (profile, resolved.workspace_roots)),
         user_agent: String::new(),
         originator: "codex_cli_rs".to_owned(),
         source: "cli".to_owned(),

@@ -80,6 +80,8 @@ pub(crate) fn run(
         denied_globs,
         extra_entries,
         glob_scan_max_depth,
+        recorded,
+        workspace_roots,
         ..
     } = sandbox_policy(args, &config, trusted, &cwd, home.as_deref())?;
     if !trusted && !matches!(sandbox_policy, SandboxPolicy::ReadOnly { .. }) {
@@ -146,6 +148,7 @@ pub(crate) fn run(
         extra_entries,
         denied_globs,
         glob_scan_max_depth,
+        recorded_profile: recorded.map(|profile| (profile, workspace_roots)),
         user_agent: user_agent(&user_agent_info(&originator, &env)),
         originator,
         source: "exec".to_owned(),
@@ -443,6 +446,8 @@ fn sandbox_policy(
             denied_globs: Vec::new(),
             extra_entries: Vec::new(),
             glob_scan_max_depth: None,
+            recorded: None,
+            workspace_roots: Vec::new(),
             warnings: Vec::new(),
         });
     }

@@ -111,6 +111,8 @@ pub(crate) fn profile_policy(
             denied_globs: Vec::new(),
             extra_entries: Vec::new(),
             glob_scan_max_depth: None,
+            recorded: None,
+            workspace_roots: Vec::new(),
             warnings: Vec::new(),
         })
     };
@@ -173,6 +175,8 @@ pub(crate) fn configured_policy(
         denied_globs: Vec::new(),
         extra_entries: Vec::new(),
         glob_scan_max_depth: None,
+        recorded: None,
+        workspace_roots: Vec::new(),
         warnings: Vec::new(),
     })
 }

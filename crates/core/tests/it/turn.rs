@@ -44,6 +44,7 @@ fn settings(
         extra_entries: Vec::new(),
         denied_globs: Vec::new(),
         glob_scan_max_depth: None,
+        recorded_profile: None,
         sandbox_policy: SandboxPolicy::WorkspaceWrite {
             writable_roots: Vec::new(),
             network_access: false,
