@@ -391,17 +391,14 @@ pub fn resolve_named_profile(
     }
     if workspace_writable {
         writable_roots.extend(roots.iter().skip(1).cloned());
-    } else if !writable_roots.is_empty() {
-        return Err(not_supported("writable paths but a read-only workspace"));
     }
-    let policy = if !workspace_writable && !tmpdir && !slash_tmp {
+    // The policy the reference projects a profile onto: read-only without any write rule,
+    // else workspace-write listing the writable paths. A profile that does not write the
+    // workspace ("custom permissions") runs under its own rules all the same.
+    let policy = if !workspace_writable && writable_roots.is_empty() && !tmpdir && !slash_tmp {
         SandboxPolicy::ReadOnly {
             network_access: network,
         }
-    } else if !workspace_writable {
-        return Err(not_supported(
-            "writable temporary directories but a read-only workspace",
-        ));
     } else {
         SandboxPolicy::WorkspaceWrite {
             writable_roots,

@@ -184,7 +184,6 @@ fn what_recodex_cannot_enforce_is_refused() {
     let refused = |toml: &str| resolve(toml, "p").unwrap_err();
     for toml in [
         "[permissions.p.filesystem]\n\":minimal\" = \"read\"\n",
-        "[permissions.p.filesystem]\n\":root\" = \"read\"\n\"/extra\" = \"write\"\n",
         "[permissions.p.filesystem]\n\":root\" = \"deny\"\n",
     ] {
         assert!(
@@ -371,5 +370,24 @@ workspace_roots = { "/extra" = true }
     assert_eq!(
         resolved.workspace_roots,
         [PathBuf::from("/w"), PathBuf::from("/extra")]
+    );
+}
+
+/// A profile that writes elsewhere but not the workspace is projected, as the reference
+/// projects it, onto a workspace-write policy listing its writable paths (it runs under its
+/// own rules, which leave the workspace read-only).
+#[test]
+fn custom_permissions_are_projected_like_the_references() {
+    assert_eq!(
+        policy(
+            "[permissions.p.filesystem]\n\":root\" = \"read\"\n\"/extra\" = \"write\"\n",
+            "p"
+        ),
+        SandboxPolicy::WorkspaceWrite {
+            writable_roots: vec![PathBuf::from("/extra")],
+            network_access: false,
+            exclude_tmpdir_env_var: true,
+            exclude_slash_tmp: true,
+        }
     );
 }

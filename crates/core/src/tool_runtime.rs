@@ -99,6 +99,7 @@ impl ToolRuntime {
                     denied: settings.denied_paths.clone(),
                     denied_globs: settings.denied_globs.clone(),
                     glob_depth: settings.glob_scan_max_depth,
+                    profile: settings.recorded_profile.as_ref().map(|(p, _)| p.clone()),
                 }),
                 // Without the helper executable a sandboxed command cannot start: refuse
                 // rather than run unconfined.

@@ -30,24 +30,37 @@ pub struct LinuxSandbox {
     pub denied_globs: Vec<String>,
     /// How deep the globs' `**` search (`glob_scan_max_depth`).
     pub glob_depth: Option<usize>,
+    /// A named permission profile: commands run under its own rules (its glob rules
+    /// expanded when each command starts) rather than under `policy`.
+    pub profile: Option<recodex_protocol::permissions::PermissionProfile>,
 }
 
 impl SandboxWrapper for LinuxSandbox {
     fn wrap(&self, request: ExecRequest) -> Result<ExecRequest, ProcessError> {
         let command: Vec<OsString> = request.argv.iter().map(OsString::from).collect();
-        let mut denied = self.denied.clone();
-        denied.extend(recodex_sandbox::expand_deny_globs(
-            &self.denied_globs,
-            self.glob_depth,
-        ));
-        let args = recodex_sandbox::linux_sandbox_args_denying(
-            &self.policy,
-            &self.extra_entries,
-            &denied,
-            &self.policy_cwd,
-            &request.cwd,
-            &command,
-        );
+        let args = match &self.profile {
+            Some(profile) => recodex_sandbox::linux_sandbox_args_for_profile(
+                &with_globs_expanded(profile, self.glob_depth),
+                &self.policy_cwd,
+                &request.cwd,
+                &command,
+            ),
+            None => {
+                let mut denied = self.denied.clone();
+                denied.extend(recodex_sandbox::expand_deny_globs(
+                    &self.denied_globs,
+                    self.glob_depth,
+                ));
+                recodex_sandbox::linux_sandbox_args_denying(
+                    &self.policy,
+                    &self.extra_entries,
+                    &denied,
+                    &self.policy_cwd,
+                    &request.cwd,
+                    &command,
+                )
+            }
+        };
         let mut argv = vec![
             self.exe.to_string_lossy().into_owned(),
             RUN_AS_LINUX_SANDBOX_FLAG.to_owned(),
@@ -55,6 +68,39 @@ impl SandboxWrapper for LinuxSandbox {
         argv.extend(args.iter().map(|a| a.to_string_lossy().into_owned()));
         Ok(ExecRequest { argv, ..request })
     }
+}
+
+/// `profile` with each deny glob replaced by deny rules for the paths it matches now.
+pub fn with_globs_expanded(
+    profile: &recodex_protocol::permissions::PermissionProfile,
+    depth: Option<usize>,
+) -> recodex_protocol::permissions::PermissionProfile {
+    use recodex_protocol::permissions::{
+        FileSystemPath, FileSystemSandboxEntry, ManagedFileSystemPermissions, PermissionProfile,
+    };
+    let mut profile = profile.clone();
+    if let PermissionProfile::Managed {
+        file_system: ManagedFileSystemPermissions::Restricted { entries, .. },
+        ..
+    } = &mut profile
+    {
+        let mut expanded = Vec::with_capacity(entries.len());
+        for entry in entries.drain(..) {
+            match &entry.path {
+                FileSystemPath::GlobPattern { pattern } => {
+                    let paths =
+                        recodex_sandbox::expand_deny_globs(std::slice::from_ref(pattern), depth);
+                    expanded.extend(paths.into_iter().map(|path| FileSystemSandboxEntry {
+                        path: FileSystemPath::Path { path },
+                        access: entry.access,
+                    }));
+                }
+                _ => expanded.push(entry),
+            }
+        }
+        *entries = expanded;
+    }
+    profile
 }
 
 #[cfg(test)]
@@ -73,6 +119,7 @@ mod tests {
             denied: Vec::new(),
             denied_globs: Vec::new(),
             glob_depth: None,
+            profile: None,
         };
         let request = ExecRequest {
             argv: vec!["bash".into(), "-lc".into(), "ls".into()],

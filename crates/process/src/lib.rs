@@ -31,7 +31,9 @@ mod snapshot;
 mod spawn;
 
 pub use buffer::{HeadTailBuffer, OUTPUT_MAX_BYTES};
-pub use confine::{LinuxSandbox, RUN_AS_LINUX_SANDBOX_FLAG, likely_sandbox_denial};
+pub use confine::{
+    LinuxSandbox, RUN_AS_LINUX_SANDBOX_FLAG, likely_sandbox_denial, with_globs_expanded,
+};
 pub use env::{
     CORE_ENV_VARS, EnvPolicy, NETWORK_DISABLED_ENV_VAR, THREAD_ID_ENV_VAR, UNIFIED_EXEC_ENV,
     apply_unified_exec_env, build_env, glob_matches,

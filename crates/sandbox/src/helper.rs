@@ -198,8 +198,19 @@ pub fn linux_sandbox_args_denying(
             access: FileSystemAccessMode::Deny,
         }));
     }
+    linux_sandbox_args_for_profile(&profile, policy_cwd, command_cwd, command)
+}
+
+/// What a caller passes the helper to run `command` under `profile` (a permission profile
+/// as the reference records it; glob entries must have been expanded to paths).
+pub fn linux_sandbox_args_for_profile(
+    profile: &PermissionProfile,
+    policy_cwd: &Path,
+    command_cwd: &Path,
+    command: &[OsString],
+) -> Vec<OsString> {
     // Serializing plain enums and paths cannot fail; an empty profile would be refused.
-    let profile = serde_json::to_string(&profile).unwrap_or_default();
+    let profile = serde_json::to_string(profile).unwrap_or_default();
     let mut args: Vec<OsString> = vec![
         "--sandbox-policy-cwd".into(),
         policy_cwd.as_os_str().to_owned(),

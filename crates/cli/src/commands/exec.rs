@@ -602,8 +602,29 @@ pub(super) fn timezone(tz: Option<&str>) -> String {
 
 /// The human-mode header, as the reference prints it on stderr.
 fn banner(settings: &SessionSettings) -> Vec<String> {
+    // A named profile that does not write the working directory is shown as such.
+    let custom = settings
+        .recorded_profile
+        .as_ref()
+        .is_some_and(|(profile, _)| {
+            use recodex_protocol::permissions::{
+                FileSystemAccessMode, FileSystemPath, ManagedFileSystemPermissions,
+                PermissionProfile,
+            };
+            match profile {
+                PermissionProfile::Managed {
+                    file_system: ManagedFileSystemPermissions::Restricted { entries, .. },
+                    ..
+                } => !entries.iter().any(|e| {
+                    e.access == FileSystemAccessMode::Write
+                        && matches!(&e.path, FileSystemPath::Path { path } if *path == settings.cwd)
+                }),
+                _ => false,
+            }
+        });
     let sandbox = match &settings.sandbox_policy {
         SandboxPolicy::DangerFullAccess => "danger-full-access".to_owned(),
+        _ if custom => "custom permissions".to_owned(),
         SandboxPolicy::ReadOnly { .. } => "read-only".to_owned(),
         SandboxPolicy::ExternalSandbox { .. } => "external-sandbox".to_owned(),
         SandboxPolicy::WorkspaceWrite {

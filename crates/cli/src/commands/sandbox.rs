@@ -32,6 +32,7 @@ pub(crate) fn run(
     };
     let mut denied = Vec::new();
     let mut extra = Vec::new();
+    let mut recorded = None;
     let policy = match selection {
         Some(Selected::Profile(name)) => {
             let home = ctx.env.get("HOME").map(PathBuf::from);
@@ -39,6 +40,9 @@ pub(crate) fn run(
                 .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
             denied = resolved.denied;
             extra = resolved.extra_entries;
+            recorded = resolved
+                .recorded
+                .map(|p| recodex_process::with_globs_expanded(&p, resolved.glob_scan_max_depth));
             denied.extend(recodex_sandbox::expand_deny_globs(
                 &resolved.denied_globs,
                 resolved.glob_scan_max_depth,
@@ -74,9 +78,15 @@ pub(crate) fn run(
             // The sandboxed command is told where it starts, as the reference's helper does.
             env.insert("PWD".to_owned(), cwd.display().to_string());
             let argv: Vec<std::ffi::OsString> = args.command.iter().map(Into::into).collect();
-            let helper_args = recodex_sandbox::linux_sandbox_args_denying(
-                &policy, &extra, &denied, &cwd, &cwd, &argv,
-            );
+            // A named profile runs under its own rules; otherwise the policy's.
+            let helper_args = match &recorded {
+                Some(profile) => {
+                    recodex_sandbox::linux_sandbox_args_for_profile(profile, &cwd, &cwd, &argv)
+                }
+                None => recodex_sandbox::linux_sandbox_args_denying(
+                    &policy, &extra, &denied, &cwd, &cwd, &argv,
+                ),
+            };
             let mut command = Command::new(&exe);
             command
                 .arg(recodex_process::RUN_AS_LINUX_SANDBOX_FLAG)

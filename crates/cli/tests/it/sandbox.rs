@@ -248,8 +248,8 @@ fn the_configured_selection_and_its_precedence() {
 }
 
 /// Profiles from `[permissions.NAME]`: `extends`, extra writable paths, the workspace roots
-/// alone (no temporary directories), and a rule recodex cannot enforce (writes outside a
-/// read-only workspace) refused by name.
+/// alone (no temporary directories), a profile that writes elsewhere but not the workspace,
+/// and one recodex cannot enforce (restricted reads) refused by name.
 #[test]
 fn named_profiles_from_the_configuration() {
     let (dir, home, work) = dirs();
@@ -260,7 +260,9 @@ fn named_profiles_from_the_configuration() {
         let config = format!(
             "[permissions.dev]\nextends = \":workspace\"\n[permissions.dev.filesystem]\n{:?} = \"write\"\n\
              [permissions.plain.filesystem]\n\":root\" = \"read\"\n\":workspace_roots\" = \"write\"\n\
-             [permissions.secret.filesystem]\n\":root\" = \"read\"\n\"/srv\" = \"write\"\n",
+             [permissions.secret.filesystem]\n\":minimal\" = \"read\"\n\
+             [permissions.custom.filesystem]\n\":root\" = \"read\"\n{:?} = \"write\"\n",
+            extra.display().to_string(),
             extra.display().to_string()
         );
         std::fs::write(home.join("config.toml"), config).unwrap();
@@ -287,11 +289,12 @@ fn named_profiles_from_the_configuration() {
     };
     assert_eq!(run("dev").0, "WWW");
     assert_eq!(run("plain").0, "WRR");
+    assert_eq!(run("custom").0, "RWR");
     let (stdout, stderr) = run("secret");
     assert_eq!(stdout, "");
     assert!(
         stderr.contains(
-            "Error: recodex: permission profiles with writable paths but a read-only workspace are not supported yet"
+            "Error: recodex: permission profiles with restricted reads (no `:root` read) are not supported yet"
         ),
         "{stderr}"
     );
