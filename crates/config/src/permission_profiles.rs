@@ -35,11 +35,7 @@ pub struct ResolvedProfile {
     pub policy: SandboxPolicy,
     /// Paths nothing may read or write (the `deny` rules), on top of `policy`.
     pub denied: Vec<PathBuf>,
-    /// Deny globs (absolute patterns), expanded when each command starts.
-    pub denied_globs: Vec<String>,
-    /// Rules the policy cannot express, for the sandbox: read-only carve-outs inside
-    /// writable roots, and writes to the protected `.git`, `.agents` and `.codex`.
-    pub extra_entries: Vec<recodex_protocol::permissions::FileSystemSandboxEntry>,
+
     /// `glob_scan_max_depth`.
     pub glob_scan_max_depth: Option<usize>,
     /// The permission profile as the reference records it (`turn_context`), and the
@@ -326,8 +322,6 @@ pub fn resolve_named_profile(
             return Ok(ResolvedProfile {
                 policy: SandboxPolicy::DangerFullAccess,
                 denied: Vec::new(),
-                denied_globs: Vec::new(),
-                extra_entries: Vec::new(),
                 glob_scan_max_depth: None,
                 recorded: Some(recorded),
                 workspace_roots: roots,
@@ -339,54 +333,21 @@ pub fn resolve_named_profile(
     }
     let workspace_writable = workspace.get(".") == Some(&FileSystemAccessMode::Write);
     let mut writable_roots: Vec<PathBuf> = Vec::new();
-    let mut extra_entries = Vec::new();
-    let entry = |path: PathBuf, access: FileSystemAccessMode| {
-        use recodex_protocol::permissions::FileSystemAccessMode as Protocol;
-        recodex_protocol::permissions::FileSystemSandboxEntry {
-            path: recodex_protocol::permissions::FileSystemPath::Path { path },
-            access: match access {
-                FileSystemAccessMode::Read => Protocol::Read,
-                FileSystemAccessMode::Write => Protocol::Write,
-                FileSystemAccessMode::Deny => Protocol::Deny,
-            },
-        }
-    };
+    // The writable paths of the projected policy (the sandbox itself enforces the profile's
+    // own rules, carve-outs and protected writes included).
     for (sub, access) in &workspace {
-        if sub == "." || is_glob(sub) {
+        if sub == "." || is_glob(sub) || *access != FileSystemAccessMode::Write {
             continue;
         }
-        let protected = PROTECTED.contains(&sub.as_str());
-        match access {
-            // Kept read-only inside writable roots anyway.
-            FileSystemAccessMode::Read if protected || !workspace_writable => {}
-            // A read-only carve-out in every workspace root.
-            FileSystemAccessMode::Read => {
-                extra_entries.extend(roots.iter().map(|root| entry(root.join(sub), *access)));
-            }
-            // The protection lifted in every workspace root (the policy lists the path as a
-            // writable root, as the reference's does).
-            FileSystemAccessMode::Write if protected && workspace_writable => {
-                for root in &roots {
-                    extra_entries.push(entry(root.join(sub), *access));
-                    writable_roots.push(root.join(sub));
-                }
-            }
-            FileSystemAccessMode::Write if !workspace_writable => {
-                for root in &roots {
-                    writable_roots.push(root.join(sub));
-                }
-            }
-            _ => {}
+        // A protected name made writable is listed as a writable root, as the reference's
+        // projection lists it; other sub-paths only when the workspace itself is not.
+        if PROTECTED.contains(&sub.as_str()) || !workspace_writable {
+            writable_roots.extend(roots.iter().map(|root| root.join(sub)));
         }
     }
     for (path, access) in &paths {
-        match access {
-            FileSystemAccessMode::Write if !writable_roots.contains(path) => {
-                writable_roots.push(path.clone());
-            }
-            // Read rules matter inside writable roots, where they carve out read-only paths.
-            FileSystemAccessMode::Read => extra_entries.push(entry(path.clone(), *access)),
-            _ => {}
+        if *access == FileSystemAccessMode::Write && !writable_roots.contains(path) {
+            writable_roots.push(path.clone());
         }
     }
     if workspace_writable {
@@ -407,10 +368,9 @@ pub fn resolve_named_profile(
             exclude_slash_tmp: !slash_tmp,
         }
     };
-    // Denied paths: exact ones, and denied sub-paths in every workspace root; globs are
-    // kept as absolute patterns, expanded when each command starts.
+    // Denied paths (exact ones, and denied sub-paths in every workspace root), for the
+    // checks made outside the sandbox; globs only draw the reference's warning here.
     let mut denied: Vec<PathBuf> = Vec::new();
-    let mut denied_globs: Vec<String> = Vec::new();
     let unbounded = |shown: &str, pattern: &str, warnings: &mut Vec<String>| {
         if pattern.contains("**") && profile.glob_scan_max_depth.is_none() {
             let last = pattern.rsplit('/').next().unwrap_or(pattern);
@@ -425,11 +385,6 @@ pub fn resolve_named_profile(
         }
         if is_glob(sub) {
             unbounded(&format!(":workspace_roots/{sub}"), sub, &mut warnings);
-            denied_globs.extend(
-                roots
-                    .iter()
-                    .map(|root| root.join(sub).to_string_lossy().into_owned()),
-            );
         } else {
             denied.extend(roots.iter().map(|root| root.join(sub)));
         }
@@ -441,7 +396,6 @@ pub fn resolve_named_profile(
         let text = path.to_string_lossy().into_owned();
         if is_glob(&text) {
             unbounded(&text, &text, &mut warnings);
-            denied_globs.push(text);
         } else {
             denied.push(path.clone());
         }
@@ -449,8 +403,6 @@ pub fn resolve_named_profile(
     Ok(ResolvedProfile {
         policy,
         denied,
-        denied_globs,
-        extra_entries,
         glob_scan_max_depth: profile.glob_scan_max_depth,
         recorded: Some(recorded),
         workspace_roots: roots,

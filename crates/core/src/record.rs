@@ -113,30 +113,21 @@ impl Recorder {
             && let Value::Object(map) = &mut payload
         {
             let mut fs = FileSystemSandboxPolicy::for_sandbox_policy(policy, &settings.cwd);
-            if settings.recorded_profile.is_some() {
-                // A named profile records its own rules here too.
-                fs.entries.clear();
-            }
-            // The profile's further rules (carve-outs, protected writes, denies), as its
-            // permission profile lists them.
-            if let recodex_protocol::permissions::PermissionProfile::Managed {
-                file_system:
-                    recodex_protocol::permissions::ManagedFileSystemPermissions::Restricted {
-                        entries,
-                        glob_scan_max_depth,
-                    },
-                ..
-            } = settings.permission_profile()
+            // A named profile records its own rules here too.
+            if let Some((
+                recodex_protocol::permissions::PermissionProfile::Managed {
+                    file_system:
+                        recodex_protocol::permissions::ManagedFileSystemPermissions::Restricted {
+                            entries,
+                            glob_scan_max_depth,
+                        },
+                    ..
+                },
+                _,
+            )) = &settings.recorded_profile
             {
-                if settings.recorded_profile.is_some() {
-                    fs.entries = entries;
-                } else {
-                    fs.entries.extend(settings.extra_entries.iter().cloned());
-                    fs.entries.extend(entries.into_iter().filter(|e| {
-                        e.access == recodex_protocol::permissions::FileSystemAccessMode::Deny
-                    }));
-                }
-                fs.glob_scan_max_depth = glob_scan_max_depth;
+                fs.entries.clone_from(entries);
+                fs.glob_scan_max_depth = *glob_scan_max_depth;
             }
             map.insert("file_system_sandbox_policy".to_owned(), json!(fs));
         }

@@ -26,12 +26,7 @@ pub struct SessionSettings {
     /// Paths nothing may read or write inside the sandbox (a permission profile's `deny`
     /// rules), on top of `sandbox_policy`.
     pub denied_paths: Vec<PathBuf>,
-    /// A permission profile's read-only carve-outs and writes to protected paths, on top of
-    /// `sandbox_policy`.
-    pub extra_entries: Vec<recodex_protocol::permissions::FileSystemSandboxEntry>,
-    /// Deny globs of the permission profile (absolute patterns), expanded when each
-    /// command starts.
-    pub denied_globs: Vec<String>,
+
     /// `glob_scan_max_depth` of the permission profile.
     pub glob_scan_max_depth: Option<usize>,
     /// A named permission profile as the reference records it (its own rules), and its
@@ -123,50 +118,16 @@ impl SubagentOrigin {
 }
 
 impl SessionSettings {
-    /// The permission profile commands run under: the sandbox policy's, with the denied
-    /// paths added as `deny` entries.
+    /// The permission profile commands run under (as recorded): a named profile's own
+    /// rules, or the sandbox policy's.
     pub fn permission_profile(&self) -> recodex_protocol::permissions::PermissionProfile {
-        if let Some((profile, _)) = &self.recorded_profile {
-            return profile.clone();
+        match &self.recorded_profile {
+            Some((profile, _)) => profile.clone(),
+            None => recodex_protocol::permissions::PermissionProfile::for_sandbox_policy(
+                &self.sandbox_policy,
+                &self.cwd,
+            ),
         }
-        use recodex_protocol::permissions::{
-            FileSystemAccessMode, FileSystemPath, FileSystemSandboxEntry,
-            ManagedFileSystemPermissions, PermissionProfile,
-        };
-        let mut profile = PermissionProfile::for_sandbox_policy(&self.sandbox_policy, &self.cwd);
-        if let PermissionProfile::Managed {
-            file_system: ManagedFileSystemPermissions::Restricted { entries, .. },
-            ..
-        } = &mut profile
-        {
-            entries.extend(self.extra_entries.iter().cloned());
-            entries.extend(self.denied_paths.iter().map(|path| FileSystemSandboxEntry {
-                path: FileSystemPath::Path { path: path.clone() },
-                access: FileSystemAccessMode::Deny,
-            }));
-            entries.extend(
-                self.denied_globs
-                    .iter()
-                    .map(|pattern| FileSystemSandboxEntry {
-                        path: FileSystemPath::GlobPattern {
-                            pattern: pattern.clone(),
-                        },
-                        access: FileSystemAccessMode::Deny,
-                    }),
-            );
-        }
-        if let PermissionProfile::Managed {
-            file_system:
-                ManagedFileSystemPermissions::Restricted {
-                    glob_scan_max_depth,
-                    ..
-                },
-            ..
-        } = &mut profile
-        {
-            *glob_scan_max_depth = self.glob_scan_max_depth.map(|d| d as u64);
-        }
-        profile
     }
 }
 

@@ -22,13 +22,8 @@ pub struct LinuxSandbox {
     pub policy: SandboxPolicy,
     /// The directory the policy's workspace roots are relative to (the session cwd).
     pub policy_cwd: PathBuf,
-    /// A permission profile's read-only carve-outs and writes to protected paths.
-    pub extra_entries: Vec<recodex_protocol::permissions::FileSystemSandboxEntry>,
-    /// Paths nothing may read or write (a permission profile's `deny` rules).
-    pub denied: Vec<PathBuf>,
-    /// Deny globs, expanded when each command starts (files created since are covered).
-    pub denied_globs: Vec<String>,
-    /// How deep the globs' `**` search (`glob_scan_max_depth`).
+    /// How deep a profile's deny globs search (`glob_scan_max_depth`); they are expanded
+    /// when each command starts, so files created since are covered.
     pub glob_depth: Option<usize>,
     /// A named permission profile: commands run under its own rules (its glob rules
     /// expanded when each command starts) rather than under `policy`.
@@ -45,21 +40,12 @@ impl SandboxWrapper for LinuxSandbox {
                 &request.cwd,
                 &command,
             ),
-            None => {
-                let mut denied = self.denied.clone();
-                denied.extend(recodex_sandbox::expand_deny_globs(
-                    &self.denied_globs,
-                    self.glob_depth,
-                ));
-                recodex_sandbox::linux_sandbox_args_denying(
-                    &self.policy,
-                    &self.extra_entries,
-                    &denied,
-                    &self.policy_cwd,
-                    &request.cwd,
-                    &command,
-                )
-            }
+            None => recodex_sandbox::linux_sandbox_args(
+                &self.policy,
+                &self.policy_cwd,
+                &request.cwd,
+                &command,
+            ),
         };
         let mut argv = vec![
             self.exe.to_string_lossy().into_owned(),
@@ -115,9 +101,6 @@ mod tests {
                 network_access: false,
             },
             policy_cwd: PathBuf::from("/w"),
-            extra_entries: Vec::new(),
-            denied: Vec::new(),
-            denied_globs: Vec::new(),
             glob_depth: None,
             profile: None,
         };

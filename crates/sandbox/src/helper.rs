@@ -16,10 +16,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 
-use recodex_protocol::permissions::{
-    FileSystemAccessMode, FileSystemPath, FileSystemSandboxEntry, ManagedFileSystemPermissions,
-    PermissionProfile, SandboxPolicy,
-};
+use recodex_protocol::permissions::{PermissionProfile, SandboxPolicy};
 
 use crate::error::SandboxError;
 use crate::policy::ResolvedPolicy;
@@ -172,32 +169,7 @@ pub fn linux_sandbox_args(
     command_cwd: &Path,
     command: &[OsString],
 ) -> Vec<OsString> {
-    linux_sandbox_args_denying(policy, &[], &[], policy_cwd, command_cwd, command)
-}
-
-/// [`linux_sandbox_args`] with a permission profile's further rules added to the policy:
-/// `extra` (read-only carve-outs, writes to protected paths) and the paths nothing may
-/// read or write (`deny` rules).
-pub fn linux_sandbox_args_denying(
-    policy: &SandboxPolicy,
-    extra: &[FileSystemSandboxEntry],
-    denied: &[PathBuf],
-    policy_cwd: &Path,
-    command_cwd: &Path,
-    command: &[OsString],
-) -> Vec<OsString> {
-    let mut profile = PermissionProfile::for_sandbox_policy(policy, policy_cwd);
-    if let PermissionProfile::Managed {
-        file_system: ManagedFileSystemPermissions::Restricted { entries, .. },
-        ..
-    } = &mut profile
-    {
-        entries.extend(extra.iter().cloned());
-        entries.extend(denied.iter().map(|path| FileSystemSandboxEntry {
-            path: FileSystemPath::Path { path: path.clone() },
-            access: FileSystemAccessMode::Deny,
-        }));
-    }
+    let profile = PermissionProfile::for_sandbox_policy(policy, policy_cwd);
     linux_sandbox_args_for_profile(&profile, policy_cwd, command_cwd, command)
 }
 

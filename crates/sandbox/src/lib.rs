@@ -41,8 +41,8 @@ mod seatbelt;
 pub use error::SandboxError;
 pub use glob::expand_deny_globs;
 pub use helper::{
-    LINUX_SANDBOX_ARG0, is_linux_sandbox_arg0, linux_sandbox_args, linux_sandbox_args_denying,
-    linux_sandbox_args_for_profile, run_linux_sandbox_main,
+    LINUX_SANDBOX_ARG0, is_linux_sandbox_arg0, linux_sandbox_args, linux_sandbox_args_for_profile,
+    run_linux_sandbox_main,
 };
 #[cfg(target_os = "linux")]
 pub use linux::{ConfinedCommand, Support, probe_support, run_confined};

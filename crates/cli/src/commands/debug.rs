@@ -42,8 +42,6 @@ pub(crate) fn prompt_input(
             .map_or_else(|| "on-request".to_owned(), |p| p.as_str().to_owned()),
         sandbox_policy: resolved.policy,
         denied_paths: resolved.denied,
-        extra_entries: resolved.extra_entries,
-        denied_globs: resolved.denied_globs,
         glob_scan_max_depth: resolved.glob_scan_max_depth,
         recorded_profile: resolved
             .recorded

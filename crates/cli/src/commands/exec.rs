@@ -77,8 +77,6 @@ pub(crate) fn run(
     let recodex_config::ResolvedProfile {
         policy: sandbox_policy,
         denied: denied_paths,
-        denied_globs,
-        extra_entries,
         glob_scan_max_depth,
         recorded,
         workspace_roots,
@@ -145,8 +143,6 @@ pub(crate) fn run(
         approval_policy: "never".to_owned(),
         sandbox_policy,
         denied_paths,
-        extra_entries,
-        denied_globs,
         glob_scan_max_depth,
         recorded_profile: recorded.map(|profile| (profile, workspace_roots)),
         user_agent: user_agent(&user_agent_info(&originator, &env)),
@@ -443,8 +439,6 @@ fn sandbox_policy(
         return Ok(recodex_config::ResolvedProfile {
             policy: super::policy::sandbox_policy(mode, config, add_dirs, cwd),
             denied: Vec::new(),
-            denied_globs: Vec::new(),
-            extra_entries: Vec::new(),
             glob_scan_max_depth: None,
             recorded: None,
             workspace_roots: Vec::new(),

@@ -108,8 +108,6 @@ pub(crate) fn profile_policy(
         Ok(recodex_config::ResolvedProfile {
             policy,
             denied: Vec::new(),
-            denied_globs: Vec::new(),
-            extra_entries: Vec::new(),
             glob_scan_max_depth: None,
             recorded: None,
             workspace_roots: Vec::new(),
@@ -172,8 +170,6 @@ pub(crate) fn configured_policy(
     Ok(recodex_config::ResolvedProfile {
         policy: sandbox_policy(mode, config, add_dirs, cwd),
         denied: Vec::new(),
-        denied_globs: Vec::new(),
-        extra_entries: Vec::new(),
         glob_scan_max_depth: None,
         recorded: None,
         workspace_roots: Vec::new(),

@@ -30,23 +30,16 @@ pub(crate) fn run(
         Some(name) => Some(Selected::Profile(name.clone())),
         None => configured_selection(config),
     };
-    let mut denied = Vec::new();
-    let mut extra = Vec::new();
+    // A named profile's own rules (its globs expanded now), under which the command runs.
     let mut recorded = None;
     let policy = match selection {
         Some(Selected::Profile(name)) => {
             let home = ctx.env.get("HOME").map(PathBuf::from);
             let resolved = profile_policy(&name, config, &cwd, home.as_deref())
                 .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
-            denied = resolved.denied;
-            extra = resolved.extra_entries;
             recorded = resolved
                 .recorded
                 .map(|p| recodex_process::with_globs_expanded(&p, resolved.glob_scan_max_depth));
-            denied.extend(recodex_sandbox::expand_deny_globs(
-                &resolved.denied_globs,
-                resolved.glob_scan_max_depth,
-            ));
             resolved.policy
         }
         Some(Selected::Mode(mode)) => super::policy::sandbox_policy(mode, config, &[], &cwd),
@@ -83,9 +76,7 @@ pub(crate) fn run(
                 Some(profile) => {
                     recodex_sandbox::linux_sandbox_args_for_profile(profile, &cwd, &cwd, &argv)
                 }
-                None => recodex_sandbox::linux_sandbox_args_denying(
-                    &policy, &extra, &denied, &cwd, &cwd, &argv,
-                ),
+                None => recodex_sandbox::linux_sandbox_args(&policy, &cwd, &cwd, &argv),
             };
             let mut command = Command::new(&exe);
             command

@@ -41,8 +41,6 @@ fn settings(
         provider,
         approval_policy: "never".to_owned(),
         denied_paths: Vec::new(),
-        extra_entries: Vec::new(),
-        denied_globs: Vec::new(),
         glob_scan_max_depth: None,
         recorded_profile: None,
         sandbox_policy: SandboxPolicy::WorkspaceWrite {
