@@ -58,6 +58,8 @@ pub struct Session {
     started_context: bool,
     tools: ToolRuntime,
     created_at_ms: i64,
+    /// `session_meta.git` of a new thread (the index's git columns).
+    git: Option<serde_json::Value>,
     first_user_message: Option<String>,
     /// The thread index, opened at the first turn's end.
     index: Option<recodex_state::ThreadIndex>,
@@ -105,14 +107,11 @@ impl Session {
             Some(RolloutWriter::create(&path)?)
         };
         let mut recorder = Recorder::new(writer);
-        recorder.session_meta(
-            &settings,
-            &thread_id,
-            now,
-            crate::git::session_git_info(&settings.cwd),
-        )?;
+        let git = crate::git::session_git_info(&settings.cwd);
+        recorder.session_meta(&settings, &thread_id, now, git.clone())?;
         let tools = ToolRuntime::new(&settings, &thread_id);
         Ok(Self {
+            git,
             created_at_ms: now.timestamp_millis(),
             first_user_message: None,
             index: None,
@@ -173,6 +172,7 @@ impl Session {
         let tools = ToolRuntime::new(&settings, &thread_id);
         let goal_mark = goals::resumed_mark(&settings, &thread_id, total_usage.total_tokens);
         Ok(Self {
+            git: None,
             created_at_ms: Utc::now().timestamp_millis(),
             first_user_message: None,
             index: None,

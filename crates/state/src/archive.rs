@@ -187,6 +187,15 @@ fn record(
         ],
     )
     .map_err(sql_error)?;
+    if archived_at.is_none() {
+        // Unarchiving counts as an update, as in the reference.
+        let now = Utc::now();
+        conn.execute(
+            "UPDATE threads SET updated_at = ?2, updated_at_ms = ?3 WHERE id = ?1",
+            params![id, now.timestamp(), now.timestamp_millis()],
+        )
+        .map_err(sql_error)?;
+    }
     Ok(())
 }
 

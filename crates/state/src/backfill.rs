@@ -116,6 +116,9 @@ pub(crate) fn row_from_rollout(id: &str, rollout: &Path) -> Option<ThreadRow> {
         tokens_used: 0,
         model: String::new(),
         reasoning_effort: None,
+        git_sha: None,
+        git_branch: None,
+        git_origin_url: None,
     };
     let mut seen_meta = false;
     for line in &contents.lines {
@@ -136,6 +139,7 @@ pub(crate) fn row_from_rollout(id: &str, rollout: &Path) -> Option<ThreadRow> {
                 row.agent_nickname = meta["agent_nickname"].as_str().map(str::to_owned);
                 row.agent_role = meta["agent_role"].as_str().map(str::to_owned);
                 row.model_provider = text("model_provider");
+                row.set_git(&meta["git"]);
                 row.created_at_ms = chrono::DateTime::parse_from_rfc3339(&line.timestamp)
                     .map_or(0, |t| t.timestamp_millis());
             }

@@ -17,6 +17,7 @@ mod error;
 mod goals;
 mod history;
 mod installation;
+mod listing;
 mod names;
 mod rollout;
 mod threads;
@@ -34,6 +35,9 @@ pub use error::StateError;
 pub use goals::{Goal, GoalStore};
 pub use history::{HISTORY_FILE, HistoryEntry, HistoryError, append_entry, read_entries};
 pub use installation::{INSTALLATION_ID_FILE, installation_id};
+pub use listing::{
+    SortKey, StoredThread, ThreadQuery, get_thread, set_thread_title, visit_threads,
+};
 pub use names::{
     SESSION_INDEX_FILE, SessionIndexEntry, append_thread_name, read_session_index, thread_names,
     threads_named,

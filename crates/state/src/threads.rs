@@ -43,6 +43,22 @@ pub struct ThreadRow {
     pub model: String,
     /// Reasoning effort, when configured.
     pub reasoning_effort: Option<String>,
+    /// Git commit at creation (`session_meta.git.commit_hash`).
+    pub git_sha: Option<String>,
+    /// Git branch at creation.
+    pub git_branch: Option<String>,
+    /// `origin` URL at creation.
+    pub git_origin_url: Option<String>,
+}
+
+impl ThreadRow {
+    /// Fills the git columns from a `session_meta.git` object.
+    pub fn set_git(&mut self, git: &serde_json::Value) {
+        let text = |key: &str| git[key].as_str().map(str::to_owned);
+        self.git_sha = text("commit_hash");
+        self.git_branch = text("branch");
+        self.git_origin_url = text("repository_url");
+    }
 }
 
 /// An open `state_5.sqlite`, kept for the life of a session so that each turn's index
@@ -102,8 +118,10 @@ pub(crate) fn upsert_on_conn(
     conn.execute(
         "INSERT INTO threads (id, rollout_path, created_at, updated_at, source, model_provider, cwd, title, \
          sandbox_policy, approval_mode, tokens_used, has_user_event, archived, cli_version, first_user_message, \
-         memory_mode, model, reasoning_effort, created_at_ms, updated_at_ms, thread_source, preview, agent_nickname, agent_role) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, ?12, ?8, 'enabled', ?13, ?14, ?15, ?16, ?17, ?8, ?18, ?19) \
+         memory_mode, model, reasoning_effort, created_at_ms, updated_at_ms, thread_source, preview, agent_nickname, agent_role, \
+         git_sha, git_branch, git_origin_url) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, 0, ?12, ?8, 'enabled', ?13, ?14, ?15, ?16, ?17, ?8, ?18, ?19, \
+         ?20, ?21, ?22) \
          ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at, updated_at_ms = excluded.updated_at_ms, \
          tokens_used = excluded.tokens_used",
         params![
@@ -126,6 +144,9 @@ pub(crate) fn upsert_on_conn(
             row.thread_source,
             row.agent_nickname,
             row.agent_role,
+            row.git_sha,
+            row.git_branch,
+            row.git_origin_url,
         ],
     )
     .map_err(|source| StateError::Sqlite { path: path.to_path_buf(), source })?;
@@ -154,6 +175,9 @@ mod tests {
             tokens_used: 112,
             model: "gpt-5.1-codex".into(),
             reasoning_effort: None,
+            git_sha: None,
+            git_branch: None,
+            git_origin_url: None,
         }
     }
 

@@ -545,7 +545,7 @@ fn read_output_schema(path: &Path) -> Result<serde_json::Value, Failure> {
     })
 }
 
-fn user_agent_info(originator: &str, env: &EnvMap) -> UserAgentInfo {
+pub(super) fn user_agent_info(originator: &str, env: &EnvMap) -> UserAgentInfo {
     let os_release = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
     let field = |key: &str| {
         os_release

@@ -3,6 +3,7 @@
 //! not built yet still load and check the configuration (so configuration errors are
 //! reported exactly as the reference reports them) and then say they are not built.
 
+mod app_server;
 mod archive;
 mod debug;
 mod exec;
@@ -168,6 +169,10 @@ pub(crate) fn run(cli: Cli, ctx: &Context) -> Result<(), Failure> {
                 0 => Ok(()),
                 code => Err(Failure::Exit(code)),
             }
+        }
+        Command::AppServer(args) => {
+            let config = load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
+            app_server::run(args, &config, ctx)
         }
         Command::Completion(args) => {
             let script = crate::completion::completion_script(args.shell);

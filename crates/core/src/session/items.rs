@@ -18,7 +18,7 @@ impl Session {
         let (Some(dir), Some(path)) = (&self.settings.state_dir, self.recorder.path()) else {
             return;
         };
-        let row = recodex_state::ThreadRow {
+        let mut row = recodex_state::ThreadRow {
             id: self.thread_id.clone(),
             rollout_path: path.display().to_string(),
             created_at_ms: self.created_at_ms,
@@ -45,7 +45,13 @@ impl Session {
                 .settings
                 .reasoning_effort
                 .map(|e| e.as_str().to_owned()),
+            git_sha: None,
+            git_branch: None,
+            git_origin_url: None,
         };
+        if let Some(git) = &self.git {
+            row.set_git(git);
+        }
         // Opened once per session; a failure is retried on the next turn.
         if self.index.is_none() {
             match recodex_state::ThreadIndex::open(dir) {

@@ -1,0 +1,21 @@
+//! The app-server's JSON-RPC protocol (v2): the framing of its messages and the payloads
+//! of the methods recodex serves, as plain serde types.
+//!
+//! Field names, their order and the enum spellings are the wire's (0.136.0's schema in
+//! `../shared/reference/app-server-schema`); clients such as the VS Code extension and
+//! the TypeScript SDK parse them. No I/O here.
+//!
+//! Modules, one per resource:
+//! - [`jsonrpc`]: requests, notifications, responses and errors, as the app-server frames
+//!   them (no `"jsonrpc"` member, one compact JSON object per line).
+//! - [`initialize`]: the handshake.
+//! - [`methods`]: the names of every client request the app-server knows.
+//! - [`thread`]: threads (the `Thread` object, its status and source) and the
+//!   `thread/*` methods that manage stored threads.
+//! - [`turn`]: turns and the items they hold.
+
+pub mod initialize;
+pub mod jsonrpc;
+pub mod methods;
+pub mod thread;
+pub mod turn;

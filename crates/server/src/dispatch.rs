@@ -1,0 +1,243 @@
+//! One client connection: the handshake state, request routing, and the reference's
+//! error texts for requests that cannot be served.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use recodex_app_protocol::initialize::{InitializeParams, InitializeResponse};
+use recodex_app_protocol::jsonrpc::{
+    ClientMessage, ErrorObject, ErrorResponse, INVALID_REQUEST, METHOD_NOT_FOUND, Notification,
+    Request, RequestId, Response,
+};
+use recodex_app_protocol::methods::{is_client_request, unknown_method_message};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::ServerContext;
+
+/// A failed request: a JSON-RPC error code and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RpcError {
+    pub(crate) code: i64,
+    pub(crate) message: String,
+}
+
+impl RpcError {
+    /// A `-32600` error, the code the reference answers nearly every failure with.
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Self {
+            code: INVALID_REQUEST,
+            message: message.into(),
+        }
+    }
+}
+
+/// What a handled request sends: notifications before the answer, the answer's result,
+/// notifications after it.
+#[derive(Debug, Default)]
+pub(crate) struct Reply {
+    pub(crate) before: Vec<(&'static str, Value)>,
+    pub(crate) result: Value,
+    pub(crate) after: Vec<(&'static str, Value)>,
+}
+
+impl Reply {
+    /// A result with no notifications.
+    pub(crate) fn result(value: impl Serialize) -> Self {
+        Self {
+            result: to_value(value),
+            ..Self::default()
+        }
+    }
+
+    /// Adds a notification sent after the answer.
+    pub(crate) fn then(mut self, method: &'static str, params: impl Serialize) -> Self {
+        self.after.push((method, to_value(params)));
+        self
+    }
+}
+
+fn to_value(value: impl Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// Parses a method's params as the reference does: a missing or null `params` member is
+/// an error even when every field is optional, and serde's own words explain the rest.
+pub(crate) fn params<T: DeserializeOwned>(params: Option<Value>) -> Result<T, RpcError> {
+    match params {
+        None | Some(Value::Null) => {
+            Err(RpcError::invalid("Invalid request: missing field `params`"))
+        }
+        Some(value) => serde_json::from_value(value)
+            .map_err(|e| RpcError::invalid(format!("Invalid request: {e}"))),
+    }
+}
+
+/// The state of one connection.
+#[derive(Debug)]
+pub struct Processor {
+    pub(crate) context: ServerContext,
+    initialized: bool,
+    /// Threads loaded in this server (none until threads can be started or resumed).
+    pub(crate) loaded: BTreeSet<String>,
+}
+
+impl Processor {
+    /// A connection that has not been initialized yet.
+    pub fn new(context: ServerContext) -> Self {
+        Self {
+            context,
+            initialized: false,
+            loaded: BTreeSet::new(),
+        }
+    }
+
+    /// Handles one input line and returns the lines to send, in order.
+    pub fn handle_line(&mut self, line: &str, log: &mut dyn Write) -> Vec<String> {
+        match ClientMessage::parse(line) {
+            Ok(ClientMessage::Request(request)) => self.request(request),
+            // `initialized` needs no answer; other notifications and answers to requests
+            // this server never sent are ignored, as in the reference.
+            Ok(ClientMessage::Notification(_) | ClientMessage::Response(_)) => Vec::new(),
+            Ok(ClientMessage::Error(error)) => {
+                let _ = writeln!(
+                    log,
+                    "ERROR recodex_server: <- error: code {} message {:?} id {:?}",
+                    error.error.code, error.error.message, error.id
+                );
+                Vec::new()
+            }
+            Err(problem) => {
+                let _ = writeln!(
+                    log,
+                    "ERROR recodex_server: Failed to deserialize JSONRPCMessage: {problem}"
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn request(&mut self, request: Request) -> Vec<String> {
+        let Request { id, method, params } = request;
+        if !is_client_request(&method) {
+            return vec![error_line(
+                id,
+                RpcError::invalid(unknown_method_message(&method)),
+            )];
+        }
+        if method == "initialize" {
+            return self.initialize(id, params);
+        }
+        let outcome = match params {
+            None | Some(Value::Null) => {
+                Err(RpcError::invalid("Invalid request: missing field `params`"))
+            }
+            Some(_) if !self.initialized => Err(RpcError::invalid("Not initialized")),
+            Some(_) => self.route(&method, params),
+        };
+        match outcome {
+            Ok(reply) => {
+                let mut lines: Vec<String> = reply
+                    .before
+                    .into_iter()
+                    .map(|(m, p)| notification_line(m, p))
+                    .collect();
+                lines.push(response_line(id, reply.result));
+                lines.extend(
+                    reply
+                        .after
+                        .into_iter()
+                        .map(|(m, p)| notification_line(m, p)),
+                );
+                lines
+            }
+            Err(error) => vec![error_line(id, error)],
+        }
+    }
+
+    fn route(&mut self, method: &str, raw: Option<Value>) -> Result<Reply, RpcError> {
+        match method {
+            "thread/list" => crate::listing::list(self, params(raw)?),
+            "thread/read" => crate::threads::read(self, params(raw)?),
+            "thread/archive" => crate::threads::archive(self, params(raw)?),
+            "thread/unarchive" => crate::threads::unarchive(self, params(raw)?),
+            "thread/name/set" => crate::threads::set_name(self, params(raw)?),
+            "thread/loaded/list" => crate::threads::loaded_list(self, params(raw)?),
+            other => Err(RpcError {
+                code: METHOD_NOT_FOUND,
+                message: format!("`{other}` is not supported yet by recodex"),
+            }),
+        }
+    }
+
+    fn initialize(&mut self, id: RequestId, raw: Option<Value>) -> Vec<String> {
+        let parsed: InitializeParams = match params(raw) {
+            Ok(parsed) => parsed,
+            Err(error) => return vec![error_line(id, error)],
+        };
+        if self.initialized {
+            return vec![error_line(id, RpcError::invalid("Already initialized"))];
+        }
+        self.initialized = true;
+        let client = &parsed.client_info;
+        let context = &self.context;
+        let response = InitializeResponse {
+            user_agent: format!(
+                "{}/{} ({}; {}) {} ({}; {})",
+                client.name,
+                recodex_state::CLI_VERSION,
+                context.os,
+                context.arch,
+                context.terminal,
+                client.name,
+                client.version
+            ),
+            codex_home: context.codex_home.display().to_string(),
+            platform_family: "unix".to_owned(),
+            platform_os: std::env::consts::OS.to_owned(),
+        };
+        vec![
+            response_line(id, to_value(response)),
+            notification_line(
+                "remoteControl/status/changed",
+                json!({
+                    "status": "disabled",
+                    "serverName": context.host_name,
+                    "installationId": context.installation_id,
+                    "environmentId": null,
+                }),
+            ),
+        ]
+    }
+}
+
+fn response_line(id: RequestId, result: Value) -> String {
+    serde_json::to_string(&Response { id, result }).unwrap_or_default()
+}
+
+fn notification_line(method: &str, params: Value) -> String {
+    serde_json::to_string(&Notification {
+        method: method.to_owned(),
+        params: Some(params),
+    })
+    .unwrap_or_default()
+}
+
+/// An error answer, `error` before `id` as the reference writes it.
+fn error_line(id: RequestId, error: RpcError) -> String {
+    #[derive(Serialize)]
+    struct Ordered {
+        error: ErrorObject,
+        id: RequestId,
+    }
+    let ErrorResponse { id, error } = ErrorResponse {
+        id,
+        error: ErrorObject {
+            code: error.code,
+            message: error.message,
+            data: None,
+        },
+    };
+    serde_json::to_string(&Ordered { error, id }).unwrap_or_default()
+}

@@ -1,0 +1,143 @@
+//! `thread/list`: stored threads from the state index, filtered and paged with the
+//! reference's timestamp cursors.
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use recodex_app_protocol::thread::{
+    SortDirection, ThreadListParams, ThreadListResponse, ThreadSortKey, ThreadSourceKind,
+};
+use recodex_state::{SortKey, StoredThread, ThreadQuery};
+
+use crate::dispatch::{Processor, Reply, RpcError};
+use crate::stored::{listed_preview, row_source, thread_from_row};
+
+/// Page size when the client names none.
+const DEFAULT_LIMIT: u32 = 25;
+/// Largest page served.
+const MAX_LIMIT: u32 = 100;
+
+/// Answers `thread/list`.
+pub(crate) fn list(server: &mut Processor, params: ThreadListParams) -> Result<Reply, RpcError> {
+    let context = &server.context;
+    let limit = params.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT) as usize;
+    let ascending = params.sort_direction == Some(SortDirection::Asc);
+    let by_update = params.sort_key == Some(ThreadSortKey::UpdatedAt);
+    // The reference pages searches and state-only listings straight from the database,
+    // with millisecond creation cursors; its usual path anchors on whole seconds.
+    let from_db = params.use_state_db_only || params.search_term.is_some();
+    let sort_key = match (by_update, from_db) {
+        (true, _) => SortKey::UpdatedAtMs,
+        (false, true) => SortKey::CreatedAtMs,
+        (false, false) => SortKey::CreatedAt,
+    };
+    let after_ms = match params.cursor.as_deref() {
+        Some(cursor) => Some(
+            parse_cursor(cursor)
+                .ok_or_else(|| RpcError::invalid(format!("invalid cursor: {cursor}")))?,
+        ),
+        None => None,
+    };
+    let providers = match params.model_providers {
+        // The configured provider; rows that recorded none count as it.
+        None => vec![context.model_provider.clone(), String::new()],
+        Some(list) => list,
+    };
+    let kinds = match params.source_kinds {
+        Some(kinds) if !kinds.is_empty() => kinds,
+        _ => vec![ThreadSourceKind::Cli, ThreadSourceKind::VsCode],
+    };
+    let query = ThreadQuery {
+        archived: params.archived == Some(true),
+        sort_key,
+        ascending,
+        providers,
+        cwds: params
+            .cwd
+            .as_ref()
+            .map(|c| c.paths().into_iter().map(str::to_owned).collect())
+            .unwrap_or_default(),
+        search: params.search_term.clone(),
+        after_ms,
+    };
+    let mut rows: Vec<StoredThread> = Vec::new();
+    let mut more = false;
+    recodex_state::visit_threads(&context.sqlite_dir, &query, |row| {
+        let source = row_source(&row.source);
+        if listed_preview(&row).is_empty() || !kinds.iter().any(|k| k.admits(&source)) {
+            return true;
+        }
+        if rows.len() == limit {
+            more = true;
+            return false;
+        }
+        rows.push(row);
+        true
+    })
+    .map_err(|e| RpcError {
+        code: recodex_app_protocol::jsonrpc::INTERNAL_ERROR,
+        message: format!("failed to list threads: {e}"),
+    })?;
+    let names = recodex_state::thread_names(&context.codex_home).unwrap_or_default();
+    let step = if ascending { 1 } else { -1 };
+    let next_cursor = rows.last().filter(|_| more).map(|last| match sort_key {
+        SortKey::CreatedAt => format_seconds(last.created_at),
+        SortKey::CreatedAtMs => format_ms(last.created_at_ms),
+        SortKey::UpdatedAtMs => format_ms(last.updated_at_ms),
+    });
+    let backwards_cursor = rows.first().map(|first| match sort_key {
+        SortKey::CreatedAt => format_ms(first.created_at_ms + step),
+        SortKey::CreatedAtMs => format_ms(first.created_at * 1000 + step),
+        SortKey::UpdatedAtMs => format_ms(first.updated_at_ms + step),
+    });
+    Ok(Reply::result(ThreadListResponse {
+        data: rows
+            .iter()
+            .map(|row| thread_from_row(row, &names))
+            .collect(),
+        next_cursor,
+        backwards_cursor,
+    }))
+}
+
+/// A cursor's instant in Unix milliseconds: any RFC 3339 time, or a rollout file name's
+/// `YYYY-MM-DDThh-mm-ss` (UTC).
+fn parse_cursor(cursor: &str) -> Option<i64> {
+    if let Ok(time) = DateTime::parse_from_rfc3339(cursor) {
+        return Some(time.timestamp_millis());
+    }
+    NaiveDateTime::parse_from_str(cursor, "%Y-%m-%dT%H-%M-%S")
+        .ok()
+        .map(|t| Utc.from_utc_datetime(&t).timestamp_millis())
+}
+
+fn format_seconds(seconds: i64) -> String {
+    Utc.timestamp_opt(seconds, 0)
+        .single()
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+fn format_ms(ms: i64) -> String {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_read_rfc3339_and_file_name_times() {
+        let ms = parse_cursor("2026-11-26T00:36:29Z").unwrap();
+        assert_eq!(format_seconds(ms / 1000), "2026-11-26T00:36:29Z");
+        assert_eq!(parse_cursor("2026-11-26T00-36-29"), Some(ms));
+        assert_eq!(
+            parse_cursor("2026-11-26T00:36:29.500+00:00"),
+            Some(ms + 500)
+        );
+        assert_eq!(parse_cursor("1795653372"), None);
+        assert_eq!(parse_cursor("a|b"), None);
+        assert_eq!(format_ms(ms + 196), "2026-11-26T00:36:29.196Z");
+    }
+}

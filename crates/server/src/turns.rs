@@ -1,0 +1,131 @@
+//! Turns rebuilt from a rollout for `thread/read` with `includeTurns`: one turn per
+//! `task_started`, holding the user and agent messages recorded in it, numbered
+//! `item-1`, `item-2`, ... across the thread.
+
+use recodex_app_protocol::turn::{ThreadItem, Turn, TurnError, TurnItemsView, TurnStatus};
+use recodex_state::{RolloutContents, RolloutItem};
+use serde_json::{Value, json};
+
+/// The turns a rollout records. A turn with no recorded end is reported interrupted.
+pub(crate) fn turns_from_rollout(contents: &RolloutContents) -> Vec<Turn> {
+    let mut turns: Vec<Turn> = Vec::new();
+    let mut items = 0usize;
+    let mut open = false;
+    for line in &contents.lines {
+        let RolloutItem::EventMsg(event) = &line.item else {
+            continue;
+        };
+        match event["type"].as_str().unwrap_or_default() {
+            "task_started" | "turn_started" => {
+                close_unfinished(&mut turns, open);
+                turns.push(new_turn(
+                    event["turn_id"].as_str().unwrap_or_default(),
+                    event["started_at"].as_i64(),
+                ));
+                open = true;
+            }
+            "user_message" => {
+                if !open {
+                    close_unfinished(&mut turns, open);
+                    turns.push(new_turn("", None));
+                    open = true;
+                }
+                items += 1;
+                push(&mut turns, user_message(items, event));
+            }
+            "agent_message" => {
+                items += 1;
+                push(
+                    &mut turns,
+                    ThreadItem::AgentMessage {
+                        id: format!("item-{items}"),
+                        text: event["message"].as_str().unwrap_or_default().to_owned(),
+                        phase: event["phase"].as_str().map(str::to_owned),
+                        memory_citation: Some(event["memory_citation"].clone())
+                            .filter(|c| !c.is_null()),
+                    },
+                );
+            }
+            "task_complete" | "turn_complete" => {
+                if let Some(turn) = turns.last_mut().filter(|_| open) {
+                    turn.status = TurnStatus::Completed;
+                    turn.completed_at = event["completed_at"].as_i64();
+                    turn.duration_ms = event["duration_ms"].as_i64();
+                }
+                open = false;
+            }
+            "turn_aborted" => {
+                if let Some(turn) = turns.last_mut().filter(|_| open) {
+                    turn.status = TurnStatus::Interrupted;
+                    turn.completed_at = event["completed_at"].as_i64();
+                    turn.duration_ms = event["duration_ms"].as_i64();
+                }
+                open = false;
+            }
+            "error" => {
+                if let Some(turn) = turns.last_mut().filter(|_| open) {
+                    turn.status = TurnStatus::Failed;
+                    turn.error = Some(TurnError {
+                        message: event["message"].as_str().unwrap_or_default().to_owned(),
+                        codex_error_info: None,
+                        additional_details: None,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    close_unfinished(&mut turns, open);
+    turns
+}
+
+fn new_turn(id: &str, started_at: Option<i64>) -> Turn {
+    Turn {
+        id: id.to_owned(),
+        items: Vec::new(),
+        items_view: TurnItemsView::Full,
+        status: TurnStatus::InProgress,
+        error: None,
+        started_at,
+        completed_at: None,
+        duration_ms: None,
+    }
+}
+
+fn close_unfinished(turns: &mut [Turn], open: bool) {
+    if let Some(turn) = turns
+        .last_mut()
+        .filter(|t| open && t.status == TurnStatus::InProgress)
+    {
+        turn.status = TurnStatus::Interrupted;
+    }
+}
+
+fn push(turns: &mut Vec<Turn>, item: ThreadItem) {
+    if turns.is_empty() {
+        turns.push(new_turn("", None));
+    }
+    if let Some(turn) = turns.last_mut() {
+        turn.items.push(item);
+    }
+}
+
+/// A `user_message` event as a `userMessage` item: its text, then its images.
+fn user_message(n: usize, event: &Value) -> ThreadItem {
+    let mut content = vec![json!({
+        "type": "text",
+        "text": event["message"].as_str().unwrap_or_default(),
+        "text_elements": event["text_elements"].as_array().cloned().unwrap_or_default(),
+    })];
+    for url in event["images"].as_array().into_iter().flatten() {
+        content.push(json!({"type": "image", "url": url}));
+    }
+    for path in event["local_images"].as_array().into_iter().flatten() {
+        content.push(json!({"type": "localImage", "path": path}));
+    }
+    ThreadItem::UserMessage {
+        id: format!("item-{n}"),
+        client_id: None,
+        content,
+    }
+}

@@ -1,0 +1,146 @@
+//! The handshake and the framing: what each kind of line gets back.
+
+use recodex_server::Processor;
+use serde_json::json;
+
+use crate::fixture::{Home, call, call_raw, error_message};
+
+#[test]
+fn requests_wait_for_initialize_and_initialize_happens_once() {
+    let home = Home::new(&[]);
+    let mut server = Processor::new(home.context());
+    let early = call(&mut server, "thread/list", json!({}));
+    assert_eq!(error_message(&early), "Not initialized");
+
+    let bad = call_raw(
+        &mut server,
+        r#"{"id":2,"method":"initialize","params":{"clientInfo":{}}}"#,
+    );
+    assert_eq!(
+        error_message(&bad[0]),
+        "Invalid request: missing field `name`"
+    );
+
+    let lines = call_raw(
+        &mut server,
+        r#"{"id":"init","method":"initialize","params":{"clientInfo":{"name":"x","version":"1"}}}"#,
+    );
+    let codex_home = home.path().display().to_string();
+    assert_eq!(
+        lines,
+        vec![
+            json!({"id": "init", "result": {
+                "userAgent": "x/0.136.0 (Debian 12.0.0; x86_64) xterm (x; 1)",
+                "codexHome": codex_home, "platformFamily": "unix", "platformOs": "linux"}}),
+            json!({"method": "remoteControl/status/changed", "params": {
+                "status": "disabled", "serverName": "vm",
+                "installationId": "5e17de81-d5eb-4184-9f5b-6e4f2310db71", "environmentId": null}}),
+        ]
+    );
+    let again = call_raw(
+        &mut server,
+        r#"{"id":3,"method":"initialize","params":{"clientInfo":{"name":"x","version":"1"}}}"#,
+    );
+    assert_eq!(error_message(&again[0]), "Already initialized");
+    assert!(call_raw(&mut server, r#"{"method":"initialized"}"#).is_empty());
+}
+
+#[test]
+fn errors_put_error_before_id_and_use_the_reference_texts() {
+    let home = Home::new(&[]);
+    let mut server = home.server();
+    let mut log = Vec::new();
+    let raw = server.handle_line(r#"{"id":9,"method":"bogus/method","params":{}}"#, &mut log);
+    assert!(
+        raw[0].starts_with(
+            r#"{"error":{"code":-32600,"message":"Invalid request: unknown variant `bogus/method`, expected one of `initialize`, `thread/start`,"#
+        ),
+        "{raw:?}"
+    );
+    assert!(
+        raw[0].ends_with(r#"`fuzzyFileSearch/sessionStop`"},"id":9}"#),
+        "{raw:?}"
+    );
+
+    for (params, message) in [
+        (None, "Invalid request: missing field `params`"),
+        (Some(json!(null)), "Invalid request: missing field `params`"),
+        (
+            Some(json!("x")),
+            "Invalid request: invalid type: string \"x\", expected struct ThreadListParams",
+        ),
+        (
+            Some(json!([])),
+            "Invalid request: invalid length 0, expected struct ThreadListParams with 10 elements",
+        ),
+        (
+            Some(json!({"limit": -1})),
+            "Invalid request: invalid value: integer `-1`, expected u32",
+        ),
+        (
+            Some(json!({"sortKey": "bogus"})),
+            "Invalid request: unknown variant `bogus`, expected `created_at` or `updated_at`",
+        ),
+        (
+            Some(json!({"cwd": 5})),
+            "Invalid request: data did not match any variant of untagged enum ThreadListCwdFilter",
+        ),
+    ] {
+        let mut request = json!({"id": 1, "method": "thread/list"});
+        if let Some(params) = params {
+            request["params"] = params;
+        }
+        let answer = &call_raw(&mut server, &request.to_string())[0];
+        assert_eq!(error_message(answer), message);
+    }
+}
+
+#[test]
+fn lines_that_are_not_requests_get_no_answer_and_the_server_goes_on() {
+    let home = Home::new(&[]);
+    let mut server = home.server();
+    let mut log = Vec::new();
+    for line in [
+        "this is not json",
+        r#"{"id": 50, "method": "thread/list", "params": {}"#,
+        "",
+        r#"{"id": 51}"#,
+        r#"[{"id": 54, "method": "thread/list", "params": {}}]"#,
+        "42",
+        r#"{"method": "thread/list", "params": {}}"#,
+        r#"{"method": "bogus/notification"}"#,
+        r#"{"id": 52, "result": {}}"#,
+        r#"{"id": 53, "error": {"code": 1, "message": "x"}}"#,
+    ] {
+        assert!(server.handle_line(line, &mut log).is_empty(), "{line}");
+    }
+    let log = String::from_utf8(log).unwrap();
+    assert!(
+        log.contains("Failed to deserialize JSONRPCMessage"),
+        "{log}"
+    );
+    let answer = &call_raw(
+        &mut server,
+        r#"{"jsonrpc":"2.0","id":55,"method":"thread/loaded/list","params":{}}"#,
+    )[0];
+    assert_eq!(
+        answer,
+        &json!({"id": 55, "result": {"data": [], "nextCursor": null}})
+    );
+}
+
+#[test]
+fn methods_that_need_the_engine_say_they_are_not_built() {
+    let home = Home::new(&[]);
+    let mut server = home.server();
+    let answer = call(
+        &mut server,
+        "turn/start",
+        json!({"threadId": "x", "input": []}),
+    );
+    assert_eq!(answer["error"]["code"], -32601);
+    assert_eq!(
+        answer["error"]["message"],
+        "`turn/start` is not supported yet by recodex"
+    );
+}
