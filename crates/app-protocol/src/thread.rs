@@ -331,3 +331,27 @@ pub struct ThreadIdNotification {
     /// The thread.
     pub thread_id: String,
 }
+
+/// `thread/resume` and `thread/fork` params: the thread, and the settings the client
+/// overrides for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadOpenParams {
+    /// The thread to resume or fork.
+    pub thread_id: String,
+    /// Working directory (default: the thread's).
+    pub cwd: Option<String>,
+    /// Model slug (default: the configured one).
+    pub model: Option<String>,
+    /// Provider id (default: the configured one).
+    pub model_provider: Option<String>,
+    /// Approval policy override.
+    pub approval_policy: Option<Value>,
+    /// Approvals reviewer override.
+    pub approvals_reviewer: Option<String>,
+    /// Service tier override.
+    pub service_tier: Option<String>,
+    /// Fork only: keep the new thread in memory.
+    #[serde(default)]
+    pub ephemeral: bool,
+}

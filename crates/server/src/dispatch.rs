@@ -79,6 +79,8 @@ pub(crate) fn params<T: DeserializeOwned>(params: Option<Value>) -> Result<T, Rp
 pub struct Processor {
     pub(crate) context: ServerContext,
     initialized: bool,
+    /// The client's name (`originator` of the threads it creates).
+    pub(crate) client_name: String,
     /// Threads loaded in this server (none until threads can be started or resumed).
     pub(crate) loaded: BTreeSet<String>,
 }
@@ -89,6 +91,7 @@ impl Processor {
         Self {
             context,
             initialized: false,
+            client_name: String::new(),
             loaded: BTreeSet::new(),
         }
     }
@@ -164,6 +167,8 @@ impl Processor {
             "thread/unarchive" => crate::threads::unarchive(self, params(raw)?),
             "thread/name/set" => crate::threads::set_name(self, params(raw)?),
             "thread/loaded/list" => crate::threads::loaded_list(self, params(raw)?),
+            "thread/resume" => crate::fork::resume(self, params(raw)?),
+            "thread/fork" => crate::fork::fork(self, params(raw)?),
             other => Err(RpcError {
                 code: METHOD_NOT_FOUND,
                 message: format!("`{other}` is not supported yet by recodex"),
@@ -180,6 +185,7 @@ impl Processor {
             return vec![error_line(id, RpcError::invalid("Already initialized"))];
         }
         self.initialized = true;
+        self.client_name.clone_from(&parsed.client_info.name);
         let client = &parsed.client_info;
         let context = &self.context;
         let response = InitializeResponse {

@@ -1,14 +1,15 @@
 //! The JSON-RPC front ends. Today: the app-server over stdio, serving the handshake and
 //! the methods over stored threads (`thread/list`, `thread/read`, `thread/archive`,
-//! `thread/unarchive`, `thread/name/set`, `thread/loaded/list`). Methods that need a live
-//! engine (`thread/start`, `turn/start`, ...) are answered with an error saying they are
-//! not built yet.
+//! `thread/unarchive`, `thread/name/set`, `thread/loaded/list`, `thread/resume`,
+//! `thread/fork`). Methods that need a live engine (`thread/start`, `turn/start`, ...)
+//! are answered with an error saying they are not supported yet.
 //!
 //! The server reads one JSON message per line and writes one per line, in the
 //! reference's framing (see `recodex_app_protocol::jsonrpc`). Lines that are not
 //! messages get no answer (as in the reference) and are logged to the log sink.
 
 mod dispatch;
+mod fork;
 mod listing;
 mod stored;
 mod threads;
@@ -38,6 +39,30 @@ pub struct ServerContext {
     pub arch: String,
     /// Terminal token for the user agent (`TERM`, or `unknown`).
     pub terminal: String,
+    /// What threads this server opens run with (resume and fork report it).
+    pub settings: ThreadSettings,
+}
+
+/// The settings a thread opened by this server runs with, as `thread/resume` and
+/// `thread/fork` report them, already in wire form.
+#[derive(Debug, Clone)]
+pub struct ThreadSettings {
+    /// Model slug.
+    pub model: String,
+    /// The model's base instructions (a new rollout's `session_meta.base_instructions`).
+    pub base_instructions: String,
+    /// `serviceTier`.
+    pub service_tier: Option<String>,
+    /// `approvalPolicy` (`"on-request"` or a granular object).
+    pub approval_policy: serde_json::Value,
+    /// `approvalsReviewer` (`user`).
+    pub approvals_reviewer: String,
+    /// `sandbox`: the v2 sandbox policy object (`{"type":"workspaceWrite",...}`).
+    pub sandbox: serde_json::Value,
+    /// `activePermissionProfile` (`{"id":":workspace","extends":null}`).
+    pub active_permission_profile: serde_json::Value,
+    /// `reasoningEffort`.
+    pub reasoning_effort: Option<String>,
 }
 
 /// Serves one client over `input`/`output` until `input` ends. Diagnostics (lines that

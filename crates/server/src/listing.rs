@@ -91,7 +91,13 @@ pub(crate) fn list(server: &mut Processor, params: ThreadListParams) -> Result<R
     Ok(Reply::result(ThreadListResponse {
         data: rows
             .iter()
-            .map(|row| thread_from_row(row, &names))
+            .map(|row| {
+                let mut thread = thread_from_row(row, &names);
+                if server.loaded.contains(&thread.id) {
+                    thread.status = recodex_app_protocol::thread::ThreadStatus::Idle;
+                }
+                thread
+            })
             .collect(),
         next_cursor,
         backwards_cursor,

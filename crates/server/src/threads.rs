@@ -17,7 +17,7 @@ use crate::stored::{rollout_thread_source, thread_from_rollout};
 
 /// A client's thread id in canonical form; `label` names it in the error (`thread` for
 /// read and rename, `session` for archive and unarchive, as the reference words it).
-fn thread_id(raw: &str, label: &str) -> Result<String, RpcError> {
+pub(crate) fn thread_id(raw: &str, label: &str) -> Result<String, RpcError> {
     Uuid::parse_str(raw)
         .map(|id| id.hyphenated().to_string())
         .map_err(|e| RpcError::invalid(format!("invalid {label} id: {}", uuid_error(raw, &e))))
@@ -77,6 +77,9 @@ fn stored_thread(
     else {
         return Ok(None);
     };
+    if server.loaded.contains(id) {
+        thread.status = recodex_app_protocol::thread::ThreadStatus::Idle;
+    }
     if include_turns {
         thread.thread_source = rollout_thread_source(&contents);
         thread.turns = crate::turns::turns_from_rollout(&contents);

@@ -93,6 +93,14 @@ pub fn backfill_threads(codex_home: &Path, sqlite_dir: &Path) -> Result<usize, S
     Ok(added)
 }
 
+/// Indexes the rollout of a thread created outside a session (a fork), from its lines.
+pub fn index_rollout(sqlite_dir: &Path, id: &str, rollout: &Path) -> Result<(), StateError> {
+    match row_from_rollout(id, rollout) {
+        Some(row) => crate::threads::upsert_thread(sqlite_dir, &row),
+        None => Ok(()),
+    }
+}
+
 /// An index row from a rollout's lines: `session_meta` (cwd, source, provider, start),
 /// the first user message (title and preview), the last `turn_context` (model, effort,
 /// approval, sandbox as a permission profile) and the last token total. The update time is
@@ -105,7 +113,7 @@ pub(crate) fn row_from_rollout(id: &str, rollout: &Path) -> Option<ThreadRow> {
         created_at_ms: 0,
         updated_at_ms: Utc::now().timestamp_millis(),
         source: String::new(),
-        thread_source: "user".to_owned(),
+        thread_source: None,
         agent_nickname: None,
         agent_role: None,
         model_provider: String::new(),
@@ -133,9 +141,7 @@ pub(crate) fn row_from_rollout(id: &str, rollout: &Path) -> Option<ThreadRow> {
                     serde_json::Value::Null => String::new(),
                     other => other.to_string(),
                 };
-                if let Some(source) = meta["thread_source"].as_str() {
-                    row.thread_source = source.to_owned();
-                }
+                row.thread_source = meta["thread_source"].as_str().map(str::to_owned);
                 row.agent_nickname = meta["agent_nickname"].as_str().map(str::to_owned);
                 row.agent_role = meta["agent_role"].as_str().map(str::to_owned);
                 row.model_provider = text("model_provider");

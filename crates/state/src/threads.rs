@@ -22,7 +22,7 @@ pub struct ThreadRow {
     /// `exec`, `cli`, `vscode`, `mcp`, or a sub-agent's source object as JSON.
     pub source: String,
     /// `user`, or `subagent` for a thread another thread spawned.
-    pub thread_source: String,
+    pub thread_source: Option<String>,
     /// A sub-agent's nickname.
     pub agent_nickname: Option<String>,
     /// A sub-agent's role (`agent_type`), when one was given.
@@ -164,7 +164,7 @@ mod tests {
             created_at_ms: 1_795_477_152_044,
             updated_at_ms: 1_795_477_152_168,
             source: "exec".into(),
-            thread_source: "user".into(),
+            thread_source: Some("user".into()),
             agent_nickname: None,
             agent_role: None,
             model_provider: "mock".into(),

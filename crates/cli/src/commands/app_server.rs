@@ -2,9 +2,13 @@
 //! socket, websocket) and the app-server's tooling subcommands are not built yet.
 
 use recodex_config::Config;
-use recodex_server::ServerContext;
+use recodex_protocol::permissions::SandboxPolicy;
+use recodex_protocol::{AskForApproval, SandboxMode};
+use recodex_server::{ServerContext, ThreadSettings};
+use serde_json::{Value, json};
 
 use super::Context;
+use super::policy::{Selected, configured_selection, profile_policy, sandbox_policy};
 use crate::args::{AppServerArgs, ListenAddress};
 use crate::exit::Failure;
 
@@ -39,11 +43,87 @@ pub(super) fn run(args: &AppServerArgs, config: &Config, ctx: &Context) -> Resul
         os: format!("{} {}", agent.os_name, agent.os_version),
         arch: agent.arch,
         terminal: agent.terminal,
+        settings: thread_settings(config, ctx),
     };
     let stdin = std::io::stdin().lock();
     let stdout = std::io::stdout().lock();
     let stderr = std::io::stderr();
     recodex_server::serve(context, stdin, stdout, stderr).map_err(|e| Failure::Other(e.into()))
+}
+
+/// What threads this server opens run with: the configured model, approval policy
+/// (`on-request` unless configured) and sandbox (`workspace-write` unless configured).
+fn thread_settings(config: &Config, ctx: &Context) -> ThreadSettings {
+    let toml = &config.toml;
+    let model = toml
+        .model
+        .clone()
+        .unwrap_or_else(|| super::exec::DEFAULT_MODEL.to_owned());
+    let info = recodex_client::models::resolve_model_info(
+        &model,
+        recodex_client::models::bundled_catalog(),
+    );
+    let home = ctx.env.get("HOME").map(std::path::PathBuf::from);
+    let (policy, profile) = match configured_selection(config) {
+        Some(Selected::Profile(name)) => {
+            match profile_policy(&name, config, &ctx.cwd, home.as_deref()) {
+                Ok(resolved) => (resolved.policy, name),
+                Err(_) => (workspace_default(config, ctx), ":workspace".to_owned()),
+            }
+        }
+        Some(Selected::Mode(mode)) => {
+            let id = match mode {
+                SandboxMode::ReadOnly => ":read-only",
+                SandboxMode::WorkspaceWrite => ":workspace",
+                SandboxMode::DangerFullAccess => ":danger-full-access",
+            };
+            (sandbox_policy(mode, config, &[], &ctx.cwd), id.to_owned())
+        }
+        None => (workspace_default(config, ctx), ":workspace".to_owned()),
+    };
+    ThreadSettings {
+        model,
+        base_instructions: info.base_instructions,
+        service_tier: toml.service_tier.clone(),
+        approval_policy: toml
+            .approval_policy
+            .as_ref()
+            .and_then(|p| serde_json::to_value(p).ok())
+            .unwrap_or_else(|| serde_json::to_value(AskForApproval::OnRequest).unwrap_or_default()),
+        approvals_reviewer: "user".to_owned(),
+        sandbox: sandbox_v2(&policy),
+        active_permission_profile: json!({"id": profile, "extends": null}),
+        reasoning_effort: toml.model_reasoning_effort.map(|e| e.as_str().to_owned()),
+    }
+}
+
+fn workspace_default(config: &Config, ctx: &Context) -> SandboxPolicy {
+    sandbox_policy(SandboxMode::WorkspaceWrite, config, &[], &ctx.cwd)
+}
+
+/// A sandbox policy as the app-server's v2 protocol spells it.
+fn sandbox_v2(policy: &SandboxPolicy) -> Value {
+    match policy {
+        SandboxPolicy::DangerFullAccess => json!({"type": "dangerFullAccess"}),
+        SandboxPolicy::ReadOnly { network_access } => {
+            json!({"type": "readOnly", "networkAccess": network_access})
+        }
+        SandboxPolicy::ExternalSandbox { network_access } => {
+            json!({"type": "externalSandbox", "networkAccess": network_access})
+        }
+        SandboxPolicy::WorkspaceWrite {
+            writable_roots,
+            network_access,
+            exclude_tmpdir_env_var,
+            exclude_slash_tmp,
+        } => json!({
+            "type": "workspaceWrite",
+            "writableRoots": writable_roots,
+            "networkAccess": network_access,
+            "excludeTmpdirEnvVar": exclude_tmpdir_env_var,
+            "excludeSlashTmp": exclude_slash_tmp,
+        }),
+    }
 }
 
 fn host_name() -> String {

@@ -21,7 +21,7 @@ use crate::args::{ExecArgs, ExecCommand, ExecResumeArgs, SandboxMode};
 use crate::exit::Failure;
 
 /// The model a session uses when neither flags nor config choose one.
-const DEFAULT_MODEL: &str = "gpt-5.5";
+pub(super) const DEFAULT_MODEL: &str = "gpt-5.5";
 
 /// Runs `exec` with the loaded configuration; `cwd` is the session directory (`-C`).
 pub(crate) fn run(

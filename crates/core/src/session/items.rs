@@ -27,10 +27,10 @@ impl Session {
                 Some(origin) => origin.source_json().to_string(),
                 None => self.settings.source.clone(),
             },
-            thread_source: match self.settings.subagent {
+            thread_source: Some(match self.settings.subagent {
                 Some(_) => "subagent".to_owned(),
                 None => "user".to_owned(),
-            },
+            }),
             agent_nickname: self.settings.subagent.as_ref().map(|o| o.nickname.clone()),
             agent_role: self.settings.subagent.as_ref().and_then(|o| o.role.clone()),
             model_provider: self.settings.provider_id.clone(),

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{TimeZone, Utc};
-use recodex_server::{Processor, ServerContext};
+use recodex_server::{Processor, ServerContext, ThreadSettings};
 use serde_json::{Value, json};
 
 /// One stored thread.
@@ -115,6 +115,17 @@ impl Home {
             os: "Debian 12.0.0".to_owned(),
             arch: "x86_64".to_owned(),
             terminal: "xterm".to_owned(),
+            settings: ThreadSettings {
+                model: "gpt-5.1-codex".to_owned(),
+                base_instructions: "Our own base instructions.".to_owned(),
+                service_tier: None,
+                approval_policy: json!("on-request"),
+                approvals_reviewer: "user".to_owned(),
+                sandbox: json!({"type": "workspaceWrite", "writableRoots": [], "networkAccess": false,
+                    "excludeTmpdirEnvVar": false, "excludeSlashTmp": false}),
+                active_permission_profile: json!({"id": ":workspace", "extends": null}),
+                reasoning_effort: None,
+            },
         }
     }
 }
@@ -148,6 +159,12 @@ fn write_thread(home: &Path, spec: &Spec) {
             "content": [{"type": "input_text", "text": spec.prompt}]}}),
         json!({"type": "event_msg", "payload": {"type": "user_message", "message": spec.prompt,
             "images": [], "local_images": [], "text_elements": []}}),
+        json!({"type": "event_msg", "payload": {"type": "token_count", "info": {
+            "total_token_usage": {"input_tokens": 100, "cached_input_tokens": 0, "output_tokens": 12,
+                "reasoning_output_tokens": 0, "total_tokens": 112},
+            "last_token_usage": {"input_tokens": 100, "cached_input_tokens": 0, "output_tokens": 12,
+                "reasoning_output_tokens": 0, "total_tokens": 112},
+            "model_context_window": 258_400}, "rate_limits": null}}),
         json!({"type": "event_msg", "payload": {"type": "agent_message", "message": spec.reply,
             "phase": null, "memory_citation": null}}),
         json!({"type": "event_msg", "payload": {"type": "task_complete", "turn_id": turn,
@@ -170,7 +187,7 @@ fn write_thread(home: &Path, spec: &Spec) {
         created_at_ms: spec.created_ms,
         updated_at_ms: spec.created_ms + 120,
         source: spec.source.to_owned(),
-        thread_source: "user".to_owned(),
+        thread_source: Some("user".to_owned()),
         agent_nickname: None,
         agent_role: None,
         model_provider: spec.provider.to_owned(),

@@ -9,3 +9,4 @@ mod fixture;
 mod handshake;
 mod list;
 mod manage;
+mod open;
