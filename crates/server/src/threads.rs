@@ -81,6 +81,10 @@ fn stored_thread(
         thread.status = recodex_app_protocol::thread::ThreadStatus::Idle;
     }
     if include_turns {
+        // Read with its turns, a thread reports the index's update time.
+        if let Some(row) = &row {
+            thread.updated_at = row.updated_at;
+        }
         thread.thread_source = rollout_thread_source(&contents);
         thread.turns = crate::turns::turns_from_rollout(&contents);
     }

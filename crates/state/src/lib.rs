@@ -36,7 +36,8 @@ pub use goals::{Goal, GoalStore};
 pub use history::{HISTORY_FILE, HistoryEntry, HistoryError, append_entry, read_entries};
 pub use installation::{INSTALLATION_ID_FILE, installation_id};
 pub use listing::{
-    SortKey, StoredThread, ThreadQuery, get_thread, set_thread_title, visit_threads,
+    SortKey, StoredThread, ThreadQuery, get_thread, set_thread_title, sync_update_times,
+    visit_threads,
 };
 pub use names::{
     SESSION_INDEX_FILE, SessionIndexEntry, append_thread_name, read_session_index, thread_names,

@@ -90,8 +90,10 @@ pub struct ThreadQuery {
     /// Keep only these working directories (empty: all).
     pub cwds: Vec<String>,
     /// Keep only threads whose title or first user message contains this text
-    /// (case-sensitive).
+    /// (case-sensitive), or whose id is in `search_ids`.
     pub search: Option<String>,
+    /// Threads that match `search` by other means (their name in `session_index.jsonl`).
+    pub search_ids: Vec<String>,
     /// Keep only threads whose sort timestamp (milliseconds) is strictly past this one
     /// in the chosen direction.
     pub after_ms: Option<i64>,
@@ -151,6 +153,61 @@ pub fn set_thread_title(dir: &Path, id: &str, title: &str) -> Result<(), StateEr
     Ok(())
 }
 
+/// Brings the index's update times in line with the rollout files' modification times
+/// (milliseconds), as the reference repairs them when it lists threads, so that update
+/// order and its cursors agree with what the files say. Rows whose file is gone are left
+/// alone. Returns how many rows changed.
+pub fn sync_update_times(dir: &Path, archived: bool) -> Result<usize, StateError> {
+    let mut conn = open_db(dir, DbKind::State)?;
+    let path = dir.join(DbKind::State.file_name());
+    let sql_error = |source| StateError::Sqlite {
+        path: path.clone(),
+        source,
+    };
+    let stale: Vec<(String, i64)> = {
+        let mut statement = conn
+            .prepare(
+                "SELECT id, rollout_path, COALESCE(updated_at_ms, updated_at * 1000) \
+                 FROM threads WHERE archived = ?1",
+            )
+            .map_err(sql_error)?;
+        let rows = statement
+            .query_map([i64::from(archived)], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, i64>(2)?,
+                ))
+            })
+            .map_err(sql_error)?;
+        rows.filter_map(Result::ok)
+            .filter_map(|(id, rollout, recorded)| {
+                let modified = std::fs::metadata(&rollout)
+                    .and_then(|m| m.modified())
+                    .ok()?;
+                let ms = modified
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .ok()?
+                    .as_millis() as i64;
+                (ms != recorded).then_some((id, ms))
+            })
+            .collect()
+    };
+    if stale.is_empty() {
+        return Ok(0);
+    }
+    let tx = conn.transaction().map_err(sql_error)?;
+    for (id, ms) in &stale {
+        tx.execute(
+            "UPDATE threads SET updated_at = ?2, updated_at_ms = ?3 WHERE id = ?1",
+            rusqlite::params![id, ms.div_euclid(1000), ms],
+        )
+        .map_err(sql_error)?;
+    }
+    tx.commit().map_err(sql_error)?;
+    Ok(stale.len())
+}
+
 /// Calls `visit` with each thread matching `query`, in order, until it returns `false`.
 pub fn visit_threads(
     dir: &Path,
@@ -181,9 +238,18 @@ pub fn visit_threads(
     any_of("model_provider", &query.providers, &mut args);
     any_of("cwd", &query.cwds, &mut args);
     if let Some(term) = query.search.as_deref().filter(|t| !t.is_empty()) {
-        clauses.push("(instr(title, ?) > 0 OR instr(first_user_message, ?) > 0)".to_owned());
+        let mut clause = "(instr(title, ?) > 0 OR instr(first_user_message, ?) > 0".to_owned();
         args.push(SqlValue::Text(term.to_owned()));
         args.push(SqlValue::Text(term.to_owned()));
+        if !query.search_ids.is_empty() {
+            clause.push_str(&format!(
+                " OR id IN ({})",
+                vec!["?"; query.search_ids.len()].join(", ")
+            ));
+            args.extend(query.search_ids.iter().cloned().map(SqlValue::Text));
+        }
+        clause.push(')');
+        clauses.push(clause);
     }
     if let Some(at) = query.after_ms {
         clauses.push(format!("{key} {after_op} ?"));

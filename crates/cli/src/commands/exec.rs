@@ -560,12 +560,25 @@ pub(super) fn user_agent_info(originator: &str, env: &EnvMap) -> UserAgentInfo {
     UserAgentInfo {
         originator: originator.to_owned(),
         os_name: name,
-        os_version: field("VERSION_ID").unwrap_or_default(),
+        os_version: semantic_version(&field("VERSION_ID").unwrap_or_default()),
         arch: std::env::consts::ARCH.to_owned(),
         terminal: env
             .get("TERM")
             .cloned()
             .unwrap_or_else(|| "unknown".to_owned()),
+    }
+}
+
+/// An os-release version as the reference's user agent shows it: numeric versions
+/// as three parts (`12` is `12.0.0`, `22.04` is `22.4.0`); anything else unchanged.
+fn semantic_version(raw: &str) -> String {
+    let parts: Option<Vec<u64>> = raw.split('.').map(|p| p.parse().ok()).collect();
+    match parts {
+        Some(mut parts) if !raw.is_empty() && parts.len() <= 3 => {
+            parts.resize(3, 0);
+            format!("{}.{}.{}", parts[0], parts[1], parts[2])
+        }
+        _ => raw.to_owned(),
     }
 }
 
@@ -658,4 +671,18 @@ fn banner(settings: &SessionSettings) -> Vec<String> {
         "session id: {SESSION}".to_owned(),
         "--------".to_owned(),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::semantic_version;
+
+    #[test]
+    fn os_versions_read_as_three_numbers_when_numeric() {
+        assert_eq!(semantic_version("12"), "12.0.0");
+        assert_eq!(semantic_version("22.04"), "22.4.0");
+        assert_eq!(semantic_version("1.2.3"), "1.2.3");
+        assert_eq!(semantic_version("rolling"), "rolling");
+        assert_eq!(semantic_version(""), "");
+    }
 }

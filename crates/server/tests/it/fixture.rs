@@ -181,6 +181,15 @@ fn write_thread(home: &Path, spec: &Spec) {
         })
         .collect();
     std::fs::write(&path, text).unwrap();
+    // The last write, as a finished turn leaves it.
+    let modified = std::time::UNIX_EPOCH
+        + std::time::Duration::from_millis((spec.created_ms + 120).try_into().unwrap());
+    std::fs::File::options()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
     let mut row = recodex_state::ThreadRow {
         id: spec.id.to_owned(),
         rollout_path: path.display().to_string(),

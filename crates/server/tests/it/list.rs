@@ -17,7 +17,7 @@ fn interactive_threads_of_the_configured_provider_are_listed_by_default() {
     let expected = json!({
         "id": D, "sessionId": D, "forkedFromId": null, "preview": "Fourth thread from an IDE",
         "ephemeral": false, "modelProvider": "mock", "createdAt": 1_795_653_389,
-        "updatedAt": thread["updatedAt"], "status": {"type": "notLoaded"}, "path": path,
+        "updatedAt": 1_795_653_389, "status": {"type": "notLoaded"}, "path": path,
         "cwd": "/w/one", "cliVersion": "0.136.0", "source": "vscode", "threadSource": null,
         "agentNickname": null, "agentRole": null,
         "gitInfo": {"sha": "6b903afae4c763ca78bc6302dd967eccc32e57f7", "branch": "master", "originUrl": null},
@@ -61,6 +61,8 @@ fn providers_default_to_the_configured_one_and_an_empty_list_means_all() {
         json!({"sourceKinds": EXEC_AND_IDE, "modelProviders": []}),
     );
     assert_eq!(ids(&all), [D, C, B, A]);
+    // All providers with non-interactive sources page from the index, in whole seconds.
+    assert_eq!(all["result"]["backwardsCursor"], "2026-11-26T00:36:28.999Z");
     let named = call(
         &mut server,
         "thread/list",
@@ -243,4 +245,62 @@ fn a_thousand_sessions_list_in_pages_of_at_most_a_hundred() {
         }
     }
     assert_eq!(total, 250);
+}
+
+#[test]
+fn update_order_follows_the_files_and_pages_end() {
+    let home = Home::new(&standard());
+    // The index says A was updated last; its file says otherwise.
+    let db = set_recorded_update(home.path(), A, 1_900_000_000_000);
+    assert!(db);
+    let mut server = home.server();
+    let mut seen = Vec::new();
+    let mut cursor = serde_json::Value::Null;
+    for _ in 0..10 {
+        let page = call(
+            &mut server,
+            "thread/list",
+            json!({"sourceKinds": EXEC_AND_IDE, "limit": 1, "sortKey": "updated_at",
+                   "sortDirection": "asc", "cursor": cursor}),
+        );
+        seen.extend(ids(&page));
+        cursor = page["result"]["nextCursor"].clone();
+        if cursor.is_null() {
+            break;
+        }
+    }
+    assert_eq!(seen, [A, B, C, D]);
+}
+
+/// Sets a thread's recorded update time through the state crate's own upsert path.
+fn set_recorded_update(home: &std::path::Path, id: &str, updated_ms: i64) -> bool {
+    let row = recodex_state::get_thread(home, id).unwrap().unwrap();
+    let mut thread = recodex_state::ThreadRow {
+        id: row.id,
+        rollout_path: row.rollout_path,
+        created_at_ms: row.created_at_ms,
+        updated_at_ms: updated_ms,
+        source: row.source,
+        thread_source: row.thread_source,
+        agent_nickname: None,
+        agent_role: None,
+        model_provider: row.model_provider,
+        cwd: row.cwd,
+        first_user_message: row.first_user_message,
+        sandbox_policy: String::new(),
+        approval_mode: "never".to_owned(),
+        tokens_used: 112,
+        model: "gpt-5.1-codex".to_owned(),
+        reasoning_effort: None,
+        git_sha: None,
+        git_branch: None,
+        git_origin_url: None,
+    };
+    thread.git_sha = row.git_sha;
+    recodex_state::upsert_thread(home, &thread).unwrap();
+    recodex_state::get_thread(home, id)
+        .unwrap()
+        .unwrap()
+        .updated_at_ms
+        == updated_ms
 }

@@ -201,3 +201,19 @@ fn archive_and_unarchive_move_the_rollout_and_notify() {
     );
     assert_eq!(ids(&updated)[0], C);
 }
+
+#[test]
+fn searches_find_threads_by_their_recorded_name() {
+    let home = Home::new(&standard());
+    let mut server = home.server();
+    // A name in session_index.jsonl only (the index title still holds the first message,
+    // as after the reference reconciles a thread).
+    recodex_state::append_thread_name(home.path(), A, "Quarterly report").unwrap();
+    let found = call(
+        &mut server,
+        "thread/list",
+        json!({"sourceKinds": ["exec"], "searchTerm": "Quarterly"}),
+    );
+    assert_eq!(ids(&found), [A]);
+    assert_eq!(found["result"]["data"][0]["name"], "Quarterly report");
+}
