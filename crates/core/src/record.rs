@@ -11,14 +11,35 @@ use serde_json::{Value, json};
 use crate::settings::SessionSettings;
 
 /// Writes rollout lines, or nothing for an ephemeral session.
+///
+/// A write that fails never fails the turn (the reference goes on too): the recorder
+/// stops writing to that file, so the lines already there stay intact, and keeps the
+/// error for the session to report once.
 #[derive(Debug)]
 pub(crate) struct Recorder {
     writer: Option<RolloutWriter>,
+    failure: Option<String>,
 }
 
 impl Recorder {
     pub(crate) fn new(writer: Option<RolloutWriter>) -> Self {
-        Self { writer }
+        Self {
+            writer,
+            failure: None,
+        }
+    }
+
+    /// A recorder for a session whose rollout could not be created.
+    pub(crate) fn failed(error: &std::io::Error) -> Self {
+        Self {
+            writer: None,
+            failure: Some(error.to_string()),
+        }
+    }
+
+    /// The write failure not reported yet, once.
+    pub(crate) fn take_failure(&mut self) -> Option<String> {
+        self.failure.take()
     }
 
     pub(crate) fn path(&self) -> Option<std::path::PathBuf> {
@@ -26,10 +47,13 @@ impl Recorder {
     }
 
     fn write(&mut self, item: RolloutItem) -> std::io::Result<()> {
-        match &mut self.writer {
-            Some(writer) => writer.append(&RolloutLine::new(Utc::now(), item)),
-            None => Ok(()),
+        if let Some(writer) = &mut self.writer
+            && let Err(err) = writer.append(&RolloutLine::new(Utc::now(), item))
+        {
+            self.failure = Some(err.to_string());
+            self.writer = None;
         }
+        Ok(())
     }
 
     pub(crate) fn response_item(&mut self, item: &ResponseItem) -> std::io::Result<()> {

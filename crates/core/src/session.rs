@@ -95,8 +95,10 @@ impl Session {
     ) -> Result<Self, CoreError> {
         let thread_id = Uuid::now_v7().to_string();
         let now = Utc::now();
-        let writer = if settings.ephemeral {
-            None
+        // A rollout that cannot be created does not stop the session (the reference
+        // goes on too); the first turn reports it.
+        let mut recorder = if settings.ephemeral {
+            Recorder::new(None)
         } else {
             let local = now.with_timezone(&chrono::Local);
             let path = rollout_path(
@@ -104,9 +106,11 @@ impl Session {
                 &local,
                 Uuid::parse_str(&thread_id).unwrap_or_default(),
             );
-            Some(RolloutWriter::create(&path)?)
+            match RolloutWriter::create(&path) {
+                Ok(writer) => Recorder::new(Some(writer)),
+                Err(err) => Recorder::failed(&err),
+            }
         };
-        let mut recorder = Recorder::new(writer);
         let git = crate::git::session_git_info(&settings.cwd);
         recorder.session_meta(&settings, &thread_id, now, git.clone())?;
         let tools = ToolRuntime::new(&settings, &thread_id);
@@ -164,10 +168,13 @@ impl Session {
             }
         }
         let thread_id = thread_id.ok_or(CoreError::NotARollout)?;
-        let writer = if settings.ephemeral {
-            None
+        let recorder = if settings.ephemeral {
+            Recorder::new(None)
         } else {
-            Some(RolloutWriter::open_existing(rollout)?)
+            match RolloutWriter::open_existing(rollout) {
+                Ok(writer) => Recorder::new(Some(writer)),
+                Err(err) => Recorder::failed(&err),
+            }
         };
         let tools = ToolRuntime::new(&settings, &thread_id);
         let goal_mark = goals::resumed_mark(&settings, &thread_id, total_usage.total_tokens);
@@ -191,7 +198,7 @@ impl Session {
             started_context: !history.is_empty(),
             history,
             total_usage,
-            recorder: Recorder::new(writer),
+            recorder,
         })
     }
 
@@ -250,6 +257,14 @@ impl Session {
         Event::SessionConfigured {
             thread_id: self.thread_id.clone(),
             rollout_path: self.recorder.path(),
+        }
+    }
+
+    /// Tells the front end, once, that the rollout could not be written.
+    async fn report_record_failure(&mut self, events: &mpsc::Sender<Event>) {
+        if let Some(error) = self.recorder.take_failure() {
+            let message = format!("failed to record rollout items: {error}");
+            let _ = events.send(Event::Warning { message }).await;
         }
     }
 
@@ -389,6 +404,7 @@ impl Session {
             first_token_ms,
         ))?;
         self.index_thread(events).await;
+        self.report_record_failure(events).await;
         let _ = events
             .send(Event::TurnComplete {
                 last_agent_message: last_agent_message.clone(),

@@ -331,10 +331,10 @@ impl Printer<'_> {
                     let _ = writeln!(self.stderr, "{} {message}", self.styles.error());
                 }
             }
+            // Warnings report local failures (the rollout or an index could not be
+            // written); stdout stays JSONL, so with `--json` they go to stderr too.
             Event::Warning { message } => {
-                if !self.json {
-                    let _ = writeln!(self.stderr, "{} {message}", self.styles.warning());
-                }
+                let _ = writeln!(self.stderr, "{} {message}", self.styles.warning());
             }
             Event::TurnAborted => {
                 if !self.json {

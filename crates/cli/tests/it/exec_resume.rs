@@ -360,3 +360,61 @@ async fn resume_by_name_follows_the_newest_name() {
         "{input}"
     );
 }
+
+/// A CODEX_HOME where the session file cannot be created (`sessions` is a file): the turn
+/// still runs and answers, as in the reference, and the failure is reported on stderr.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_that_cannot_be_recorded_still_runs_and_says_so() {
+    let server = MockResponsesServer::start(vec![reply(sse::message(0, "m", "Still here."), "r")])
+        .await
+        .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    std::fs::write(home.join("sessions"), b"not a directory").unwrap();
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        exec(&h, &w, &["--json", "--skip-git-repo-check", "Hi."], "")
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"Still here.\""));
+    assert!(
+        stderr.contains("failed to record rollout items:"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(home.join("sessions")).unwrap(),
+        b"not a directory"
+    );
+}
+
+/// A state database another process holds locked: the turn runs (the index update waits
+/// its busy timeout, then gives up with a warning) and the database is not damaged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_state_database_delays_nothing_but_the_index() {
+    let server = MockResponsesServer::start(vec![reply(sse::message(0, "m", "Done."), "r")])
+        .await
+        .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    recodex_state::open_db(&home, recodex_state::DbKind::State).unwrap();
+    let holder = rusqlite::Connection::open(home.join("state_5.sqlite")).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        exec(&h, &w, &["--json", "--skip-git-repo-check", "Hi."], "")
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"Done.\""));
+    assert!(stderr.contains("database is locked"), "{stderr}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    let count: i64 = holder
+        .query_row("SELECT COUNT(*) FROM threads", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(count, 0, "nothing was half-written while locked");
+}
