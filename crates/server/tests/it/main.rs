@@ -10,3 +10,4 @@ mod handshake;
 mod list;
 mod manage;
 mod open;
+mod reference;
