@@ -7,9 +7,7 @@ use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use recodex_client::models::{ModelInfo, bundled_catalog, resolve_model_info};
-use recodex_client::{
-    AuthDotJson, EnvMap, LoginAuth, ModelClient, UserAgentInfo, resolve_provider, user_agent,
-};
+use recodex_client::{EnvMap, UserAgentInfo, resolve_provider};
 use recodex_config::Config;
 use recodex_core::{Session, SessionSettings};
 use recodex_exec::{ExecRequest, run_exec};
@@ -17,6 +15,7 @@ use recodex_protocol::SandboxMode as ConfigSandboxMode;
 use recodex_protocol::permissions::SandboxPolicy;
 
 use super::Context;
+use super::session_setup::{Prepared, SessionChoice, prepare};
 use crate::args::{ExecArgs, ExecCommand, ExecResumeArgs, SandboxMode};
 use crate::exit::Failure;
 
@@ -74,15 +73,8 @@ pub(crate) fn run(
     )
     .ok_or_else(|| Failure::Other(anyhow::anyhow!("Model provider `{provider_id}` not found")))?;
     let home = ctx.env.get("HOME").map(PathBuf::from);
-    let recodex_config::ResolvedProfile {
-        policy: sandbox_policy,
-        denied: denied_paths,
-        glob_scan_max_depth,
-        recorded,
-        workspace_roots,
-        ..
-    } = sandbox_policy(args, &config, trusted, &cwd, home.as_deref())?;
-    if !trusted && !matches!(sandbox_policy, SandboxPolicy::ReadOnly { .. }) {
+    let profile = sandbox_policy(args, &config, trusted, &cwd, home.as_deref())?;
+    if !trusted && !matches!(profile.policy, SandboxPolicy::ReadOnly { .. }) {
         // Running with a writable sandbox (from the flags or the configuration) on an
         // untrusted project trusts it from now on, as the reference does (the git root,
         // else the directory itself).
@@ -103,68 +95,31 @@ pub(crate) fn run(
         .get("CODEX_INTERNAL_ORIGINATOR_OVERRIDE")
         .cloned()
         .unwrap_or_else(|| "codex_exec".to_owned());
-    let auth = AuthDotJson::load(&config.codex_home).ok().flatten();
-    let login = LoginAuth::from_sources(&env, auth.as_ref(), true);
-    let client =
-        ModelClient::new(provider.clone(), &login, &env).map_err(|e| Failure::Other(e.into()))?;
-    let installation_id =
-        recodex_state::installation_id(&config.codex_home).map_err(|e| Failure::Other(e.into()))?;
-    let sqlite_dir = recodex_state::sqlite_home(
-        &config.codex_home,
-        env.get("CODEX_SQLITE_HOME").map(String::as_str),
-    );
-    for kind in recodex_state::DbKind::ALL {
-        // The reference keeps these databases beside the sessions; a failure here only
-        // loses indexing, never the turn.
-        if let Err(err) = recodex_state::open_db(&sqlite_dir, kind) {
-            eprintln!("warning: {err}");
-        }
-    }
-    // Sessions on disk that the index lacks are indexed once, as the reference does.
-    if let Err(err) = recodex_state::backfill_threads(&config.codex_home, &sqlite_dir) {
-        eprintln!("warning: {err}");
-    }
     let output_schema = match &args.output_schema {
         Some(path) => Some(read_output_schema(&cwd.join(path))?),
         None => None,
     };
-    let PlannedTools {
-        tools,
-        parallel_tool_calls,
-        deferred,
-        multi_agent,
-    } = tool_plan(&model, &config, &sandbox_policy, args.ephemeral);
-    let settings = SessionSettings {
-        exec_policy,
-        codex_home: config.codex_home.clone(),
-        cwd: cwd.clone(),
-        provider_id: config.model_provider_id.clone(),
-        provider,
-        approval_policy: "never".to_owned(),
-        sandbox_policy,
-        denied_paths,
-        glob_scan_max_depth,
-        recorded_profile: recorded.map(|profile| (profile, workspace_roots)),
-        user_agent: user_agent(&user_agent_info(&originator, &env)),
-        originator,
-        source: "exec".to_owned(),
-        env,
-        ephemeral: args.ephemeral,
-        timezone: timezone(ctx.env.get("TZ")),
-        model,
-        tools,
-        parallel_tool_calls,
-        reasoning_effort: config.toml.model_reasoning_effort,
-        output_schema,
-        state_dir: (!args.ephemeral).then(|| sqlite_dir.clone()),
-        sandbox_exe: std::env::current_exe().ok(),
-        env_policy: recodex_process::EnvPolicy::from_toml(&config.toml.shell_environment_policy),
-        allow_login_shell: config.toml.allow_login_shell.unwrap_or(true),
-        shell_snapshot: config.features.enabled("shell_snapshot"),
-        deferred_tools: deferred,
-        multi_agent,
-        subagent: None,
-    };
+    let Prepared {
+        settings,
+        client,
+        installation_id,
+    } = prepare(
+        &config,
+        ctx,
+        SessionChoice {
+            cwd: cwd.clone(),
+            model,
+            provider_id: provider_id.to_owned(),
+            provider,
+            originator,
+            source: "exec",
+            approval_policy: "never".to_owned(),
+            profile,
+            exec_policy,
+            ephemeral: args.ephemeral,
+            output_schema,
+        },
+    )?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -452,82 +407,6 @@ fn sandbox_policy(
     }
     Ok(resolved)
 }
-
-/// The tools offered to the model and whether it may call several at once.
-fn tool_plan(
-    model: &ModelInfo,
-    config: &Config,
-    policy: &SandboxPolicy,
-    ephemeral: bool,
-) -> PlannedTools {
-    let facts = recodex_tools::ModelToolFacts {
-        shell_type: model.shell_type,
-        apply_patch_tool_type: model.apply_patch_tool_type,
-        web_search_tool_type: model.web_search_tool_type,
-        supports_parallel_tool_calls: model.supports_parallel_tool_calls,
-        supports_search_tool: model.supports_search_tool,
-        supports_image_detail_original: model.supports_image_detail_original,
-    };
-    let toml = &config.toml;
-    let settings = recodex_tools::ToolSettings {
-        web_search_mode: toml.web_search,
-        web_search_config: toml.tools.as_ref().and_then(|t| t.web_search.clone()),
-        danger_full_access: matches!(policy, SandboxPolicy::DangerFullAccess),
-        allow_login_shell: toml.allow_login_shell.unwrap_or(true),
-        request_user_input: toml
-            .tools
-            .as_ref()
-            .and_then(|t| t.experimental_request_user_input.as_ref())
-            .and_then(|r| r.enabled)
-            .unwrap_or(true),
-    };
-    // Goals live in the state database, which an ephemeral session does not use.
-    let mut features = config.features.clone();
-    if ephemeral {
-        features.apply("goals", false);
-    }
-    let tools_config = recodex_tools::ToolsConfig::new(&facts, &features, &settings);
-    let plan = recodex_tools::build_tool_plan(&tools_config);
-    let tools = plan.to_json().as_array().cloned().unwrap_or_default();
-    // Sub-agents at the deepest level get the same tools without the multi-agent ones.
-    let multi_agent = tools_config.multi_agent_v1.then(|| {
-        let mut leaf = features.clone();
-        leaf.apply("multi_agent", false);
-        leaf.apply("enable_fanout", false);
-        let leaf_plan = recodex_tools::build_tool_plan(&recodex_tools::ToolsConfig::new(
-            &facts, &leaf, &settings,
-        ));
-        let agents = toml.agents.as_ref();
-        recodex_core::MultiAgentSettings {
-            leaf_tools: leaf_plan.to_json().as_array().cloned().unwrap_or_default(),
-            max_depth: agents
-                .and_then(|a| a.max_depth)
-                .and_then(|d| u32::try_from(d).ok())
-                .unwrap_or(DEFAULT_AGENT_MAX_DEPTH),
-            max_threads: agents
-                .and_then(|a| a.max_threads)
-                .unwrap_or(DEFAULT_AGENT_MAX_THREADS),
-        }
-    });
-    PlannedTools {
-        tools,
-        parallel_tool_calls: plan.parallel_tool_calls,
-        deferred: plan.deferred_json(),
-        multi_agent,
-    }
-}
-
-/// The tools of a session, as [`tool_plan`] resolves them.
-struct PlannedTools {
-    tools: Vec<serde_json::Value>,
-    parallel_tool_calls: bool,
-    deferred: Vec<serde_json::Value>,
-    multi_agent: Option<recodex_core::MultiAgentSettings>,
-}
-
-/// `agents.max_depth` and `agents.max_threads` when not configured.
-const DEFAULT_AGENT_MAX_DEPTH: u32 = 1;
-const DEFAULT_AGENT_MAX_THREADS: usize = 6;
 
 /// Reads `--output-schema FILE`: a JSON schema for the final answer.
 fn read_output_schema(path: &Path) -> Result<serde_json::Value, Failure> {

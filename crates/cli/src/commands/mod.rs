@@ -10,6 +10,7 @@ mod exec;
 mod features;
 mod policy;
 mod sandbox;
+mod session_setup;
 
 use std::io::Write;
 use std::path::PathBuf;
