@@ -44,7 +44,7 @@ CLEAN_PATH = "/usr/local/bin:/usr/bin:/bin"
 FIXTURE_VERSION = "v1"
 
 # Capabilities recodex has today.  Add a name here when its cases should run by default.
-BUILT = frozenset({"cli", "exec", "exec-tools", "apply-patch", "resume", "thread-list"})
+BUILT = frozenset({"cli", "exec", "exec-tools", "apply-patch", "resume", "thread-list", "app-server"})
 
 
 class CaseError(Exception):

@@ -240,8 +240,18 @@ impl Session {
     }
 
     /// Where the rollout is written (none when ephemeral).
-    pub(crate) fn rollout_path(&self) -> Option<std::path::PathBuf> {
+    pub fn rollout_path(&self) -> Option<std::path::PathBuf> {
         self.recorder.path()
+    }
+
+    /// The settings the session runs with.
+    pub fn settings(&self) -> &SessionSettings {
+        &self.settings
+    }
+
+    /// `session_meta.git` of a new thread (none for a resumed one, or outside a repository).
+    pub fn git_info(&self) -> Option<&serde_json::Value> {
+        self.git.as_ref()
     }
 
     /// Ends the sub-agents this thread spawned: their running turns are interrupted and
@@ -438,7 +448,8 @@ impl Session {
         }
     }
 
-    fn context_window(&self) -> Option<i64> {
+    /// The model's usable context window, in tokens.
+    pub fn context_window(&self) -> Option<i64> {
         let model = &self.settings.model;
         model
             .context_window

@@ -75,14 +75,30 @@ pub(crate) fn params<T: DeserializeOwned>(params: Option<Value>) -> Result<T, Rp
 }
 
 /// The state of one connection.
-#[derive(Debug)]
 pub struct Processor {
     pub(crate) context: ServerContext,
     initialized: bool,
     /// The client's name (`originator` of the threads it creates).
     pub(crate) client_name: String,
-    /// Threads loaded in this server (none until threads can be started or resumed).
+    /// Threads loaded in this server (started, resumed or forked here).
     pub(crate) loaded: BTreeSet<String>,
+    /// Sessions of loaded threads, shared with their running turns.
+    pub(crate) live: crate::live::LiveThreads,
+    /// Opens engine sessions (absent: the methods that run turns are not served).
+    pub(crate) factory: Option<std::rc::Rc<dyn crate::live::SessionFactory>>,
+    /// Where running turns send their messages.
+    pub(crate) outbox: Option<crate::outbox::Outbox>,
+}
+
+impl std::fmt::Debug for Processor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Processor")
+            .field("initialized", &self.initialized)
+            .field("client_name", &self.client_name)
+            .field("loaded", &self.loaded)
+            .field("runs_turns", &self.factory.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Processor {
@@ -93,6 +109,23 @@ impl Processor {
             initialized: false,
             client_name: String::new(),
             loaded: BTreeSet::new(),
+            live: crate::live::LiveThreads::default(),
+            factory: None,
+            outbox: None,
+        }
+    }
+
+    /// A connection that also runs turns: sessions come from `factory`, and turns report
+    /// through `outbox`. Must be driven inside a `tokio::task::LocalSet`.
+    pub fn with_engine(
+        context: ServerContext,
+        factory: std::rc::Rc<dyn crate::live::SessionFactory>,
+        outbox: crate::outbox::Outbox,
+    ) -> Self {
+        Self {
+            factory: Some(factory),
+            outbox: Some(outbox),
+            ..Self::new(context)
         }
     }
 
@@ -137,6 +170,15 @@ impl Processor {
                 Err(RpcError::invalid("Invalid request: missing field `params`"))
             }
             Some(_) if !self.initialized => Err(RpcError::invalid("Not initialized")),
+            Some(_) if method == "turn/start" && self.factory.is_some() => {
+                // Answered by the turn itself once it has an id.
+                match crate::dispatch::params(params.clone())
+                    .and_then(|p| crate::live::turn_start(self, id.clone(), p))
+                {
+                    Ok(()) => return Vec::new(),
+                    Err(error) => Err(error),
+                }
+            }
             Some(_) => self.route(&method, params),
         };
         match outcome {
@@ -169,6 +211,10 @@ impl Processor {
             "thread/loaded/list" => crate::threads::loaded_list(self, params(raw)?),
             "thread/resume" => crate::fork::resume(self, params(raw)?),
             "thread/fork" => crate::fork::fork(self, params(raw)?),
+            "thread/start" if self.factory.is_some() => crate::live::start(self, params(raw)?),
+            "turn/interrupt" if self.factory.is_some() => {
+                crate::live::turn_interrupt(self, params(raw)?)
+            }
             other => Err(RpcError {
                 code: METHOD_NOT_FOUND,
                 message: format!("`{other}` is not supported yet by recodex"),

@@ -36,7 +36,9 @@ pub(crate) fn resume(server: &mut Processor, params: ThreadOpenParams) -> Result
             json!({"threadId": id, "status": {"type": "idle"}}),
         ));
     }
-    let mut result = opened(server, &params, thread.cwd.clone(), thread);
+    let cwd = thread.cwd.clone();
+    crate::live::register_stored(server, &id, path.clone(), &cwd);
+    let mut result = reopened(server, &params, cwd, thread);
     result.insert("initialTurnsPage".to_owned(), Value::Null);
     reply.result = Value::Object(result);
     if let Some(usage) = token_usage(&id, &contents) {
@@ -132,12 +134,13 @@ pub(crate) fn fork(server: &mut Processor, params: ThreadOpenParams) -> Result<R
     thread.status = ThreadStatus::Idle;
     thread.turns = crate::turns::turns_from_rollout(&forked);
     server.loaded.insert(id.clone());
+    crate::live::register_stored(server, &id, path.clone(), &cwd);
     let started = Thread {
         turns: Vec::new(),
         ..thread.clone()
     };
     let mut reply = Reply {
-        result: Value::Object(opened(server, &params, cwd, thread)),
+        result: Value::Object(reopened(server, &params, cwd, thread)),
         ..Reply::default()
     };
     if let Some(usage) = token_usage(&id, &forked) {
@@ -188,60 +191,31 @@ fn write_new(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     file.sync_all()
 }
 
-/// The result of resume and fork: the thread and the settings it runs with, in the
-/// reference's key order.
-fn opened(
+/// The result of start, resume and fork: the thread and the settings it runs with, in
+/// the reference's key order.
+pub(crate) fn opened(
     server: &Processor,
-    params: &ThreadOpenParams,
+    model: &str,
+    provider: &str,
     cwd: String,
     thread: Thread,
 ) -> Map<String, Value> {
     let settings = &server.context.settings;
     let mut result = Map::new();
     result.insert("thread".into(), json!(thread));
-    result.insert(
-        "model".into(),
-        json!(params.model.as_deref().unwrap_or(&settings.model)),
-    );
-    result.insert(
-        "modelProvider".into(),
-        json!(
-            params
-                .model_provider
-                .as_deref()
-                .unwrap_or(&server.context.model_provider)
-        ),
-    );
-    result.insert(
-        "serviceTier".into(),
-        json!(
-            params
-                .service_tier
-                .as_ref()
-                .or(settings.service_tier.as_ref())
-        ),
-    );
+    result.insert("model".into(), json!(model));
+    result.insert("modelProvider".into(), json!(provider));
+    result.insert("serviceTier".into(), json!(settings.service_tier));
     result.insert("cwd".into(), json!(cwd));
     result.insert("runtimeWorkspaceRoots".into(), json!([cwd]));
     result.insert(
         "instructionSources".into(),
         json!(instruction_sources(&cwd)),
     );
-    result.insert(
-        "approvalPolicy".into(),
-        params
-            .approval_policy
-            .clone()
-            .unwrap_or_else(|| settings.approval_policy.clone()),
-    );
+    result.insert("approvalPolicy".into(), settings.approval_policy.clone());
     result.insert(
         "approvalsReviewer".into(),
-        json!(
-            params
-                .approvals_reviewer
-                .as_deref()
-                .unwrap_or(&settings.approvals_reviewer)
-        ),
+        json!(settings.approvals_reviewer),
     );
     result.insert("sandbox".into(), settings.sandbox.clone());
     result.insert(
@@ -249,6 +223,32 @@ fn opened(
         settings.active_permission_profile.clone(),
     );
     result.insert("reasoningEffort".into(), json!(settings.reasoning_effort));
+    result
+}
+
+/// [`opened`] for resume and fork, with the client's overrides.
+fn reopened(
+    server: &Processor,
+    params: &ThreadOpenParams,
+    cwd: String,
+    thread: Thread,
+) -> Map<String, Value> {
+    let settings = &server.context.settings;
+    let model = params.model.as_deref().unwrap_or(&settings.model);
+    let provider = params
+        .model_provider
+        .as_deref()
+        .unwrap_or(&server.context.model_provider);
+    let mut result = opened(server, model, provider, cwd, thread);
+    if let Some(tier) = &params.service_tier {
+        result.insert("serviceTier".into(), json!(tier));
+    }
+    if let Some(policy) = &params.approval_policy {
+        result.insert("approvalPolicy".into(), policy.clone());
+    }
+    if let Some(reviewer) = &params.approvals_reviewer {
+        result.insert("approvalsReviewer".into(), json!(reviewer));
+    }
     result
 }
 

@@ -11,20 +11,28 @@
 mod dispatch;
 mod fork;
 mod listing;
+mod live;
+mod outbox;
 mod stored;
 mod threads;
+mod turn_events;
 mod turns;
 
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
+use std::rc::Rc;
 
 pub use dispatch::Processor;
+pub use live::{OpenRequest, SessionFactory};
+pub use outbox::Outbox;
 
 /// What the server needs to know about its host and configuration.
 #[derive(Debug, Clone)]
 pub struct ServerContext {
     /// The resolved CODEX_HOME.
     pub codex_home: PathBuf,
+    /// The server's working directory (a new thread's default cwd).
+    pub cwd: PathBuf,
     /// Where the SQLite databases live (`CODEX_SQLITE_HOME` or CODEX_HOME).
     pub sqlite_dir: PathBuf,
     /// The configured `model_provider` id (thread/list's default provider filter).
@@ -65,22 +73,56 @@ pub struct ThreadSettings {
     pub reasoning_effort: Option<String>,
 }
 
-/// Serves one client over `input`/`output` until `input` ends. Diagnostics (lines that
-/// are not messages) go to `log`.
+/// Serves one client over `input`/`output` until `input` ends. With a `factory` the
+/// server also starts threads and runs their turns (in the background, beside the
+/// request loop). Diagnostics (lines that are not messages) go to `log`.
 pub fn serve(
     context: ServerContext,
-    input: impl BufRead,
-    mut output: impl Write,
+    factory: Option<Rc<dyn SessionFactory>>,
+    input: impl BufRead + Send + 'static,
+    output: impl Write + Send + 'static,
     mut log: impl Write,
 ) -> io::Result<()> {
-    let mut processor = Processor::new(context);
-    for line in input.lines() {
-        let line = line?;
-        for message in processor.handle_line(&line, &mut log) {
-            output.write_all(message.as_bytes())?;
+    let (outbox, outgoing) = Outbox::channel();
+    let writer = std::thread::spawn(move || -> io::Result<()> {
+        let mut output = output;
+        for line in outgoing {
+            output.write_all(line.as_bytes())?;
             output.write_all(b"\n")?;
+            output.flush()?;
         }
-        output.flush()?;
+        Ok(())
+    });
+    let (lines_tx, mut lines) = tokio::sync::mpsc::unbounded_channel::<io::Result<String>>();
+    // Reading stdin blocks; a thread of its own feeds the loop.
+    std::thread::spawn(move || {
+        for line in input.lines() {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let local = tokio::task::LocalSet::new();
+    let result = local.block_on(&runtime, async {
+        let mut processor = match factory {
+            Some(factory) => Processor::with_engine(context, factory, outbox.clone()),
+            None => Processor::new(context),
+        };
+        while let Some(line) = lines.recv().await {
+            for message in processor.handle_line(&line?, &mut log) {
+                outbox.line(message);
+            }
+        }
+        Ok(())
+    });
+    // Running turns end with the connection.
+    drop(local);
+    drop(outbox);
+    match writer.join() {
+        Ok(written) => result.and(written),
+        Err(_) => Err(io::Error::other("the output writer panicked")),
     }
-    Ok(())
 }

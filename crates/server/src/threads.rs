@@ -114,6 +114,7 @@ pub(crate) fn archive(server: &mut Processor, params: ThreadIdParams) -> Result<
         Err(e) => return Err(internal("failed to archive thread", e)),
     }
     let mut reply = Reply::result(json!({}));
+    crate::live::unload(server, &id);
     if server.loaded.remove(&id) {
         reply.before.push((
             "thread/status/changed",

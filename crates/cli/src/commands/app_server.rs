@@ -1,14 +1,21 @@
 //! `codex app-server`: the JSON-RPC server over stdin/stdout. Other listeners (unix
 //! socket, websocket) and the app-server's tooling subcommands are not built yet.
 
-use recodex_config::Config;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use recodex_client::models::{bundled_catalog, resolve_model_info};
+use recodex_config::{Config, ResolvedProfile};
+use recodex_core::Session;
+use recodex_protocol::SandboxMode;
 use recodex_protocol::permissions::SandboxPolicy;
-use recodex_protocol::{AskForApproval, SandboxMode};
-use recodex_server::{ServerContext, ThreadSettings};
+use recodex_server::{OpenRequest, ServerContext, SessionFactory, ThreadSettings};
 use serde_json::{Value, json};
 
 use super::Context;
 use super::policy::{Selected, configured_selection, profile_policy, sandbox_policy};
+use super::session_setup::{SessionChoice, prepare};
 use crate::args::{AppServerArgs, ListenAddress};
 use crate::exit::Failure;
 
@@ -36,6 +43,7 @@ pub(super) fn run(args: &AppServerArgs, config: &Config, ctx: &Context) -> Resul
     let agent = super::exec::user_agent_info("codex_app_server", &env);
     let context = ServerContext {
         codex_home: config.codex_home.clone(),
+        cwd: ctx.cwd.clone(),
         sqlite_dir,
         model_provider: config.model_provider_id.clone(),
         host_name: host_name(),
@@ -45,60 +53,147 @@ pub(super) fn run(args: &AppServerArgs, config: &Config, ctx: &Context) -> Resul
         terminal: agent.terminal,
         settings: thread_settings(config, ctx),
     };
-    let stdin = std::io::stdin().lock();
-    let stdout = std::io::stdout().lock();
-    let stderr = std::io::stderr();
-    recodex_server::serve(context, stdin, stdout, stderr).map_err(|e| Failure::Other(e.into()))
+    let factory = Sessions {
+        config: config.clone(),
+        ctx: Context {
+            env: ctx.env.clone(),
+            cwd: ctx.cwd.clone(),
+        },
+        exec_policy: super::exec::load_rules(config, false)?,
+    };
+    let stdin = std::io::BufReader::new(std::io::stdin());
+    recodex_server::serve(
+        context,
+        Some(Rc::new(factory)),
+        stdin,
+        std::io::stdout(),
+        std::io::stderr(),
+    )
+    .map_err(|e| Failure::Other(e.into()))
 }
 
-/// What threads this server opens run with: the configured model, approval policy
-/// (`on-request` unless configured) and sandbox (`workspace-write` unless configured).
-fn thread_settings(config: &Config, ctx: &Context) -> ThreadSettings {
-    let toml = &config.toml;
-    let model = toml
-        .model
-        .clone()
-        .unwrap_or_else(|| super::exec::DEFAULT_MODEL.to_owned());
-    let info = recodex_client::models::resolve_model_info(
-        &model,
-        recodex_client::models::bundled_catalog(),
-    );
-    let home = ctx.env.get("HOME").map(std::path::PathBuf::from);
-    let (policy, profile) = match configured_selection(config) {
-        Some(Selected::Profile(name)) => {
-            match profile_policy(&name, config, &ctx.cwd, home.as_deref()) {
-                Ok(resolved) => (resolved.policy, name),
-                Err(_) => (workspace_default(config, ctx), ":workspace".to_owned()),
-            }
+/// Opens the app-server's sessions from the configuration, as `exec` opens its own:
+/// source `vscode`, the client's name as originator, the configured sandbox (else
+/// `workspace-write`), and approval `never` (the approval round trip with the client
+/// is not built yet, so nothing that needs approval runs).
+struct Sessions {
+    config: Config,
+    ctx: Context,
+    exec_policy: Option<Arc<recodex_execpolicy::Policy>>,
+}
+
+impl SessionFactory for Sessions {
+    fn open(&self, request: &OpenRequest) -> Result<Session, String> {
+        let env = self.ctx.env.utf8_vars();
+        let toml = &self.config.toml;
+        let slug = request
+            .model
+            .clone()
+            .or_else(|| toml.model.clone())
+            .unwrap_or_else(|| super::exec::DEFAULT_MODEL.to_owned());
+        let provider_id = self.config.model_provider_id.clone();
+        let provider = recodex_client::resolve_provider(
+            &provider_id,
+            &toml.model_providers,
+            toml.openai_base_url.clone(),
+            &env,
+        )
+        .ok_or_else(|| format!("Model provider `{provider_id}` not found"))?;
+        let home = self.ctx.env.get("HOME").map(PathBuf::from);
+        let (profile, _) = server_profile(&self.config, &request.cwd, home.as_deref());
+        let prepared = prepare(
+            &self.config,
+            &self.ctx,
+            SessionChoice {
+                cwd: request.cwd.clone(),
+                model: resolve_model_info(&slug, bundled_catalog()),
+                provider_id,
+                provider,
+                originator: request.originator.clone(),
+                source: "vscode",
+                approval_policy: APPROVAL.to_owned(),
+                profile,
+                exec_policy: self.exec_policy.clone(),
+                ephemeral: request.ephemeral,
+                output_schema: None,
+            },
+        )
+        .map_err(|failure| {
+            let (text, _) = crate::exit::render(failure);
+            text.unwrap_or_default().trim().to_owned()
+        })?;
+        match &request.resume {
+            None => Session::start(prepared.settings, prepared.client, prepared.installation_id),
+            Some(rollout) => Session::resume(
+                prepared.settings,
+                prepared.client,
+                prepared.installation_id,
+                rollout,
+            ),
         }
+        .map_err(|e| e.to_string())
+    }
+}
+
+/// What the app-server's threads run with: no approval round trip yet, so never ask.
+const APPROVAL: &str = "never";
+
+/// The sandbox of the app-server's threads and its permission profile id: the
+/// configured `default_permissions` or `sandbox_mode`, else `workspace-write`.
+fn server_profile(config: &Config, cwd: &Path, home: Option<&Path>) -> (ResolvedProfile, String) {
+    let plain = |policy| ResolvedProfile {
+        policy,
+        denied: Vec::new(),
+        glob_scan_max_depth: None,
+        recorded: None,
+        workspace_roots: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let workspace = || {
+        plain(sandbox_policy(
+            SandboxMode::WorkspaceWrite,
+            config,
+            &[],
+            cwd,
+        ))
+    };
+    match configured_selection(config) {
+        Some(Selected::Profile(name)) => match profile_policy(&name, config, cwd, home) {
+            Ok(resolved) => (resolved, name),
+            Err(_) => (workspace(), ":workspace".to_owned()),
+        },
         Some(Selected::Mode(mode)) => {
             let id = match mode {
                 SandboxMode::ReadOnly => ":read-only",
                 SandboxMode::WorkspaceWrite => ":workspace",
                 SandboxMode::DangerFullAccess => ":danger-full-access",
             };
-            (sandbox_policy(mode, config, &[], &ctx.cwd), id.to_owned())
+            (plain(sandbox_policy(mode, config, &[], cwd)), id.to_owned())
         }
-        None => (workspace_default(config, ctx), ":workspace".to_owned()),
-    };
+        None => (workspace(), ":workspace".to_owned()),
+    }
+}
+
+/// What threads this server opens run with, as start, resume and fork report it.
+fn thread_settings(config: &Config, ctx: &Context) -> ThreadSettings {
+    let toml = &config.toml;
+    let model = toml
+        .model
+        .clone()
+        .unwrap_or_else(|| super::exec::DEFAULT_MODEL.to_owned());
+    let info = resolve_model_info(&model, bundled_catalog());
+    let home = ctx.env.get("HOME").map(PathBuf::from);
+    let (profile, id) = server_profile(config, &ctx.cwd, home.as_deref());
     ThreadSettings {
         model,
         base_instructions: info.base_instructions,
         service_tier: toml.service_tier.clone(),
-        approval_policy: toml
-            .approval_policy
-            .as_ref()
-            .and_then(|p| serde_json::to_value(p).ok())
-            .unwrap_or_else(|| serde_json::to_value(AskForApproval::OnRequest).unwrap_or_default()),
+        approval_policy: json!(APPROVAL),
         approvals_reviewer: "user".to_owned(),
-        sandbox: sandbox_v2(&policy),
-        active_permission_profile: json!({"id": profile, "extends": null}),
+        sandbox: sandbox_v2(&profile.policy),
+        active_permission_profile: json!({"id": id, "extends": null}),
         reasoning_effort: toml.model_reasoning_effort.map(|e| e.as_str().to_owned()),
     }
-}
-
-fn workspace_default(config: &Config, ctx: &Context) -> SandboxPolicy {
-    sandbox_policy(SandboxMode::WorkspaceWrite, config, &[], &ctx.cwd)
 }
 
 /// A sandbox policy as the app-server's v2 protocol spells it.

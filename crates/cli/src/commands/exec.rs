@@ -266,7 +266,7 @@ fn server_answers(base_url: &str) -> bool {
 /// CODEX_HOME, then each trusted project's `.codex` from the project root down to the
 /// working directory. `--ignore-rules` leaves out CODEX_HOME's and the projects'. A file
 /// that does not load stops exec, as in the reference.
-fn load_rules(
+pub(super) fn load_rules(
     config: &Config,
     ignore_rules: bool,
 ) -> Result<Option<std::sync::Arc<recodex_execpolicy::Policy>>, Failure> {

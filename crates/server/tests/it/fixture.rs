@@ -106,9 +106,14 @@ impl Home {
     }
 
     pub(crate) fn context(&self) -> ServerContext {
+        Self::context_for(self.path())
+    }
+
+    pub(crate) fn context_for(home: &Path) -> ServerContext {
         ServerContext {
-            codex_home: self.path().to_path_buf(),
-            sqlite_dir: self.path().to_path_buf(),
+            codex_home: home.to_path_buf(),
+            cwd: home.to_path_buf(),
+            sqlite_dir: home.to_path_buf(),
             model_provider: "mock".to_owned(),
             host_name: "vm".to_owned(),
             installation_id: "5e17de81-d5eb-4184-9f5b-6e4f2310db71".to_owned(),

@@ -11,3 +11,4 @@ mod list;
 mod manage;
 mod open;
 mod reference;
+mod turn;

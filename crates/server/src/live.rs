@@ -1,0 +1,349 @@
+//! Threads running in this server: `thread/start`, `turn/start` and `turn/interrupt`.
+//! A turn runs as a local task beside the request loop and reports through the outbox;
+//! its `turn/start` answer goes out once the engine has named the turn.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use chrono::Utc;
+use recodex_app_protocol::jsonrpc::{INTERNAL_ERROR, RequestId};
+use recodex_app_protocol::thread::{GitInfo, SessionSource, Thread, ThreadStatus};
+use recodex_core::{Event, InterruptHandle, Session, UserInput};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use crate::dispatch::{Processor, Reply, RpcError};
+use crate::outbox::Outbox;
+use crate::turn_events::TurnReporter;
+
+/// How the server gets sessions from the engine (the binary builds them from the
+/// configuration, as `exec` does).
+pub trait SessionFactory {
+    /// A new thread, or the thread recorded in `request.resume`.
+    fn open(&self, request: &OpenRequest) -> Result<Session, String>;
+}
+
+/// What a session is opened with.
+#[derive(Debug, Clone)]
+pub struct OpenRequest {
+    /// Session directory.
+    pub cwd: PathBuf,
+    /// Model slug chosen by the client, if any.
+    pub model: Option<String>,
+    /// The client's name (`originator`).
+    pub originator: String,
+    /// Keep nothing on disk.
+    pub ephemeral: bool,
+    /// The rollout to continue.
+    pub resume: Option<PathBuf>,
+}
+
+/// A thread loaded here.
+#[derive(Default)]
+pub(crate) struct LiveThread {
+    /// The engine session; `None` while a turn has it, or until a resumed thread's first
+    /// turn opens it.
+    session: Option<Session>,
+    /// The rollout a resumed or forked thread continues.
+    rollout: Option<PathBuf>,
+    cwd: PathBuf,
+    /// The running turn and how to stop it.
+    running: Option<(String, InterruptHandle)>,
+}
+
+/// The threads loaded in this server, shared with their running turns.
+pub(crate) type LiveThreads = Rc<RefCell<HashMap<String, LiveThread>>>;
+
+/// Registers a stored thread (resumed or forked) whose session opens at its first turn.
+pub(crate) fn register_stored(server: &Processor, id: &str, rollout: PathBuf, cwd: &str) {
+    server
+        .live
+        .borrow_mut()
+        .entry(id.to_owned())
+        .or_insert_with(|| LiveThread {
+            rollout: Some(rollout),
+            cwd: PathBuf::from(cwd),
+            ..LiveThread::default()
+        });
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ThreadStartParams {
+    cwd: Option<String>,
+    model: Option<String>,
+    #[serde(default)]
+    ephemeral: Option<bool>,
+}
+
+/// `thread/start`: a new session; answered with the thread and its settings, then
+/// announced with `thread/started`.
+pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result<Reply, RpcError> {
+    let factory = server.factory.clone().ok_or_else(not_served)?;
+    let cwd = params
+        .cwd
+        .map(PathBuf::from)
+        .unwrap_or_else(|| server.context.cwd.clone());
+    let ephemeral = params.ephemeral.unwrap_or(false);
+    let session = factory
+        .open(&OpenRequest {
+            cwd: cwd.clone(),
+            model: params.model,
+            originator: server.client_name.clone(),
+            ephemeral,
+            resume: None,
+        })
+        .map_err(|message| RpcError {
+            code: INTERNAL_ERROR,
+            message,
+        })?;
+    let now = Utc::now().timestamp();
+    let settings = session.settings();
+    let git = session.git_info();
+    let thread = Thread {
+        id: session.thread_id().to_owned(),
+        session_id: session.thread_id().to_owned(),
+        forked_from_id: None,
+        preview: String::new(),
+        ephemeral,
+        model_provider: settings.provider_id.clone(),
+        created_at: now,
+        updated_at: now,
+        status: ThreadStatus::Idle,
+        path: session.rollout_path().map(|p| p.display().to_string()),
+        cwd: cwd.display().to_string(),
+        cli_version: recodex_state::CLI_VERSION.to_owned(),
+        source: SessionSource::VsCode,
+        thread_source: None,
+        agent_nickname: None,
+        agent_role: None,
+        git_info: git.filter(|g| g.is_object()).map(|g| GitInfo {
+            sha: g["commit_hash"].as_str().map(str::to_owned),
+            branch: g["branch"].as_str().map(str::to_owned),
+            origin_url: g["repository_url"].as_str().map(str::to_owned),
+        }),
+        name: None,
+        turns: Vec::new(),
+    };
+    let model = settings.model.slug.clone();
+    let provider = settings.provider_id.clone();
+    let id = thread.id.clone();
+    server.loaded.insert(id.clone());
+    server.live.borrow_mut().insert(
+        id,
+        LiveThread {
+            session: Some(session),
+            cwd: cwd.clone(),
+            ..LiveThread::default()
+        },
+    );
+    let result = crate::fork::opened(
+        server,
+        &model,
+        &provider,
+        cwd.display().to_string(),
+        thread.clone(),
+    );
+    Ok(Reply {
+        result: Value::Object(result),
+        ..Reply::default()
+    }
+    .then("thread/started", json!({"thread": thread})))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TurnStartParams {
+    thread_id: String,
+    input: Vec<Value>,
+}
+
+/// `turn/start`: runs a turn in the background. The answer (with the turn's id) and
+/// every notification come from the turn's task.
+pub(crate) fn turn_start(
+    server: &mut Processor,
+    id: RequestId,
+    params: TurnStartParams,
+) -> Result<(), RpcError> {
+    let factory = server.factory.clone().ok_or_else(not_served)?;
+    let outbox = server.outbox.clone().ok_or_else(not_served)?;
+    let thread_id = crate::threads::thread_id(&params.thread_id, "thread")?;
+    let mut live = server.live.borrow_mut();
+    let Some(thread) = live.get_mut(&thread_id) else {
+        return Err(RpcError::invalid(format!("thread not found: {thread_id}")));
+    };
+    if thread.running.is_some() {
+        return Err(RpcError::invalid(format!(
+            "thread {thread_id} already has a turn in progress"
+        )));
+    }
+    let session = match thread.session.take() {
+        Some(session) => session,
+        None => factory
+            .open(&OpenRequest {
+                cwd: thread.cwd.clone(),
+                model: None,
+                originator: server.client_name.clone(),
+                ephemeral: false,
+                resume: thread.rollout.clone(),
+            })
+            .map_err(|message| RpcError {
+                code: INTERNAL_ERROR,
+                message,
+            })?,
+    };
+    thread.running = Some((String::new(), session.interrupt_handle()));
+    drop(live);
+    let (input, content) = user_input(&params.input);
+    tokio::task::spawn_local(drive(
+        Rc::clone(&server.live),
+        outbox,
+        id,
+        thread_id,
+        session,
+        input,
+        content,
+    ));
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TurnInterruptParams {
+    thread_id: String,
+    #[serde(default)]
+    turn_id: Option<String>,
+}
+
+/// `turn/interrupt`: stops the running turn, which then completes as `interrupted`.
+pub(crate) fn turn_interrupt(
+    server: &mut Processor,
+    params: TurnInterruptParams,
+) -> Result<Reply, RpcError> {
+    let thread_id = crate::threads::thread_id(&params.thread_id, "thread")?;
+    let live = server.live.borrow();
+    let running = live.get(&thread_id).and_then(|t| t.running.as_ref());
+    match running {
+        Some((turn, handle)) if params.turn_id.as_ref().is_none_or(|t| t == turn) => {
+            handle.interrupt();
+            Ok(Reply::result(json!({})))
+        }
+        _ => Err(RpcError::invalid(format!(
+            "no active turn to interrupt on thread {thread_id}"
+        ))),
+    }
+}
+
+/// Drops a thread from the live set (archived); a running turn is interrupted.
+pub(crate) fn unload(server: &Processor, id: &str) {
+    if let Some(thread) = server.live.borrow_mut().remove(id)
+        && let Some((_, handle)) = thread.running
+    {
+        handle.interrupt();
+    }
+}
+
+fn not_served() -> RpcError {
+    RpcError {
+        code: recodex_app_protocol::jsonrpc::METHOD_NOT_FOUND,
+        message: "running turns is not supported by this server".to_owned(),
+    }
+}
+
+/// The engine input of a `turn/start` (texts joined by newlines, local images) and the
+/// user message item's content.
+fn user_input(input: &[Value]) -> (UserInput, Vec<Value>) {
+    let mut texts = Vec::new();
+    let mut images = Vec::new();
+    let mut content = Vec::new();
+    for part in input {
+        match part["type"].as_str() {
+            Some("text") => {
+                texts.push(part["text"].as_str().unwrap_or_default().to_owned());
+                content.push(json!({
+                    "type": "text",
+                    "text": part["text"].as_str().unwrap_or_default(),
+                    "text_elements": part.get("text_elements").cloned().unwrap_or(json!([])),
+                }));
+            }
+            Some("localImage") => {
+                if let Some(path) = part["path"].as_str() {
+                    images.push(PathBuf::from(path));
+                }
+                content.push(part.clone());
+            }
+            _ => content.push(part.clone()),
+        }
+    }
+    (
+        UserInput {
+            text: texts.join("\n"),
+            images,
+        },
+        content,
+    )
+}
+
+/// Runs one turn and reports it; the session goes back to its thread afterwards.
+async fn drive(
+    live: LiveThreads,
+    outbox: Outbox,
+    request: RequestId,
+    thread_id: String,
+    mut session: Session,
+    input: UserInput,
+    content: Vec<Value>,
+) {
+    let (tx, mut rx) = mpsc::channel::<Event>(256);
+    let mut reporter =
+        TurnReporter::new(outbox.clone(), thread_id.clone(), session.context_window());
+    let mut answered = false;
+    let turn = async {
+        let outcome = session.run_turn_with(&input, &tx).await;
+        drop(tx);
+        outcome
+    };
+    let pump = async {
+        while let Some(event) = rx.recv().await {
+            if let Event::TurnStarted { turn_id } = &event {
+                reporter.turn_id.clone_from(turn_id);
+                if let Some(thread) = live.borrow_mut().get_mut(&thread_id)
+                    && let Some(running) = thread.running.as_mut()
+                {
+                    running.0.clone_from(turn_id);
+                }
+                let answer = json!({"id": request, "result": {"turn": reporter.turn(None)}});
+                outbox.line(answer.to_string());
+                answered = true;
+                reporter.started(content.clone());
+                continue;
+            }
+            reporter.event(event);
+        }
+    };
+    let (outcome, ()) = tokio::join!(turn, pump);
+    let failure = match outcome {
+        Ok(_) => None,
+        Err(recodex_core::CoreError::Interrupted) => {
+            reporter.interrupted = true;
+            None
+        }
+        Err(err) => Some(err.to_string()),
+    };
+    if answered {
+        reporter.finished(failure);
+    } else {
+        let message = failure.unwrap_or_else(|| "the turn did not start".to_owned());
+        outbox.line(
+            json!({"error": {"code": INTERNAL_ERROR, "message": message}, "id": request})
+                .to_string(),
+        );
+    }
+    if let Some(thread) = live.borrow_mut().get_mut(&thread_id) {
+        thread.session = Some(session);
+        thread.running = None;
+    }
+}

@@ -1,0 +1,331 @@
+//! Threads started here and their turns: `thread/start`, `turn/start` with its answer
+//! and notifications in the reference's order, commands as items, `turn/interrupt`,
+//! and a forked thread taking its first turn.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::Duration;
+
+use recodex_client::models::fallback_model_info;
+use recodex_client::{EnvMap, LoginAuth, ModelClient, Provider};
+use recodex_config::schema::ModelProviderInfo;
+use recodex_core::{Session, SessionSettings};
+use recodex_protocol::permissions::SandboxPolicy;
+use recodex_server::{OpenRequest, Outbox, Processor, SessionFactory};
+use recodex_testkit::{MockReply, MockResponsesServer, sse};
+use serde_json::{Value, json};
+
+use crate::fixture::{B, Home, standard};
+
+/// Sessions against the mock model, unsandboxed, recorded in the fixture home.
+struct MockSessions {
+    home: PathBuf,
+    base_url: String,
+}
+
+impl SessionFactory for MockSessions {
+    fn open(&self, request: &OpenRequest) -> Result<Session, String> {
+        let env = EnvMap::from([
+            ("MOCK_KEY".to_owned(), "sk-test".to_owned()),
+            ("PATH".to_owned(), "/usr/bin:/bin".to_owned()),
+        ]);
+        let info = ModelProviderInfo {
+            name: "mock".to_owned(),
+            base_url: Some(self.base_url.clone()),
+            env_key: Some("MOCK_KEY".to_owned()),
+            request_max_retries: Some(0),
+            stream_max_retries: Some(0),
+            ..ModelProviderInfo::default()
+        };
+        let provider = Provider::from_info("mock", &info, &env);
+        let client = ModelClient::new(provider.clone(), &LoginAuth::default(), &env).unwrap();
+        let settings = SessionSettings {
+            codex_home: self.home.clone(),
+            cwd: request.cwd.clone(),
+            model: fallback_model_info("gpt-5.1-codex"),
+            provider_id: "mock".to_owned(),
+            provider,
+            approval_policy: "never".to_owned(),
+            denied_paths: Vec::new(),
+            glob_scan_max_depth: None,
+            recorded_profile: None,
+            sandbox_policy: SandboxPolicy::DangerFullAccess,
+            originator: request.originator.clone(),
+            source: "vscode".to_owned(),
+            user_agent: "probe/0.136.0 (test)".to_owned(),
+            env,
+            ephemeral: request.ephemeral,
+            timezone: "Etc/UTC".to_owned(),
+            tools: Vec::new(),
+            parallel_tool_calls: false,
+            reasoning_effort: None,
+            exec_policy: None,
+            output_schema: None,
+            state_dir: Some(self.home.clone()),
+            sandbox_exe: None,
+            env_policy: recodex_process::EnvPolicy::from_toml(&Default::default()),
+            allow_login_shell: false,
+            shell_snapshot: false,
+            deferred_tools: Vec::new(),
+            multi_agent: None,
+            subagent: None,
+        };
+        match &request.resume {
+            None => Session::start(settings, client, "install".to_owned()),
+            Some(rollout) => Session::resume(settings, client, "install".to_owned(), rollout),
+        }
+        .map_err(|e| e.to_string())
+    }
+}
+
+fn reply(mut events: Vec<Value>, id: &str) -> MockReply {
+    events.push(sse::completed(id, sse::default_usage()));
+    MockReply::sse(events)
+}
+
+/// A connection that runs turns, initialized, and the lines it has sent.
+struct Client {
+    server: Processor,
+    lines: std::sync::mpsc::Receiver<String>,
+    next_id: i64,
+}
+
+impl Client {
+    fn new(home: &Path, model: &MockResponsesServer) -> Self {
+        let (outbox, lines) = Outbox::channel();
+        let factory = MockSessions {
+            home: home.to_path_buf(),
+            base_url: model.base_url(),
+        };
+        let context = Home::context_for(home);
+        let mut server = Processor::with_engine(context, Rc::new(factory), outbox);
+        let mut log = Vec::new();
+        let init = r#"{"id":0,"method":"initialize","params":{"clientInfo":{"name":"probe","version":"1"}}}"#;
+        assert_eq!(server.handle_line(init, &mut log).len(), 2);
+        Self {
+            server,
+            lines,
+            next_id: 1,
+        }
+    }
+
+    /// Sends a request; returns the lines answered at once.
+    fn send(&mut self, method: &str, params: Value) -> Vec<Value> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let line = json!({"id": id, "method": method, "params": params}).to_string();
+        let mut log = Vec::new();
+        self.server
+            .handle_line(&line, &mut log)
+            .iter()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// Lets background turns run until `done` says the collected lines are complete.
+    async fn collect_until(&mut self, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let mut seen = Vec::new();
+        for _ in 0..500 {
+            while let Ok(line) = self.lines.try_recv() {
+                seen.push(serde_json::from_str(&line).unwrap());
+            }
+            if done(&seen) {
+                return seen;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("timed out; seen: {seen:#?}");
+    }
+}
+
+fn methods(lines: &[Value]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| match l.get("method") {
+            Some(m) => m.as_str().unwrap().to_owned(),
+            None => format!("answer {}", l["id"]),
+        })
+        .collect()
+}
+
+fn completed(lines: &[Value]) -> bool {
+    lines.iter().any(|l| l["method"] == "turn/completed")
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_started_thread_runs_a_turn_with_the_reference_notifications() {
+    let model = MockResponsesServer::start(vec![reply(sse::message(0, "msg_1", "Hello."), "r1")])
+        .await
+        .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(home.path(), &model);
+            let cwd = home.path().display().to_string();
+            let started = client.send("thread/start", json!({"cwd": cwd}));
+            assert_eq!(methods(&started), ["answer 1", "thread/started"]);
+            let thread = &started[0]["result"]["thread"];
+            let id = thread["id"].as_str().unwrap().to_owned();
+            assert_eq!(thread["status"], json!({"type": "idle"}));
+            assert_eq!(thread["source"], "vscode");
+            assert_eq!(thread["preview"], "");
+            assert_eq!(started[0]["result"]["cwd"], cwd.as_str());
+
+            let at_once = client.send(
+                "turn/start",
+                json!({"threadId": id, "input": [{"type": "text", "text": "Say hello", "text_elements": []}]}),
+            );
+            assert!(at_once.is_empty(), "answered by the turn: {at_once:?}");
+            let lines = client.collect_until(completed).await;
+            assert_eq!(
+                methods(&lines),
+                [
+                    "answer 2",
+                    "thread/status/changed",
+                    "turn/started",
+                    "item/started",
+                    "item/completed",
+                    "item/started",
+                    "item/agentMessage/delta",
+                    "item/completed",
+                    "thread/tokenUsage/updated",
+                    "account/rateLimits/updated",
+                    "thread/status/changed",
+                    "turn/completed",
+                ]
+            );
+            let turn_id = lines[0]["result"]["turn"]["id"].as_str().unwrap();
+            assert_eq!(lines[0]["result"]["turn"]["status"], "inProgress");
+            assert_eq!(lines[0]["result"]["turn"]["startedAt"], json!(null));
+            assert_eq!(lines[1]["params"]["status"], json!({"type": "active", "activeFlags": []}));
+            assert_eq!(lines[3]["params"]["item"]["type"], "userMessage");
+            assert_eq!(lines[3]["params"]["item"]["content"][0]["text"], "Say hello");
+            assert_eq!(lines[3]["params"]["turnId"], turn_id);
+            assert_eq!(lines[7]["params"]["item"]["text"], "Hello.");
+            let done = &lines[11]["params"]["turn"];
+            assert_eq!(done["id"], turn_id);
+            assert_eq!(done["status"], "completed");
+            assert_eq!(lines[10]["params"]["status"], json!({"type": "idle"}));
+
+            // The thread is recorded: listed with its first message, readable with its turn.
+            let read = client.send("thread/read", json!({"threadId": id, "includeTurns": true}));
+            let turns = &read[0]["result"]["thread"]["turns"];
+            assert_eq!(turns[0]["id"], turn_id);
+            assert_eq!(turns[0]["items"][1]["text"], "Hello.");
+            assert_eq!(read[0]["result"]["thread"]["status"], json!({"type": "idle"}));
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn commands_are_items_and_interrupt_stops_a_turn() {
+    let call = sse::function_call(0, "call_7", "exec_command", r#"{"cmd":"echo hi"}"#);
+    let slow = sse::function_call(0, "call_8", "exec_command", r#"{"cmd":"sleep 30"}"#);
+    let model = MockResponsesServer::start(vec![
+        reply(call, "r1"),
+        reply(sse::message(0, "msg_2", "It printed hi."), "r2"),
+        reply(slow, "r3"),
+    ])
+    .await
+    .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(home.path(), &model);
+            let started = client.send("thread/start", json!({"cwd": home.path()}));
+            let id = started[0]["result"]["thread"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let text = |t: &str| json!([{"type": "text", "text": t, "text_elements": []}]);
+            client.send(
+                "turn/start",
+                json!({"threadId": id, "input": text("Run echo hi")}),
+            );
+            let lines = client.collect_until(completed).await;
+            let command: Vec<&Value> = lines
+                .iter()
+                .filter(|l| l["params"]["item"]["type"] == "commandExecution")
+                .collect();
+            assert_eq!(command.len(), 2, "{lines:#?}");
+            assert_eq!(command[0]["method"], "item/started");
+            assert_eq!(command[0]["params"]["item"]["status"], "inProgress");
+            assert_eq!(command[0]["params"]["item"]["id"], "call_7");
+            let done = &command[1]["params"]["item"];
+            assert_eq!(done["status"], "completed");
+            assert_eq!(done["aggregatedOutput"], "hi\n");
+            assert_eq!(done["exitCode"], 0);
+            assert_eq!(
+                done["commandActions"],
+                json!([{"type": "unknown", "command": "echo hi"}])
+            );
+
+            // A second turn runs a long command; turn/interrupt ends it as interrupted.
+            client.send(
+                "turn/start",
+                json!({"threadId": id, "input": text("Sleep")}),
+            );
+            let running = client
+                .collect_until(|ls| ls.iter().any(|l| l["params"]["item"]["id"] == "call_8"))
+                .await;
+            let turn_id = running[0]["result"]["turn"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let busy = client.send(
+                "turn/start",
+                json!({"threadId": id, "input": text("Again")}),
+            );
+            assert_eq!(
+                busy[0]["error"]["message"],
+                format!("thread {id} already has a turn in progress")
+            );
+            let stop = client.send("turn/interrupt", json!({"threadId": id, "turnId": turn_id}));
+            assert_eq!(stop[0]["result"], json!({}));
+            let lines = client.collect_until(completed).await;
+            let done = lines
+                .iter()
+                .find(|l| l["method"] == "turn/completed")
+                .unwrap();
+            assert_eq!(done["params"]["turn"]["status"], "interrupted");
+            let idle = client.send("turn/interrupt", json!({"threadId": id}));
+            assert_eq!(idle[0]["error"]["code"], -32600);
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_forked_thread_takes_its_first_turn_with_the_parents_history() {
+    let model =
+        MockResponsesServer::start(vec![reply(sse::message(0, "msg_3", "Continued."), "r1")])
+            .await
+            .unwrap();
+    let home = Home::new(&standard());
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(home.path(), &model);
+            let forked = client.send("thread/fork", json!({"threadId": B}));
+            let id = forked[0]["result"]["thread"]["id"].as_str().unwrap().to_owned();
+            client.send(
+                "turn/start",
+                json!({"threadId": id, "input": [{"type": "text", "text": "And then?", "text_elements": []}]}),
+            );
+            let lines = client.collect_until(completed).await;
+            let done = lines.iter().find(|l| l["method"] == "turn/completed").unwrap();
+            assert_eq!(done["params"]["turn"]["status"], "completed", "{lines:#?}");
+            // The request carried the parent's conversation, then the new message.
+            let body = model.requests()[0].json();
+            let texts: Vec<String> = body["input"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|i| i["content"][0]["text"].as_str().map(str::to_owned))
+                .collect();
+            assert!(texts.iter().any(|t| t == "Second thread: run echo hi"), "{texts:?}");
+            assert_eq!(texts.last().map(String::as_str), Some("And then?"));
+        })
+        .await;
+}
