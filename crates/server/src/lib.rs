@@ -12,6 +12,7 @@ mod dispatch;
 mod fork;
 mod listing;
 mod live;
+mod mcp;
 mod outbox;
 mod stored;
 mod threads;
@@ -24,6 +25,7 @@ use std::rc::Rc;
 
 pub use dispatch::Processor;
 pub use live::{OpenRequest, SessionFactory};
+pub use mcp::{McpServer, serve_mcp};
 pub use outbox::Outbox;
 
 /// What the server needs to know about its host and configuration.
@@ -81,6 +83,41 @@ pub fn serve(
     factory: Option<Rc<dyn SessionFactory>>,
     input: impl BufRead + Send + 'static,
     output: impl Write + Send + 'static,
+    log: impl Write,
+) -> io::Result<()> {
+    serve_lines(
+        move |outbox| -> Box<dyn LineHandler> {
+            match factory {
+                Some(factory) => Box::new(Processor::with_engine(context, factory, outbox)),
+                None => Box::new(Processor::new(context)),
+            }
+        },
+        input,
+        output,
+        log,
+    )
+}
+
+/// A connection's message handling: each input line gives the lines to send at once;
+/// background work sends through the outbox it was made with.
+pub trait LineHandler {
+    /// Handles one input line.
+    fn handle_line(&mut self, line: &str, log: &mut dyn Write) -> Vec<String>;
+}
+
+impl LineHandler for Processor {
+    fn handle_line(&mut self, line: &str, log: &mut dyn Write) -> Vec<String> {
+        Processor::handle_line(self, line, log)
+    }
+}
+
+/// The stdio loop shared by the JSON-RPC servers: a reader thread feeds input lines to
+/// the handler on a current-thread runtime's `LocalSet` (where background turns run), a
+/// writer thread writes what the handler and its turns send, one line each.
+pub fn serve_lines(
+    handler: impl FnOnce(Outbox) -> Box<dyn LineHandler>,
+    input: impl BufRead + Send + 'static,
+    output: impl Write + Send + 'static,
     mut log: impl Write,
 ) -> io::Result<()> {
     let (outbox, outgoing) = Outbox::channel();
@@ -107,10 +144,7 @@ pub fn serve(
         .build()?;
     let local = tokio::task::LocalSet::new();
     let result = local.block_on(&runtime, async {
-        let mut processor = match factory {
-            Some(factory) => Processor::with_engine(context, factory, outbox.clone()),
-            None => Processor::new(context),
-        };
+        let mut processor = handler(outbox.clone());
         while let Some(line) = lines.recv().await {
             for message in processor.handle_line(&line?, &mut log) {
                 outbox.line(message);

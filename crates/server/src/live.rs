@@ -39,6 +39,11 @@ pub struct OpenRequest {
     pub ephemeral: bool,
     /// The rollout to continue.
     pub resume: Option<PathBuf>,
+    /// `session_meta.source`: `vscode` for the app-server, `mcp` for the MCP server.
+    pub source: &'static str,
+    /// A sandbox mode chosen by the client (`read-only`, `workspace-write`,
+    /// `danger-full-access`) instead of the configured one.
+    pub sandbox: Option<String>,
 }
 
 /// A thread loaded here.
@@ -95,6 +100,8 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
             originator: server.client_name.clone(),
             ephemeral,
             resume: None,
+            source: "vscode",
+            sandbox: None,
         })
         .map_err(|message| RpcError {
             code: INTERNAL_ERROR,
@@ -189,6 +196,8 @@ pub(crate) fn turn_start(
                 originator: server.client_name.clone(),
                 ephemeral: false,
                 resume: thread.rollout.clone(),
+                source: "vscode",
+                sandbox: None,
             })
             .map_err(|message| RpcError {
                 code: INTERNAL_ERROR,

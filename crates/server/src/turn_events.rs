@@ -323,7 +323,7 @@ fn command_item(
 }
 
 /// The script of `/bin/bash -lc '<script>'`, else the command line itself.
-fn inner_script(command: &str) -> String {
+pub(crate) fn inner_script(command: &str) -> String {
     let words = shlex::split(command).unwrap_or_default();
     match words.as_slice() {
         [_, flag, script] if flag == "-lc" || flag == "-c" => script.clone(),

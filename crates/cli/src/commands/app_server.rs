@@ -1,5 +1,6 @@
-//! `codex app-server`: the JSON-RPC server over stdin/stdout. Other listeners (unix
-//! socket, websocket) and the app-server's tooling subcommands are not built yet.
+//! `codex app-server` and `codex mcp-server`: the JSON-RPC servers over stdin/stdout,
+//! with sessions built from the configuration. The app-server's other listeners (unix
+//! socket, websocket) and its tooling subcommands are not built yet.
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -31,6 +32,35 @@ pub(super) fn run(args: &AppServerArgs, config: &Config, ctx: &Context) -> Resul
             "codex app-server --listen (listeners other than stdio://)".to_owned(),
         ));
     }
+    let (context, factory) = server_parts(config, ctx)?;
+    let stdin = std::io::BufReader::new(std::io::stdin());
+    recodex_server::serve(
+        context,
+        Some(Rc::new(factory)),
+        stdin,
+        std::io::stdout(),
+        std::io::stderr(),
+    )
+    .map_err(|e| Failure::Other(e.into()))
+}
+
+/// `codex mcp-server`: the MCP server on stdin/stdout until stdin closes.
+pub(super) fn run_mcp(config: &Config, ctx: &Context) -> Result<(), Failure> {
+    let (context, factory) = server_parts(config, ctx)?;
+    let stdin = std::io::BufReader::new(std::io::stdin());
+    recodex_server::serve_mcp(
+        context,
+        Rc::new(factory),
+        stdin,
+        std::io::stdout(),
+        std::io::stderr(),
+    )
+    .map_err(|e| Failure::Other(e.into()))
+}
+
+/// What both JSON-RPC servers need: the host and configuration facts, and the factory
+/// of their sessions.
+fn server_parts(config: &Config, ctx: &Context) -> Result<(ServerContext, Sessions), Failure> {
     let env = ctx.env.utf8_vars();
     let sqlite_dir =
         recodex_state::sqlite_home(&config.codex_home, ctx.env.get("CODEX_SQLITE_HOME"));
@@ -61,15 +91,7 @@ pub(super) fn run(args: &AppServerArgs, config: &Config, ctx: &Context) -> Resul
         },
         exec_policy: super::exec::load_rules(config, false)?,
     };
-    let stdin = std::io::BufReader::new(std::io::stdin());
-    recodex_server::serve(
-        context,
-        Some(Rc::new(factory)),
-        stdin,
-        std::io::stdout(),
-        std::io::stderr(),
-    )
-    .map_err(|e| Failure::Other(e.into()))
+    Ok((context, factory))
 }
 
 /// Opens the app-server's sessions from the configuration, as `exec` opens its own:
@@ -100,7 +122,10 @@ impl SessionFactory for Sessions {
         )
         .ok_or_else(|| format!("Model provider `{provider_id}` not found"))?;
         let home = self.ctx.env.get("HOME").map(PathBuf::from);
-        let (profile, _) = server_profile(&self.config, &request.cwd, home.as_deref());
+        let profile = match request.sandbox.as_deref().map(parse_mode).transpose()? {
+            Some(mode) => plain_profile(sandbox_policy(mode, &self.config, &[], &request.cwd)),
+            None => server_profile(&self.config, &request.cwd, home.as_deref()).0,
+        };
         let prepared = prepare(
             &self.config,
             &self.ctx,
@@ -110,7 +135,7 @@ impl SessionFactory for Sessions {
                 provider_id,
                 provider,
                 originator: request.originator.clone(),
-                source: "vscode",
+                source: request.source,
                 approval_policy: APPROVAL.to_owned(),
                 profile,
                 exec_policy: self.exec_policy.clone(),
@@ -135,20 +160,29 @@ impl SessionFactory for Sessions {
     }
 }
 
-/// What the app-server's threads run with: no approval round trip yet, so never ask.
-const APPROVAL: &str = "never";
+/// A client's sandbox mode (`read-only`, `workspace-write`, `danger-full-access`).
+fn parse_mode(mode: &str) -> Result<SandboxMode, String> {
+    serde_json::from_value(json!(mode)).map_err(|_| format!("unknown sandbox mode `{mode}`"))
+}
 
-/// The sandbox of the app-server's threads and its permission profile id: the
-/// configured `default_permissions` or `sandbox_mode`, else `workspace-write`.
-fn server_profile(config: &Config, cwd: &Path, home: Option<&Path>) -> (ResolvedProfile, String) {
-    let plain = |policy| ResolvedProfile {
+fn plain_profile(policy: SandboxPolicy) -> ResolvedProfile {
+    ResolvedProfile {
         policy,
         denied: Vec::new(),
         glob_scan_max_depth: None,
         recorded: None,
         workspace_roots: Vec::new(),
         warnings: Vec::new(),
-    };
+    }
+}
+
+/// What the app-server's threads run with: no approval round trip yet, so never ask.
+const APPROVAL: &str = "never";
+
+/// The sandbox of the app-server's threads and its permission profile id: the
+/// configured `default_permissions` or `sandbox_mode`, else `workspace-write`.
+fn server_profile(config: &Config, cwd: &Path, home: Option<&Path>) -> (ResolvedProfile, String) {
+    let plain = plain_profile;
     let workspace = || {
         plain(sandbox_policy(
             SandboxMode::WorkspaceWrite,

@@ -175,6 +175,10 @@ pub(crate) fn run(cli: Cli, ctx: &Context) -> Result<(), Failure> {
             let config = load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
             app_server::run(args, &config, ctx)
         }
+        Command::McpServer(_) => {
+            let config = load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
+            app_server::run_mcp(&config, ctx)
+        }
         Command::Completion(args) => {
             let script = crate::completion::completion_script(args.shell);
             write_stdout(&script)

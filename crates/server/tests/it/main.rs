@@ -9,6 +9,7 @@ mod fixture;
 mod handshake;
 mod list;
 mod manage;
+mod mcp;
 mod open;
 mod reference;
 mod turn;

@@ -18,9 +18,9 @@ use serde_json::{Value, json};
 use crate::fixture::{B, Home, standard};
 
 /// Sessions against the mock model, unsandboxed, recorded in the fixture home.
-struct MockSessions {
-    home: PathBuf,
-    base_url: String,
+pub(crate) struct MockSessions {
+    pub(crate) home: PathBuf,
+    pub(crate) base_url: String,
 }
 
 impl SessionFactory for MockSessions {
@@ -51,7 +51,7 @@ impl SessionFactory for MockSessions {
             recorded_profile: None,
             sandbox_policy: SandboxPolicy::DangerFullAccess,
             originator: request.originator.clone(),
-            source: "vscode".to_owned(),
+            source: request.source.to_owned(),
             user_agent: "probe/0.136.0 (test)".to_owned(),
             env,
             ephemeral: request.ephemeral,
@@ -78,7 +78,7 @@ impl SessionFactory for MockSessions {
     }
 }
 
-fn reply(mut events: Vec<Value>, id: &str) -> MockReply {
+pub(crate) fn reply(mut events: Vec<Value>, id: &str) -> MockReply {
     events.push(sse::completed(id, sse::default_usage()));
     MockReply::sse(events)
 }

@@ -1,0 +1,230 @@
+//! A turn's engine events as the MCP server's `codex/event` notifications: the event
+//! payloads (`msg`) the reference streams, tagged with the `tools/call` request
+//! (`_meta.requestId`) and the thread.
+
+use std::time::Instant;
+
+use chrono::Utc;
+use recodex_core::{Event, PatchChangeKind, StepStatus};
+use recodex_protocol::usage::TokenUsage;
+use serde_json::{Value, json};
+
+use crate::outbox::Outbox;
+
+/// What one `tools/call` turn has reported.
+pub(crate) struct McpTurn {
+    outbox: Outbox,
+    request: Value,
+    thread_id: String,
+    /// The turn id the events carry: the request id, as the reference's submissions.
+    turn_id: String,
+    context_window: Option<i64>,
+    clock: Instant,
+    pub(crate) last_message: Option<String>,
+    pub(crate) error: Option<String>,
+}
+
+impl McpTurn {
+    pub(crate) fn new(
+        outbox: Outbox,
+        request: Value,
+        thread_id: String,
+        context_window: Option<i64>,
+    ) -> Self {
+        let turn_id = match &request {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        Self {
+            outbox,
+            request,
+            thread_id,
+            turn_id,
+            context_window,
+            clock: Instant::now(),
+            last_message: None,
+            error: None,
+        }
+    }
+
+    /// Sends one `codex/event`; `id` is the submission it belongs to (`""` for the
+    /// session's own events).
+    pub(crate) fn emit(&self, msg: Value, id: &str) {
+        let params = json!({
+            "_meta": {"requestId": self.request, "threadId": self.thread_id},
+            "msg": msg,
+            "id": id,
+        });
+        self.outbox
+            .line(json!({"jsonrpc": "2.0", "method": "codex/event", "params": params}).to_string());
+    }
+
+    fn turn_event(&self, msg: Value) {
+        self.emit(msg, &self.turn_id.clone());
+    }
+
+    fn item(&self, phase: &str, item: Value) {
+        let at = if phase == "item_started" {
+            "started_at_ms"
+        } else {
+            "completed_at_ms"
+        };
+        let mut msg = json!({"type": phase, "thread_id": self.thread_id, "turn_id": self.turn_id,
+            "item": item});
+        msg[at] = json!(Utc::now().timestamp_millis());
+        self.turn_event(msg);
+    }
+
+    /// `task_started` and the user's message.
+    pub(crate) fn started(&mut self, prompt: &str) {
+        self.clock = Instant::now();
+        self.turn_event(json!({"type": "task_started", "turn_id": self.turn_id,
+            "started_at": Utc::now().timestamp(), "model_context_window": self.context_window,
+            "collaboration_mode_kind": "default"}));
+        let item = json!({"type": "UserMessage", "id": uuid::Uuid::new_v4().to_string(),
+            "content": [{"type": "text", "text": prompt, "text_elements": []}]});
+        self.item("item_started", item.clone());
+        self.item("item_completed", item);
+        self.turn_event(
+            json!({"type": "user_message", "message": prompt, "images": [],
+            "local_images": [], "text_elements": []}),
+        );
+    }
+
+    /// Reports one engine event.
+    pub(crate) fn event(&mut self, event: Event) {
+        match event {
+            Event::AgentMessage { text } => {
+                let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
+                let item = |t: &str| json!({"type": "AgentMessage", "id": id, "content": [{"type": "Text", "text": t}]});
+                self.item("item_started", item(""));
+                self.turn_event(json!({"type": "agent_message_content_delta",
+                    "thread_id": self.thread_id, "turn_id": self.turn_id, "item_id": id,
+                    "delta": text}));
+                self.item("item_completed", item(&text));
+                self.turn_event(
+                    json!({"type": "agent_message", "message": text, "phase": null,
+                    "memory_citation": null}),
+                );
+                self.last_message = Some(text);
+            }
+            Event::Reasoning { text } => {
+                self.turn_event(json!({"type": "agent_reasoning", "text": text}))
+            }
+            Event::CommandBegin {
+                call_id,
+                command,
+                cwd,
+            } => {
+                let argv = shlex::split(&command).unwrap_or_else(|| vec![command.clone()]);
+                self.turn_event(json!({"type": "exec_command_begin", "call_id": call_id,
+                    "process_id": null, "turn_id": self.turn_id,
+                    "started_at_ms": Utc::now().timestamp_millis(), "command": argv, "cwd": cwd,
+                    "parsed_cmd": [{"type": "unknown", "cmd": crate::turn_events::inner_script(&command)}],
+                    "source": "unified_exec_startup"}));
+            }
+            Event::CommandEnd {
+                call_id,
+                command,
+                output,
+                exit_code,
+                cwd,
+                duration_ms,
+                declined,
+            } => {
+                let argv = shlex::split(&command).unwrap_or_else(|| vec![command.clone()]);
+                let status = match (declined, exit_code) {
+                    (true, _) => "declined",
+                    (false, Some(0)) => "completed",
+                    _ => "failed",
+                };
+                self.turn_event(json!({"type": "exec_command_end", "call_id": call_id,
+                    "process_id": null, "turn_id": self.turn_id,
+                    "completed_at_ms": Utc::now().timestamp_millis(), "command": argv, "cwd": cwd,
+                    "parsed_cmd": [{"type": "unknown", "cmd": crate::turn_events::inner_script(&command)}],
+                    "source": "unified_exec_startup", "stdout": output, "stderr": "",
+                    "aggregated_output": output, "exit_code": exit_code,
+                    "duration": {"secs": duration_ms / 1000, "nanos": (duration_ms % 1000) * 1_000_000},
+                    "formatted_output": output, "status": status}));
+            }
+            Event::PatchApplyBegin { call_id, changes } => {
+                let changes: serde_json::Map<String, Value> = changes
+                    .iter()
+                    .map(|c| (c.path.display().to_string(), change_kind(&c.kind)))
+                    .collect();
+                self.turn_event(json!({"type": "patch_apply_begin", "call_id": call_id,
+                    "turn_id": self.turn_id, "auto_approved": true, "changes": changes}));
+            }
+            Event::PatchApplyEnd {
+                call_id,
+                stdout,
+                stderr,
+                success,
+                ..
+            } => self.turn_event(json!({"type": "patch_apply_end", "call_id": call_id,
+                "turn_id": self.turn_id, "stdout": stdout, "stderr": stderr, "success": success})),
+            Event::PlanUpdated { steps } => {
+                let plan: Vec<Value> = steps
+                    .iter()
+                    .map(|s| {
+                        let status = match s.status {
+                            StepStatus::Pending => "pending",
+                            StepStatus::InProgress => "in_progress",
+                            StepStatus::Completed => "completed",
+                        };
+                        json!({"step": s.step, "status": status})
+                    })
+                    .collect();
+                self.turn_event(json!({"type": "plan_update", "explanation": null, "plan": plan}));
+            }
+            Event::TokenCount { last, total } => self.turn_event(json!({"type": "token_count",
+                "info": {"total_token_usage": usage(&total), "last_token_usage": usage(&last),
+                    "model_context_window": self.context_window},
+                "rate_limits": {"limit_id": "codex", "limit_name": null, "primary": null,
+                    "secondary": null, "credits": null, "plan_type": null,
+                    "rate_limit_reached_type": null}})),
+            Event::StreamError { message } => {
+                self.turn_event(json!({"type": "stream_error", "message": message}));
+            }
+            Event::Error { message } => {
+                self.turn_event(json!({"type": "error", "message": message}));
+                self.error = Some(message);
+            }
+            Event::Warning { message } | Event::ToolError { message } => {
+                self.turn_event(json!({"type": "warning", "message": message}));
+            }
+            Event::TurnDiff { unified_diff } => {
+                self.turn_event(json!({"type": "turn_diff", "unified_diff": unified_diff}));
+            }
+            Event::TurnAborted => self.turn_event(json!({"type": "turn_aborted",
+                "turn_id": self.turn_id, "reason": "interrupted"})),
+            Event::TurnComplete { last_agent_message } => {
+                self.turn_event(json!({"type": "task_complete", "turn_id": self.turn_id,
+                    "last_agent_message": last_agent_message,
+                    "completed_at": Utc::now().timestamp(),
+                    "duration_ms": i64::try_from(self.clock.elapsed().as_millis()).unwrap_or(i64::MAX),
+                    "time_to_first_token_ms": null}));
+            }
+            Event::SessionConfigured { .. }
+            | Event::TurnStarted { .. }
+            | Event::WebSearchBegin { .. }
+            | Event::WebSearchEnd { .. }
+            | Event::CollabBegin(_)
+            | Event::CollabEnd(_) => {}
+        }
+    }
+}
+
+fn usage(u: &TokenUsage) -> Value {
+    json!({"input_tokens": u.input_tokens, "cached_input_tokens": u.cached_input_tokens,
+        "output_tokens": u.output_tokens, "reasoning_output_tokens": u.reasoning_output_tokens,
+        "total_tokens": u.total_tokens})
+}
+
+fn change_kind(kind: &PatchChangeKind) -> Value {
+    match kind {
+        PatchChangeKind::Add => json!({"type": "add"}),
+        PatchChangeKind::Delete => json!({"type": "delete"}),
+        PatchChangeKind::Update { move_path } => json!({"type": "update", "move_path": move_path}),
+    }
+}

@@ -1,0 +1,176 @@
+//! The MCP server: handshake, the tool list, a `codex` call streaming `codex/event`s and
+//! answering with the final message, `codex-reply` continuing the thread, and errors.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use recodex_server::{LineHandler, McpServer, Outbox};
+use recodex_testkit::{MockResponsesServer, sse};
+use serde_json::{Value, json};
+
+use crate::fixture::Home;
+use crate::turn::{MockSessions, reply};
+
+struct Client {
+    server: McpServer,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Client {
+    fn new(home: &Home, model: &MockResponsesServer) -> Self {
+        let (outbox, lines) = Outbox::channel();
+        let factory = MockSessions {
+            home: home.path().to_path_buf(),
+            base_url: model.base_url(),
+        };
+        Self {
+            server: McpServer::new(home.context(), Rc::new(factory), outbox),
+            lines,
+        }
+    }
+
+    fn send(&mut self, message: Value) -> Vec<Value> {
+        let mut log = Vec::new();
+        self.server
+            .handle_line(&message.to_string(), &mut log)
+            .iter()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    /// Runs background turns until the answer to request `id` arrives; returns every
+    /// line sent meanwhile, the answer last.
+    async fn until_answer(&mut self, id: i64) -> Vec<Value> {
+        let mut seen: Vec<Value> = Vec::new();
+        for _ in 0..500 {
+            while let Ok(line) = self.lines.try_recv() {
+                seen.push(serde_json::from_str(&line).unwrap());
+            }
+            if seen.last().is_some_and(|l| l["id"] == id) {
+                return seen;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("no answer to {id}: {seen:#?}");
+    }
+}
+
+fn event_types(lines: &[Value]) -> Vec<String> {
+    lines
+        .iter()
+        .filter(|l| l["method"] == "codex/event")
+        .map(|l| l["params"]["msg"]["type"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_codex_call_streams_events_and_answers_with_the_final_message() {
+    let call = sse::function_call(0, "call_1", "exec_command", r#"{"cmd":"echo hi"}"#);
+    let model = MockResponsesServer::start(vec![
+        reply(sse::message(0, "m1", "Hello."), "r1"),
+        reply(call, "r2"),
+        reply(sse::message(0, "m2", "It printed hi."), "r3"),
+    ])
+    .await
+    .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(&home, &model);
+            let init = client.send(json!({"jsonrpc": "2.0", "id": 0, "method": "initialize",
+                "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                    "clientInfo": {"name": "probe", "version": "0.0.1"}}}));
+            assert_eq!(init[0]["jsonrpc"], "2.0");
+            assert_eq!(init[0]["result"]["protocolVersion"], "2025-06-18");
+            assert_eq!(init[0]["result"]["capabilities"], json!({"tools": {"listChanged": true}}));
+            assert_eq!(init[0]["result"]["serverInfo"]["name"], "codex-mcp-server");
+            assert_eq!(
+                init[0]["result"]["serverInfo"]["user_agent"],
+                "codex_cli_rs/0.136.0 (Debian 12.0.0; x86_64) xterm (probe; 0.0.1)"
+            );
+            assert!(client.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).is_empty());
+
+            let tools = client.send(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}));
+            let names: Vec<&str> = tools[0]["result"]["tools"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(names, ["codex", "codex-reply"]);
+            assert_eq!(tools[0]["result"]["tools"][0]["inputSchema"]["required"], json!(["prompt"]));
+
+            let cwd = home.path().display().to_string();
+            let at_once = client.send(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+                "params": {"name": "codex", "arguments": {"prompt": "Say hello", "cwd": cwd}}}));
+            assert!(at_once.is_empty(), "{at_once:?}");
+            let lines = client.until_answer(2).await;
+            assert_eq!(
+                event_types(&lines),
+                ["session_configured", "mcp_startup_complete", "task_started", "item_started",
+                 "item_completed", "user_message", "item_started", "agent_message_content_delta",
+                 "item_completed", "agent_message", "token_count", "task_complete"]
+            );
+            let first = &lines[0]["params"];
+            let thread = first["_meta"]["threadId"].as_str().unwrap().to_owned();
+            assert_eq!(first["_meta"]["requestId"], 2);
+            assert_eq!(first["id"], "");
+            assert_eq!(lines[2]["params"]["id"], "2");
+            assert_eq!(lines[2]["params"]["msg"]["turn_id"], "2");
+            let answer = lines.last().unwrap();
+            assert_eq!(
+                answer["result"],
+                json!({"content": [{"type": "text", "text": "Hello."}],
+                       "structuredContent": {"threadId": thread, "content": "Hello."}})
+            );
+
+            // codex-reply continues the same thread.
+            client.send(json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+                "params": {"name": "codex-reply", "arguments": {"prompt": "Run echo hi", "threadId": thread}}}));
+            let lines = client.until_answer(3).await;
+            let types = event_types(&lines);
+            assert!(types.contains(&"exec_command_begin".to_owned()), "{types:?}");
+            let end = lines
+                .iter()
+                .find(|l| l["params"]["msg"]["type"] == "exec_command_end")
+                .unwrap();
+            assert_eq!(end["params"]["msg"]["aggregated_output"], "hi\n");
+            // The test sessions run commands without a login shell.
+            assert_eq!(end["params"]["msg"]["command"], json!(["/bin/bash", "-c", "echo hi"]));
+            assert_eq!(lines.last().unwrap()["result"]["structuredContent"]["content"], "It printed hi.");
+            // Its history carried the first turn.
+            let body = model.requests()[2].json();
+            let text = body["input"].to_string();
+            assert!(text.contains("Say hello") && text.contains("Run echo hi"), "{text}");
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn bad_calls_get_errors_and_the_server_goes_on() {
+    let model = MockResponsesServer::start(vec![]).await.unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(&home, &model);
+            let mut log = Vec::new();
+            assert!(client.server.handle_line("not json", &mut log).is_empty());
+            assert!(!log.is_empty());
+            let unknown = client.send(json!({"jsonrpc": "2.0", "id": 1, "method": "bogus"}));
+            assert_eq!(unknown[0]["error"]["code"], -32601);
+            let tool = client.send(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+                "params": {"name": "nope", "arguments": {}}}));
+            assert!(tool[0]["error"]["message"].as_str().unwrap().contains("nope"), "{tool:?}");
+            let missing = client.send(json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+                "params": {"name": "codex", "arguments": {}}}));
+            assert!(missing[0]["error"]["message"].as_str().unwrap().contains("prompt"), "{missing:?}");
+            let lost = client.send(json!({"jsonrpc": "2.0", "id": 4, "method": "tools/call",
+                "params": {"name": "codex-reply", "arguments": {"prompt": "x", "threadId": "01a21548-0000-7000-8000-000000000000"}}}));
+            assert!(lost[0]["error"]["message"].as_str().unwrap().contains("01a21548-0000-7000-8000-000000000000"));
+            let ping = client.send(json!({"jsonrpc": "2.0", "id": 5, "method": "ping"}));
+            assert_eq!(ping[0], json!({"jsonrpc": "2.0", "id": 5, "result": {}}));
+        })
+        .await;
+}
