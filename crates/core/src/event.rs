@@ -21,6 +21,19 @@ pub enum Event {
         /// Turn id.
         turn_id: String,
     },
+    /// An assistant message began streaming (its model item id); its text follows in
+    /// [`Event::AgentMessageDelta`]s and it ends with [`Event::AgentMessage`].
+    AgentMessageStarted {
+        /// The model's item id.
+        item_id: String,
+    },
+    /// More text of the assistant message being streamed.
+    AgentMessageDelta {
+        /// The model's item id.
+        item_id: String,
+        /// The text.
+        delta: String,
+    },
     /// The model produced a complete message.
     AgentMessage {
         /// The text.

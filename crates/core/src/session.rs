@@ -562,6 +562,8 @@ impl Session {
         };
         let mut round = Round::default();
         let mut completed = false;
+        // The assistant message being streamed, for its text deltas.
+        let mut streaming: Option<String> = None;
         loop {
             // The stream first: a response that already completed is still recorded.
             let next = tokio::select! {
@@ -588,6 +590,22 @@ impl Session {
                 *first_token_ms = i64::try_from(started.elapsed().as_millis()).ok();
             }
             match event {
+                ResponseEvent::OutputItemAdded(ResponseItem::Message {
+                    id: Some(item_id),
+                    role,
+                    ..
+                }) if role == "assistant" => {
+                    streaming = Some(item_id.clone());
+                    let _ = events.send(Event::AgentMessageStarted { item_id }).await;
+                }
+                ResponseEvent::OutputTextDelta(delta) => {
+                    if let Some(item_id) = &streaming {
+                        let item_id = item_id.clone();
+                        let _ = events
+                            .send(Event::AgentMessageDelta { item_id, delta })
+                            .await;
+                    }
+                }
                 ResponseEvent::OutputItemAdded(ResponseItem::WebSearchCall {
                     id: Some(call_id),
                     action,
@@ -603,6 +621,9 @@ impl Session {
                         .await;
                 }
                 ResponseEvent::OutputItemDone(item) => {
+                    if matches!(item, ResponseItem::Message { .. }) {
+                        streaming = None;
+                    }
                     self.on_item(item, events, &mut round).await?
                 }
                 ResponseEvent::Completed { token_usage, .. } => {

@@ -107,6 +107,8 @@ impl Printer<'_> {
                     self.emit(&ThreadEvent::TurnStarted {});
                 }
             }
+            // exec reports a message once it is complete, as the reference does.
+            Event::AgentMessageStarted { .. } | Event::AgentMessageDelta { .. } => {}
             Event::AgentMessage { text } => {
                 if self.json {
                     let item = self.item(ItemDetails::AgentMessage { text });

@@ -21,6 +21,8 @@ pub(crate) struct TurnReporter {
     pub(crate) context_window: Option<i64>,
     started_at: i64,
     clock: Instant,
+    /// The agent message being streamed.
+    streaming: Option<String>,
     /// Set when the engine reported the turn failed.
     pub(crate) error: Option<TurnError>,
     pub(crate) interrupted: bool,
@@ -37,6 +39,7 @@ impl TurnReporter {
             clock: Instant::now(),
             error: None,
             interrupted: false,
+            streaming: None,
         }
     }
 
@@ -94,21 +97,31 @@ impl TurnReporter {
     /// Reports one engine event.
     pub(crate) fn event(&mut self, event: Event) {
         match event {
+            Event::AgentMessageStarted { item_id } => {
+                self.item_started(&agent_message(&item_id, ""));
+                self.streaming = Some(item_id);
+            }
+            Event::AgentMessageDelta { item_id, delta } => self.outbox.notify(
+                "item/agentMessage/delta",
+                json!({"threadId": self.thread_id, "turnId": self.turn_id, "itemId": item_id,
+                       "delta": delta}),
+            ),
             Event::AgentMessage { text } => {
-                let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
-                let message = |text: &str| ThreadItem::AgentMessage {
-                    id: id.clone(),
-                    text: text.to_owned(),
-                    phase: None,
-                    memory_citation: None,
+                let id = match self.streaming.take() {
+                    Some(id) => id,
+                    None => {
+                        // A message that was not streamed: announce it whole.
+                        let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
+                        self.item_started(&agent_message(&id, ""));
+                        self.outbox.notify(
+                            "item/agentMessage/delta",
+                            json!({"threadId": self.thread_id, "turnId": self.turn_id,
+                                   "itemId": id, "delta": text}),
+                        );
+                        id
+                    }
                 };
-                self.item_started(&message(""));
-                self.outbox.notify(
-                    "item/agentMessage/delta",
-                    json!({"threadId": self.thread_id, "turnId": self.turn_id, "itemId": id,
-                           "delta": text}),
-                );
-                self.item_completed(&message(&text));
+                self.item_completed(&agent_message(&id, &text));
             }
             Event::Reasoning { text } => {
                 let item = ThreadItem::Reasoning {
@@ -272,6 +285,15 @@ impl TurnReporter {
             "turn/completed",
             json!({"threadId": self.thread_id, "turn": turn}),
         );
+    }
+}
+
+fn agent_message(id: &str, text: &str) -> ThreadItem {
+    ThreadItem::AgentMessage {
+        id: id.to_owned(),
+        text: text.to_owned(),
+        phase: None,
+        memory_citation: None,
     }
 }
 

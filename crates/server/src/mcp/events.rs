@@ -21,6 +21,8 @@ pub(crate) struct McpTurn {
     context_window: Option<i64>,
     clock: Instant,
     pub(crate) last_message: Option<String>,
+    /// The agent message being streamed.
+    streaming: Option<String>,
     pub(crate) error: Option<String>,
 }
 
@@ -43,6 +45,7 @@ impl McpTurn {
             context_window,
             clock: Instant::now(),
             last_message: None,
+            streaming: None,
             error: None,
         }
     }
@@ -75,6 +78,12 @@ impl McpTurn {
         self.turn_event(msg);
     }
 
+    fn delta(&self, item_id: &str, delta: &str) {
+        self.turn_event(json!({"type": "agent_message_content_delta",
+            "thread_id": self.thread_id, "turn_id": self.turn_id, "item_id": item_id,
+            "delta": delta}));
+    }
+
     /// `task_started` and the user's message.
     pub(crate) fn started(&mut self, prompt: &str) {
         self.clock = Instant::now();
@@ -94,14 +103,22 @@ impl McpTurn {
     /// Reports one engine event.
     pub(crate) fn event(&mut self, event: Event) {
         match event {
+            Event::AgentMessageStarted { item_id } => {
+                self.item("item_started", agent_item(&item_id, ""));
+                self.streaming = Some(item_id);
+            }
+            Event::AgentMessageDelta { item_id, delta } => self.delta(&item_id, &delta),
             Event::AgentMessage { text } => {
-                let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
-                let item = |t: &str| json!({"type": "AgentMessage", "id": id, "content": [{"type": "Text", "text": t}]});
-                self.item("item_started", item(""));
-                self.turn_event(json!({"type": "agent_message_content_delta",
-                    "thread_id": self.thread_id, "turn_id": self.turn_id, "item_id": id,
-                    "delta": text}));
-                self.item("item_completed", item(&text));
+                let id = match self.streaming.take() {
+                    Some(id) => id,
+                    None => {
+                        let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
+                        self.item("item_started", agent_item(&id, ""));
+                        self.delta(&id, &text);
+                        id
+                    }
+                };
+                self.item("item_completed", agent_item(&id, &text));
                 self.turn_event(
                     json!({"type": "agent_message", "message": text, "phase": null,
                     "memory_citation": null}),
@@ -213,6 +230,10 @@ impl McpTurn {
             | Event::CollabEnd(_) => {}
         }
     }
+}
+
+fn agent_item(id: &str, text: &str) -> Value {
+    json!({"type": "AgentMessage", "id": id, "content": [{"type": "Text", "text": text}]})
 }
 
 fn usage(u: &TokenUsage) -> Value {

@@ -154,9 +154,10 @@ fn completed(lines: &[Value]) -> bool {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_started_thread_runs_a_turn_with_the_reference_notifications() {
-    let model = MockResponsesServer::start(vec![reply(sse::message(0, "msg_1", "Hello."), "r1")])
-        .await
-        .unwrap();
+    let model =
+        MockResponsesServer::start(vec![reply(sse::message(0, "msg_1", "Hello there."), "r1")])
+            .await
+            .unwrap();
     let home = Home::new(&[]);
     let local = tokio::task::LocalSet::new();
     local
@@ -188,6 +189,7 @@ async fn a_started_thread_runs_a_turn_with_the_reference_notifications() {
                     "item/completed",
                     "item/started",
                     "item/agentMessage/delta",
+                    "item/agentMessage/delta",
                     "item/completed",
                     "thread/tokenUsage/updated",
                     "account/rateLimits/updated",
@@ -202,17 +204,24 @@ async fn a_started_thread_runs_a_turn_with_the_reference_notifications() {
             assert_eq!(lines[3]["params"]["item"]["type"], "userMessage");
             assert_eq!(lines[3]["params"]["item"]["content"][0]["text"], "Say hello");
             assert_eq!(lines[3]["params"]["turnId"], turn_id);
-            assert_eq!(lines[7]["params"]["item"]["text"], "Hello.");
-            let done = &lines[11]["params"]["turn"];
+            // The message streams under the model's item id.
+            assert_eq!(lines[5]["params"]["item"], json!({"type": "agentMessage", "id": "msg_1",
+                "text": "", "phase": null, "memoryCitation": null}));
+            assert_eq!(lines[6]["params"]["delta"], "Hello ");
+            assert_eq!(lines[7]["params"]["delta"], "there.");
+            assert_eq!(lines[7]["params"]["itemId"], "msg_1");
+            assert_eq!(lines[8]["params"]["item"]["text"], "Hello there.");
+            assert_eq!(lines[8]["params"]["item"]["id"], "msg_1");
+            let done = &lines[12]["params"]["turn"];
             assert_eq!(done["id"], turn_id);
             assert_eq!(done["status"], "completed");
-            assert_eq!(lines[10]["params"]["status"], json!({"type": "idle"}));
+            assert_eq!(lines[11]["params"]["status"], json!({"type": "idle"}));
 
             // The thread is recorded: listed with its first message, readable with its turn.
             let read = client.send("thread/read", json!({"threadId": id, "includeTurns": true}));
             let turns = &read[0]["result"]["thread"]["turns"];
             assert_eq!(turns[0]["id"], turn_id);
-            assert_eq!(turns[0]["items"][1]["text"], "Hello.");
+            assert_eq!(turns[0]["items"][1]["text"], "Hello there.");
             assert_eq!(read[0]["result"]["thread"]["status"], json!({"type": "idle"}));
         })
         .await;
