@@ -57,6 +57,8 @@ pub(crate) struct LiveThread {
     cwd: PathBuf,
     /// The running turn and how to stop it.
     running: Option<(String, InterruptHandle)>,
+    /// Whether the thread has run a turn here (some notices come with the first only).
+    turned: bool,
 }
 
 /// The threads loaded in this server, shared with their running turns.
@@ -205,6 +207,10 @@ pub(crate) fn turn_start(
             })?,
     };
     thread.running = Some((String::new(), session.interrupt_handle()));
+    // An unknown model is announced with the first turn, as the reference does.
+    let notice = (!std::mem::replace(&mut thread.turned, true))
+        .then(|| fallback_notice(&session))
+        .flatten();
     drop(live);
     let (input, content) = user_input(&params.input);
     tokio::task::spawn_local(drive(
@@ -213,8 +219,8 @@ pub(crate) fn turn_start(
         id,
         thread_id,
         session,
-        input,
-        content,
+        (input, content),
+        notice,
     ));
     Ok(())
 }
@@ -253,6 +259,14 @@ pub(crate) fn unload(server: &Processor, id: &str) {
     {
         handle.interrupt();
     }
+}
+
+/// The warning for a model the catalog does not know, if the session's is one.
+pub(crate) fn fallback_notice(session: &Session) -> Option<String> {
+    let model = &session.settings().model;
+    model
+        .used_fallback_model_metadata
+        .then(|| recodex_client::models::fallback_metadata_warning(&model.slug))
 }
 
 fn not_served() -> RpcError {
@@ -303,8 +317,8 @@ async fn drive(
     request: RequestId,
     thread_id: String,
     mut session: Session,
-    input: UserInput,
-    content: Vec<Value>,
+    (input, content): (UserInput, Vec<Value>),
+    notice: Option<String>,
 ) {
     let (tx, mut rx) = mpsc::channel::<Event>(256);
     let mut reporter =
@@ -327,6 +341,12 @@ async fn drive(
                 let answer = json!({"id": request, "result": {"turn": reporter.turn(None)}});
                 outbox.line(answer.to_string());
                 answered = true;
+                if let Some(message) = &notice {
+                    outbox.notify(
+                        "warning",
+                        json!({"threadId": thread_id, "message": message}),
+                    );
+                }
                 reporter.started(content.clone());
                 continue;
             }

@@ -33,10 +33,7 @@ impl McpTurn {
         thread_id: String,
         context_window: Option<i64>,
     ) -> Self {
-        let turn_id = match &request {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
+        let turn_id = super::id_text(&request);
         Self {
             outbox,
             request,

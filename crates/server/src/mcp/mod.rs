@@ -133,6 +133,12 @@ impl McpServer {
                     json!({"type": "mcp_startup_complete", "ready": [], "failed": [], "cancelled": []}),
                     "",
                 );
+                if let Some(message) = crate::live::fallback_notice(&session) {
+                    turn.emit(
+                        json!({"type": "warning", "message": message}),
+                        &id_text(&id),
+                    );
+                }
                 tokio::task::spawn_local(run(
                     Rc::clone(&self.threads),
                     self.outbox.clone(),
@@ -261,6 +267,14 @@ fn session_configured(session: &Session) -> Value {
         "cwd": settings.cwd,
         "rollout_path": session.rollout_path(),
     })
+}
+
+/// A request id as the events' submission id (`"2"`).
+fn id_text(id: &Value) -> String {
+    match id {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 fn error_line(id: &Value, code: i64, message: &str) -> String {

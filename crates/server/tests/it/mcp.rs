@@ -108,7 +108,7 @@ async fn a_codex_call_streams_events_and_answers_with_the_final_message() {
             let lines = client.until_answer(2).await;
             assert_eq!(
                 event_types(&lines),
-                ["session_configured", "mcp_startup_complete", "task_started", "item_started",
+                ["session_configured", "mcp_startup_complete", "warning", "task_started", "item_started",
                  "item_completed", "user_message", "item_started", "agent_message_content_delta",
                  "item_completed", "agent_message", "token_count", "task_complete"]
             );
@@ -116,8 +116,8 @@ async fn a_codex_call_streams_events_and_answers_with_the_final_message() {
             let thread = first["_meta"]["threadId"].as_str().unwrap().to_owned();
             assert_eq!(first["_meta"]["requestId"], 2);
             assert_eq!(first["id"], "");
-            assert_eq!(lines[2]["params"]["id"], "2");
-            assert_eq!(lines[2]["params"]["msg"]["turn_id"], "2");
+            assert_eq!(lines[3]["params"]["id"], "2");
+            assert_eq!(lines[3]["params"]["msg"]["turn_id"], "2");
             let answer = lines.last().unwrap();
             assert_eq!(
                 answer["result"],

@@ -183,6 +183,7 @@ async fn a_started_thread_runs_a_turn_with_the_reference_notifications() {
                 methods(&lines),
                 [
                     "answer 2",
+                    "warning",
                     "thread/status/changed",
                     "turn/started",
                     "item/started",
@@ -199,23 +200,24 @@ async fn a_started_thread_runs_a_turn_with_the_reference_notifications() {
             );
             let turn_id = lines[0]["result"]["turn"]["id"].as_str().unwrap();
             assert_eq!(lines[0]["result"]["turn"]["status"], "inProgress");
+            assert_eq!(lines[1]["params"]["message"], "Model metadata for `gpt-5.1-codex` not found. Defaulting to fallback metadata; this can degrade performance and cause issues.");
             assert_eq!(lines[0]["result"]["turn"]["startedAt"], json!(null));
-            assert_eq!(lines[1]["params"]["status"], json!({"type": "active", "activeFlags": []}));
-            assert_eq!(lines[3]["params"]["item"]["type"], "userMessage");
-            assert_eq!(lines[3]["params"]["item"]["content"][0]["text"], "Say hello");
-            assert_eq!(lines[3]["params"]["turnId"], turn_id);
+            assert_eq!(lines[2]["params"]["status"], json!({"type": "active", "activeFlags": []}));
+            assert_eq!(lines[4]["params"]["item"]["type"], "userMessage");
+            assert_eq!(lines[4]["params"]["item"]["content"][0]["text"], "Say hello");
+            assert_eq!(lines[4]["params"]["turnId"], turn_id);
             // The message streams under the model's item id.
-            assert_eq!(lines[5]["params"]["item"], json!({"type": "agentMessage", "id": "msg_1",
+            assert_eq!(lines[6]["params"]["item"], json!({"type": "agentMessage", "id": "msg_1",
                 "text": "", "phase": null, "memoryCitation": null}));
-            assert_eq!(lines[6]["params"]["delta"], "Hello ");
-            assert_eq!(lines[7]["params"]["delta"], "there.");
-            assert_eq!(lines[7]["params"]["itemId"], "msg_1");
-            assert_eq!(lines[8]["params"]["item"]["text"], "Hello there.");
-            assert_eq!(lines[8]["params"]["item"]["id"], "msg_1");
-            let done = &lines[12]["params"]["turn"];
+            assert_eq!(lines[7]["params"]["delta"], "Hello ");
+            assert_eq!(lines[8]["params"]["delta"], "there.");
+            assert_eq!(lines[8]["params"]["itemId"], "msg_1");
+            assert_eq!(lines[9]["params"]["item"]["text"], "Hello there.");
+            assert_eq!(lines[9]["params"]["item"]["id"], "msg_1");
+            let done = &lines[13]["params"]["turn"];
             assert_eq!(done["id"], turn_id);
             assert_eq!(done["status"], "completed");
-            assert_eq!(lines[11]["params"]["status"], json!({"type": "idle"}));
+            assert_eq!(lines[12]["params"]["status"], json!({"type": "idle"}));
 
             // The thread is recorded: listed with its first message, readable with its turn.
             let read = client.send("thread/read", json!({"threadId": id, "includeTurns": true}));
