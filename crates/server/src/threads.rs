@@ -26,7 +26,7 @@ pub(crate) fn thread_id(raw: &str, label: &str) -> Result<String, RpcError> {
 /// Why `raw` is not a UUID, worded as the reference's UUID parser words it: the first
 /// character that cannot appear (1-based), else a length that fits no format; other
 /// shapes keep our parser's words.
-fn uuid_error(raw: &str, fallback: &uuid::Error) -> String {
+pub(crate) fn uuid_error(raw: &str, fallback: &uuid::Error) -> String {
     let body = raw.strip_prefix("urn:uuid:").unwrap_or(raw);
     let offset = raw.len() - body.len();
     if let Some((at, c)) = body

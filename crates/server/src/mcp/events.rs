@@ -30,10 +30,10 @@ impl McpTurn {
     pub(crate) fn new(
         outbox: Outbox,
         request: Value,
+        turn_id: String,
         thread_id: String,
         context_window: Option<i64>,
     ) -> Self {
-        let turn_id = super::id_text(&request);
         Self {
             outbox,
             request,
@@ -79,6 +79,11 @@ impl McpTurn {
         self.turn_event(json!({"type": "agent_message_content_delta",
             "thread_id": self.thread_id, "turn_id": self.turn_id, "item_id": item_id,
             "delta": delta}));
+    }
+
+    /// A `warning` of this turn.
+    pub(crate) fn warning(&self, message: &str) {
+        self.turn_event(json!({"type": "warning", "message": message}));
     }
 
     /// `task_started` and the user's message.

@@ -21,8 +21,6 @@ use crate::outbox::Outbox;
 use crate::{LineHandler, ServerContext};
 use events::McpTurn;
 
-/// The MCP protocol version answered when the client names none.
-const PROTOCOL_VERSION: &str = "2025-06-18";
 /// The originator of the threads this server starts.
 const ORIGINATOR: &str = "codex_cli_rs";
 
@@ -36,7 +34,13 @@ pub struct McpServer {
     outbox: Outbox,
     initialized: bool,
     threads: Threads,
+    /// Running calls by request id, to interrupt them on `notifications/cancelled`.
+    running: Running,
+    /// Calls cancelled by the client: their turns end unanswered.
+    cancelled: Rc<RefCell<std::collections::HashSet<String>>>,
 }
+
+type Running = Rc<RefCell<HashMap<String, recodex_core::InterruptHandle>>>;
 
 impl McpServer {
     /// A connection whose turns run on sessions from `factory` and report through
@@ -48,32 +52,57 @@ impl McpServer {
             outbox,
             initialized: false,
             threads: Threads::default(),
+            running: Running::default(),
+            cancelled: Rc::default(),
         }
     }
 
-    fn request(&mut self, id: Value, method: &str, params: Value) -> Option<String> {
+    fn request(&mut self, id: Value, method: &str, params: Option<Value>) -> Option<String> {
         let result = match method {
-            "initialize" => self.initialize(&params),
+            "initialize" => self.initialize(params.as_ref()),
             "ping" => Ok(json!({})),
             "tools/list" => Ok(tools::tools_list()),
-            "tools/call" => match self.call(id.clone(), &params) {
-                // Answered by the turn when it ends.
-                Ok(()) => return None,
-                Err(error) => Err(error),
+            "tools/call" => match params
+                .as_ref()
+                .and_then(|p| p["name"].as_str().map(|n| (n, p)))
+            {
+                Some((name, params)) => {
+                    let arguments = params.get("arguments").filter(|a| !a.is_null()).cloned();
+                    match self.call(id.clone(), name, arguments) {
+                        // Answered by the turn when it ends.
+                        Ok(None) => return None,
+                        Ok(Some(result)) => Ok(result),
+                        Err(error) => Err(error),
+                    }
+                }
+                None => Err(not_found(method)),
             },
-            _ => Err((-32601, format!("Method not found: {method}"))),
+            _ => Err(not_found(method)),
         };
         Some(match result {
             Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}).to_string(),
-            Err((code, message)) => error_line(&id, code, &message),
+            Err(error) => json!({"jsonrpc": "2.0", "id": id, "error": error}).to_string(),
         })
     }
 
-    fn initialize(&mut self, params: &Value) -> Result<Value, (i64, String)> {
+    /// `initialize`: the protocol version is echoed; params that do not fit are answered
+    /// as the reference answers them (`method not found`).
+    fn initialize(&mut self, params: Option<&Value>) -> Result<Value, Value> {
+        let params = params.ok_or_else(|| not_found("initialize"))?;
         let client = &params["clientInfo"];
-        let version = params["protocolVersion"]
-            .as_str()
-            .unwrap_or(PROTOCOL_VERSION);
+        let (Some(version), Some(name), Some(client_version)) = (
+            params["protocolVersion"].as_str(),
+            client["name"].as_str(),
+            client["version"].as_str(),
+        ) else {
+            return Err(not_found("initialize"));
+        };
+        if !params["capabilities"].is_object() {
+            return Err(not_found("initialize"));
+        }
+        if self.initialized {
+            return Err(json!({"code": -32600, "message": "initialize called more than once"}));
+        }
         self.initialized = true;
         let context = &self.context;
         Ok(json!({
@@ -84,47 +113,67 @@ impl McpServer {
                 "title": "Codex",
                 "version": recodex_state::CLI_VERSION,
                 "user_agent": format!(
-                    "{ORIGINATOR}/{} ({}; {}) {} ({}; {})",
+                    "{ORIGINATOR}/{} ({}; {}) {} ({name}; {client_version})",
                     recodex_state::CLI_VERSION,
                     context.os,
                     context.arch,
                     context.terminal,
-                    client["name"].as_str().unwrap_or_default(),
-                    client["version"].as_str().unwrap_or_default(),
                 ),
             },
         }))
     }
 
     /// `tools/call`: `codex` opens a thread, `codex-reply` continues one; either runs a
-    /// turn in the background.
-    fn call(&mut self, id: Value, params: &Value) -> Result<(), (i64, String)> {
-        let arguments = params.get("arguments").cloned().unwrap_or(json!({}));
-        let invalid = |e: serde_json::Error| (-32602, format!("Invalid params: {e}"));
-        match params["name"].as_str() {
-            Some("codex") => {
-                let args: CodexArgs = serde_json::from_value(arguments).map_err(invalid)?;
+    /// turn in the background (`Ok(None)`). Bad arguments are tool results with
+    /// `isError`, as in the reference.
+    fn call(
+        &mut self,
+        id: Value,
+        name: &str,
+        arguments: Option<Value>,
+    ) -> Result<Option<Value>, Value> {
+        let parse_error = |e: serde_json::Error| {
+            tool_error(&format!(
+                "Failed to parse configuration for Codex tool: {e}"
+            ))
+        };
+        match name {
+            "codex" => {
+                let Some(arguments) = arguments else {
+                    return Ok(Some(tool_error(
+                        "Missing arguments for codex tool-call; the `prompt` field is required.",
+                    )));
+                };
+                let args: CodexArgs = match serde_json::from_value(arguments) {
+                    Ok(args) => args,
+                    Err(e) => return Ok(Some(parse_error(e))),
+                };
                 let cwd = match &args.cwd {
                     Some(dir) => self.context.cwd.join(dir),
                     None => self.context.cwd.clone(),
                 };
-                let session = self
-                    .factory
-                    .open(&OpenRequest {
-                        cwd,
-                        model: args.model.clone(),
-                        originator: ORIGINATOR.to_owned(),
-                        ephemeral: false,
-                        resume: None,
-                        source: "mcp",
-                        sandbox: args.sandbox.clone(),
-                    })
-                    .map_err(|message| (-32603, message))?;
+                let session = match self.factory.open(&OpenRequest {
+                    cwd,
+                    model: args.model.clone(),
+                    originator: ORIGINATOR.to_owned(),
+                    ephemeral: false,
+                    resume: None,
+                    source: "mcp",
+                    sandbox: args.sandbox.map(|s| s.as_str().to_owned()),
+                }) {
+                    Ok(session) => session,
+                    Err(message) => {
+                        return Ok(Some(tool_error(&format!(
+                            "Failed to load Codex configuration from overrides: {message}"
+                        ))));
+                    }
+                };
                 let thread_id = session.thread_id().to_owned();
                 self.threads.borrow_mut().insert(thread_id.clone(), None);
                 let turn = McpTurn::new(
                     self.outbox.clone(),
                     id.clone(),
+                    id_text(&id),
                     thread_id,
                     session.context_window(),
                 );
@@ -133,112 +182,196 @@ impl McpServer {
                     json!({"type": "mcp_startup_complete", "ready": [], "failed": [], "cancelled": []}),
                     "",
                 );
-                if let Some(message) = crate::live::fallback_notice(&session) {
-                    turn.emit(
-                        json!({"type": "warning", "message": message}),
-                        &id_text(&id),
-                    );
-                }
-                tokio::task::spawn_local(run(
-                    Rc::clone(&self.threads),
-                    self.outbox.clone(),
-                    id,
-                    session,
-                    turn,
-                    args.prompt,
-                ));
-                Ok(())
+                self.spawn(id, session, turn, args.prompt);
+                Ok(None)
             }
-            Some("codex-reply") => {
-                let args: ReplyArgs = serde_json::from_value(arguments).map_err(invalid)?;
-                let thread_id = args.thread_id.or(args.conversation_id).ok_or_else(|| {
-                    (
-                        -32602,
-                        "Invalid params: missing field `threadId`".to_owned(),
-                    )
-                })?;
-                let session = match self.threads.borrow_mut().get_mut(&thread_id) {
-                    Some(slot) => slot.take().ok_or_else(|| {
-                        (
-                            -32600,
-                            format!("thread {thread_id} already has a turn in progress"),
-                        )
-                    })?,
-                    None => {
-                        return Err((
-                            -32602,
-                            format!("Session not found for thread_id: {thread_id}"),
-                        ));
+            "codex-reply" => {
+                let Some(arguments) = arguments else {
+                    return Ok(Some(tool_error(
+                        "Missing arguments for codex-reply tool-call; the `thread_id` and `prompt` fields are required.",
+                    )));
+                };
+                let args: ReplyArgs = match serde_json::from_value(arguments) {
+                    Ok(args) => args,
+                    Err(e) => return Ok(Some(parse_error(e))),
+                };
+                let Some(raw) = args.thread_id.or(args.conversation_id) else {
+                    return Ok(Some(tool_error(
+                        "Failed to parse thread_id: either threadId or conversationId must be provided",
+                    )));
+                };
+                let thread_id = match uuid::Uuid::parse_str(&raw) {
+                    Ok(parsed) => parsed.hyphenated().to_string(),
+                    Err(e) => {
+                        let why = crate::threads::uuid_error(&raw, &e);
+                        return Ok(Some(tool_error(&format!(
+                            "Failed to parse thread_id: {why}"
+                        ))));
                     }
                 };
+                let taken = self
+                    .threads
+                    .borrow_mut()
+                    .get_mut(&thread_id)
+                    .map(Option::take);
+                let session = match taken {
+                    Some(Some(session)) => session,
+                    Some(None) => {
+                        return Ok(Some(failed(
+                            &thread_id,
+                            &format!("thread {thread_id} already has a turn in progress"),
+                        )));
+                    }
+                    None => {
+                        return Ok(Some(failed(
+                            &thread_id,
+                            &format!("Session not found for thread_id: {thread_id}"),
+                        )));
+                    }
+                };
+                // A reply's turn is named afresh (the first turn takes the request id).
+                let turn_id = uuid::Uuid::now_v7().to_string();
                 let turn = McpTurn::new(
                     self.outbox.clone(),
                     id.clone(),
+                    turn_id,
                     thread_id,
                     session.context_window(),
                 );
-                tokio::task::spawn_local(run(
-                    Rc::clone(&self.threads),
-                    self.outbox.clone(),
-                    id,
-                    session,
-                    turn,
-                    args.prompt,
-                ));
-                Ok(())
+                self.spawn(id, session, turn, args.prompt);
+                Ok(None)
             }
-            Some(other) => Err((-32602, format!("Unknown tool '{other}'"))),
-            None => Err((-32602, "Invalid params: missing field `name`".to_owned())),
+            other => Ok(Some(tool_error(&format!("Unknown tool '{other}'")))),
         }
     }
+
+    fn spawn(&self, id: Value, session: Session, turn: McpTurn, prompt: String) {
+        self.running
+            .borrow_mut()
+            .insert(id_text(&id), session.interrupt_handle());
+        tokio::task::spawn_local(run(
+            (
+                Rc::clone(&self.threads),
+                Rc::clone(&self.running),
+                Rc::clone(&self.cancelled),
+            ),
+            self.outbox.clone(),
+            id,
+            session,
+            turn,
+            prompt,
+        ));
+    }
+
+    /// `notifications/cancelled`: the named call's turn is interrupted and never answered.
+    fn cancel(&self, params: &Value) {
+        let request = id_text(&params["requestId"]);
+        if let Some(handle) = self.running.borrow_mut().remove(&request) {
+            self.cancelled.borrow_mut().insert(request);
+            handle.interrupt();
+        }
+    }
+}
+
+fn not_found(method: &str) -> Value {
+    json!({"code": -32601, "message": format!("method not found: {method}"),
+           "data": {"method": method}})
+}
+
+/// A tool result reporting bad arguments (no structured content).
+fn tool_error(message: &str) -> Value {
+    json!({"content": [{"type": "text", "text": message}], "isError": true})
 }
 
 impl LineHandler for McpServer {
     fn handle_line(&mut self, line: &str, log: &mut dyn Write) -> Vec<String> {
         let message: Value = match serde_json::from_str(line) {
-            Ok(Value::Object(map)) => Value::Object(map),
-            Ok(_) | Err(_) => {
+            Ok(Value::Object(map)) if map.get("jsonrpc") == Some(&json!("2.0")) => {
+                Value::Object(map)
+            }
+            Ok(_) => {
                 let _ = writeln!(
                     log,
-                    "ERROR recodex_server::mcp: not a JSON-RPC message: {line}"
+                    "ERROR recodex_server::mcp: Failed to deserialize JSON-RPC message: not a JSON-RPC 2.0 message"
+                );
+                return Vec::new();
+            }
+            Err(e) => {
+                let _ = writeln!(
+                    log,
+                    "ERROR recodex_server::mcp: Failed to deserialize JSON-RPC message: {e}"
                 );
                 return Vec::new();
             }
         };
-        let (Some(method), Some(id)) = (message["method"].as_str(), message.get("id")) else {
-            // Notifications (`notifications/initialized`, ...) and answers need no reply.
+        let Some(method) = message["method"].as_str() else {
+            // Answers to requests this server never sent are ignored.
             return Vec::new();
         };
-        if !(id.is_string() || id.is_i64() || id.is_u64()) {
+        let id = message
+            .get("id")
+            .filter(|id| id.is_string() || id.is_i64() || id.is_u64());
+        let Some(id) = id else {
+            if method == "notifications/cancelled" {
+                self.cancel(&message["params"]);
+            }
             return Vec::new();
-        }
-        let params = message.get("params").cloned().unwrap_or(json!({}));
+        };
+        let params = message.get("params").filter(|p| !p.is_null()).cloned();
         self.request(id.clone(), method, params)
             .into_iter()
             .collect()
     }
 }
 
+/// `codex` arguments, in the reference's field order (its serde errors list them).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CodexArgs {
     prompt: String,
     #[serde(default)]
-    cwd: Option<String>,
-    #[serde(default)]
     model: Option<String>,
     #[serde(default)]
-    sandbox: Option<String>,
+    cwd: Option<String>,
     #[serde(default, rename = "approval-policy")]
-    _approval_policy: Option<String>,
+    _approval_policy: Option<ApprovalArg>,
+    #[serde(default)]
+    sandbox: Option<SandboxArg>,
+    #[serde(default, rename = "config")]
+    _config: Option<Value>,
     #[serde(default, rename = "base-instructions")]
     _base_instructions: Option<String>,
     #[serde(default, rename = "developer-instructions")]
     _developer_instructions: Option<String>,
     #[serde(default, rename = "compact-prompt")]
     _compact_prompt: Option<String>,
-    #[serde(default)]
-    _config: Option<Value>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum SandboxArg {
+    ReadOnly,
+    WorkspaceWrite,
+    DangerFullAccess,
+}
+
+impl SandboxArg {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::ReadOnly => "read-only",
+            Self::WorkspaceWrite => "workspace-write",
+            Self::DangerFullAccess => "danger-full-access",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum ApprovalArg {
+    Untrusted,
+    OnFailure,
+    OnRequest,
+    Never,
 }
 
 #[derive(Debug, Deserialize)]
@@ -277,13 +410,13 @@ fn id_text(id: &Value) -> String {
     }
 }
 
-fn error_line(id: &Value, code: i64, message: &str) -> String {
-    json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}}).to_string()
-}
-
 /// Runs one turn of a `tools/call` and answers it with the final message.
 async fn run(
-    threads: Threads,
+    (threads, running, cancelled): (
+        Threads,
+        Running,
+        Rc<RefCell<std::collections::HashSet<String>>>,
+    ),
     outbox: Outbox,
     request: Value,
     mut session: Session,
@@ -291,9 +424,11 @@ async fn run(
     prompt: String,
 ) {
     let thread_id = session.thread_id().to_owned();
+    // An unknown model is announced before every turn, as the reference does.
+    let notice = crate::live::fallback_notice(&session);
     let (tx, mut rx) = mpsc::channel::<Event>(256);
     let input = UserInput::text(prompt.clone());
-    let running = async {
+    let turn_run = async {
         let outcome = session.run_turn_with(&input, &tx).await;
         drop(tx);
         outcome
@@ -301,14 +436,23 @@ async fn run(
     let pump = async {
         while let Some(event) = rx.recv().await {
             if matches!(event, Event::TurnStarted { .. }) {
+                if let Some(message) = &notice {
+                    turn.warning(message);
+                }
                 turn.started(&prompt);
             }
             turn.event(event);
         }
     };
-    let (outcome, ()) = tokio::join!(running, pump);
+    let (outcome, ()) = tokio::join!(turn_run, pump);
     if let Some(slot) = threads.borrow_mut().get_mut(&thread_id) {
         *slot = Some(session);
+    }
+    let key = id_text(&request);
+    running.borrow_mut().remove(&key);
+    if cancelled.borrow_mut().remove(&key) {
+        // The client cancelled the call: it gets no answer.
+        return;
     }
     let answer = match (outcome, turn.error.take()) {
         (Ok(_), None) => {

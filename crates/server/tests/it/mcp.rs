@@ -148,7 +148,7 @@ async fn a_codex_call_streams_events_and_answers_with_the_final_message() {
 }
 
 #[tokio::test(flavor = "current_thread")]
-async fn bad_calls_get_errors_and_the_server_goes_on() {
+async fn bad_calls_are_answered_as_the_reference_answers_them() {
     let model = MockResponsesServer::start(vec![]).await.unwrap();
     let home = Home::new(&[]);
     let local = tokio::task::LocalSet::new();
@@ -157,20 +157,109 @@ async fn bad_calls_get_errors_and_the_server_goes_on() {
             let mut client = Client::new(&home, &model);
             let mut log = Vec::new();
             assert!(client.server.handle_line("not json", &mut log).is_empty());
-            assert!(!log.is_empty());
+            assert!(client.server.handle_line(r#"{"id":1,"method":"ping"}"#, &mut log).is_empty());
+            assert!(String::from_utf8(log).unwrap().contains("Failed to deserialize JSON-RPC message"));
+
+            let call = |name: &str, arguments: Value| {
+                json!({"jsonrpc": "2.0", "id": 9, "method": "tools/call",
+                       "params": {"name": name, "arguments": arguments}})
+            };
+            let text = |lines: &[Value]| {
+                assert_eq!(lines[0]["result"]["isError"], true, "{lines:?}");
+                lines[0]["result"]["content"][0]["text"].as_str().unwrap().to_owned()
+            };
+            assert_eq!(text(&client.send(call("nope", json!({})))), "Unknown tool 'nope'");
+            assert_eq!(
+                text(&client.send(call("codex", Value::Null))),
+                "Missing arguments for codex tool-call; the `prompt` field is required."
+            );
+            assert_eq!(
+                text(&client.send(call("codex", json!({"cwd": "/"})))),
+                "Failed to parse configuration for Codex tool: missing field `prompt`"
+            );
+            assert_eq!(
+                text(&client.send(call("codex", json!({"prompt": "x", "sandbox": "bogus"})))),
+                "Failed to parse configuration for Codex tool: unknown variant `bogus`, expected one of `read-only`, `workspace-write`, `danger-full-access`"
+            );
+            assert!(text(&client.send(call("codex", json!({"prompt": "x", "bogus": 1}))))
+                .ends_with("unknown field `bogus`, expected one of `prompt`, `model`, `cwd`, `approval-policy`, `sandbox`, `config`, `base-instructions`, `developer-instructions`, `compact-prompt`"));
+            assert_eq!(
+                text(&client.send(call("codex-reply", json!({"prompt": "x", "threadId": "bad"})))),
+                "Failed to parse thread_id: invalid length: expected length 32 for simple format, found 3"
+            );
+            let lost = client.send(call(
+                "codex-reply",
+                json!({"prompt": "x", "conversationId": "01a21548-0000-7000-8000-000000000000"}),
+            ));
+            assert_eq!(
+                lost[0]["result"]["structuredContent"],
+                json!({"threadId": "01a21548-0000-7000-8000-000000000000",
+                       "content": "Session not found for thread_id: 01a21548-0000-7000-8000-000000000000"})
+            );
+
             let unknown = client.send(json!({"jsonrpc": "2.0", "id": 1, "method": "bogus"}));
-            assert_eq!(unknown[0]["error"]["code"], -32601);
-            let tool = client.send(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
-                "params": {"name": "nope", "arguments": {}}}));
-            assert!(tool[0]["error"]["message"].as_str().unwrap().contains("nope"), "{tool:?}");
-            let missing = client.send(json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
-                "params": {"name": "codex", "arguments": {}}}));
-            assert!(missing[0]["error"]["message"].as_str().unwrap().contains("prompt"), "{missing:?}");
-            let lost = client.send(json!({"jsonrpc": "2.0", "id": 4, "method": "tools/call",
-                "params": {"name": "codex-reply", "arguments": {"prompt": "x", "threadId": "01a21548-0000-7000-8000-000000000000"}}}));
-            assert!(lost[0]["error"]["message"].as_str().unwrap().contains("01a21548-0000-7000-8000-000000000000"));
+            assert_eq!(
+                unknown[0]["error"],
+                json!({"code": -32601, "message": "method not found: bogus", "data": {"method": "bogus"}})
+            );
             let ping = client.send(json!({"jsonrpc": "2.0", "id": 5, "method": "ping"}));
             assert_eq!(ping[0], json!({"jsonrpc": "2.0", "id": 5, "result": {}}));
+            let bare = client.send(json!({"jsonrpc": "2.0", "id": 6, "method": "initialize",
+                "params": {"protocolVersion": "2025-06-18", "clientInfo": {"name": "x", "version": "1"}}}));
+            assert_eq!(bare[0]["error"]["message"], "method not found: initialize");
+            let init = json!({"jsonrpc": "2.0", "id": 7, "method": "initialize", "params": {
+                "protocolVersion": "1999-bogus", "capabilities": {}, "clientInfo": {"name": "x", "version": "1"}}});
+            assert_eq!(client.send(init.clone())[0]["result"]["protocolVersion"], "1999-bogus");
+            assert_eq!(
+                client.send(init)[0]["error"],
+                json!({"code": -32600, "message": "initialize called more than once"})
+            );
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_cancelled_call_is_interrupted_and_left_unanswered() {
+    let slow = sse::function_call(0, "call_9", "exec_command", r#"{"cmd":"sleep 30"}"#);
+    let model = MockResponsesServer::start(vec![reply(slow, "r1")])
+        .await
+        .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(&home, &model);
+            client.send(json!({"jsonrpc": "2.0", "id": "A", "method": "tools/call",
+                "params": {"name": "codex", "arguments": {"prompt": "Sleep", "cwd": home.path()}}}));
+            let mut seen: Vec<Value> = Vec::new();
+            for _ in 0..500 {
+                while let Ok(line) = client.lines.try_recv() {
+                    seen.push(serde_json::from_str(&line).unwrap());
+                }
+                if event_types(&seen).contains(&"exec_command_begin".to_owned()) {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            assert!(client
+                .send(json!({"jsonrpc": "2.0", "method": "notifications/cancelled",
+                    "params": {"requestId": "A"}}))
+                .is_empty());
+            for _ in 0..300 {
+                while let Ok(line) = client.lines.try_recv() {
+                    seen.push(serde_json::from_str(&line).unwrap());
+                }
+                if event_types(&seen).contains(&"turn_aborted".to_owned()) {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            while let Ok(line) = client.lines.try_recv() {
+                seen.push(serde_json::from_str(&line).unwrap());
+            }
+            assert!(event_types(&seen).contains(&"turn_aborted".to_owned()), "{seen:#?}");
+            assert!(!seen.iter().any(|l| l["id"] == "A"), "answered: {seen:#?}");
         })
         .await;
 }
