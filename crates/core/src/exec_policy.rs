@@ -11,7 +11,13 @@ pub(crate) enum Verdict {
     Run,
     /// Do not run it; the reason.
     Refuse(String),
+    /// Run it only if the user approves; the reason to show.
+    Ask(String),
 }
+
+/// A `prompt` rule's refusal when nobody can approve.
+pub(crate) const NEVER_TEXT: &str =
+    "approval required by policy, but AskForApproval is set to Never";
 
 /// Judges `argv` (shown to the model as `display`) under `policy`. A `prompt` decision
 /// refuses when the approval policy is `never`, as nobody can approve.
@@ -46,8 +52,19 @@ pub(crate) fn judge(
                 .unwrap_or_else(|| "forbidden by policy".to_owned());
             Verdict::Refuse(format!("`{display}` rejected: {reason}"))
         }
-        Some(Decision::Prompt) if approval_never => Verdict::Refuse(
-            "approval required by policy, but AskForApproval is set to Never".to_owned(),
+        Some(Decision::Prompt) if approval_never => Verdict::Refuse(NEVER_TEXT.to_owned()),
+        Some(Decision::Prompt) => Verdict::Ask(
+            matches
+                .iter()
+                .find_map(|m| match m {
+                    RuleMatch::PrefixRuleMatch {
+                        decision: Decision::Prompt,
+                        justification: Some(justification),
+                        ..
+                    } => Some(justification.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| format!("`{display}` requires approval by policy")),
         ),
         _ => Verdict::Run,
     }
@@ -89,7 +106,11 @@ mod tests {
                 "approval required by policy, but AskForApproval is set to Never".to_owned()
             )
         );
-        assert_eq!(judge(&p, &bash("git push"), "g", false), Verdict::Run);
+        // When the user can be asked, a prompt rule asks.
+        assert_eq!(
+            judge(&p, &bash("git push"), "g", false),
+            Verdict::Ask("`g` requires approval by policy".to_owned())
+        );
         assert_eq!(judge(&p, &bash("echo hi"), "e", true), Verdict::Run);
         // A script that is not plain words is judged as a whole, as the reference does.
         assert_eq!(judge(&p, &bash("echo $(rm x)"), "e", true), Verdict::Run);

@@ -7,6 +7,7 @@
 //! with an error output until the tools layer is wired in (issues 4 and 5).
 
 mod agents;
+mod approval;
 mod context;
 mod error;
 mod event;
@@ -20,6 +21,7 @@ mod tool_runtime;
 mod turn_diff;
 mod user_input;
 
+pub use approval::{ApprovalRequest, ApprovalSubject, Approvals, ReviewDecision};
 pub use context::prompt_input;
 pub use error::CoreError;
 pub use event::{CollabCall, Event, PatchChange, PatchChangeKind, PlanStep, StepStatus};

@@ -114,6 +114,8 @@ impl Session {
         let git = crate::git::session_git_info(&settings.cwd);
         recorder.session_meta(&settings, &thread_id, now, git.clone())?;
         let tools = ToolRuntime::new(&settings, &thread_id);
+        let interrupt = tokio::sync::watch::channel(false).0;
+        tools.set_interrupt(crate::InterruptHandle::new(interrupt.clone()));
         Ok(Self {
             git,
             created_at_ms: now.timestamp_millis(),
@@ -122,7 +124,7 @@ impl Session {
             turn_id: String::new(),
             turn_diff: TurnDiff::default(),
             turn_workspaces: None,
-            interrupt: tokio::sync::watch::channel(false).0,
+            interrupt,
             goal_mark: None,
             agents: crate::agents::Agents::default(),
             steer: SteerQueue::default(),
@@ -177,6 +179,8 @@ impl Session {
             }
         };
         let tools = ToolRuntime::new(&settings, &thread_id);
+        let interrupt = tokio::sync::watch::channel(false).0;
+        tools.set_interrupt(crate::InterruptHandle::new(interrupt.clone()));
         let goal_mark = goals::resumed_mark(&settings, &thread_id, total_usage.total_tokens);
         Ok(Self {
             git: None,
@@ -186,7 +190,7 @@ impl Session {
             turn_id: String::new(),
             turn_diff: TurnDiff::default(),
             turn_workspaces: None,
-            interrupt: tokio::sync::watch::channel(false).0,
+            interrupt,
             goal_mark,
             agents: crate::agents::Agents::default(),
             steer: SteerQueue::default(),
@@ -316,6 +320,7 @@ impl Session {
             .to_string();
         let context_window = self.context_window();
         self.turn_id.clone_from(&turn_id);
+        self.tools.set_turn(&turn_id);
         self.turn_diff = TurnDiff::new(self.settings.cwd.clone());
         self.turn_workspaces = crate::git::workspaces(&self.settings.cwd);
         self.interrupt.send_replace(false);

@@ -76,6 +76,9 @@ pub struct SessionSettings {
     pub multi_agent: Option<MultiAgentSettings>,
     /// Set for a thread another thread spawned.
     pub subagent: Option<SubagentOrigin>,
+    /// Where the session asks the user for approvals (none: nothing is asked, and what
+    /// would need approval is refused).
+    pub approvals: Option<crate::approval::Approvals>,
 }
 
 /// What the multi-agent tools need to start sub-agents.

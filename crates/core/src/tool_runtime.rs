@@ -33,6 +33,13 @@ struct PendingCommand {
 /// a sandbox denial is not reported as a command item (the reference's early-exit window).
 const EARLY_EXIT_GRACE: std::time::Duration = std::time::Duration::from_millis(150);
 
+/// What the model is told about a command refused before it started (by the policy, or
+/// by the user at an approval).
+fn rejected_text(command: &str, reason: &str) -> String {
+    let rejected = format!("Rejected({reason:?})");
+    format!("exec_command failed for `{command}`: CreateProcess {{ message: {rejected:?} }}")
+}
+
 /// A run and whether the front end was told it began.
 enum Announced<T> {
     /// The begin event was sent.
@@ -75,6 +82,15 @@ pub(crate) struct ToolRuntime {
     sandboxed: bool,
     /// The user's exec policy, when there are rules.
     policy: Option<Arc<recodex_execpolicy::Policy>>,
+    /// Where to ask the user, when a front end can.
+    approvals: Option<crate::approval::Approvals>,
+    /// The thread and its running turn (approval requests name them).
+    thread_id: String,
+    turn_id: Mutex<String>,
+    /// Commands the user approved for the rest of the session.
+    approved_for_session: Mutex<std::collections::HashSet<String>>,
+    /// Stops the running turn when the user cancels at an approval.
+    interrupt: Mutex<Option<crate::InterruptHandle>>,
 }
 
 impl Drop for ToolRuntime {
@@ -146,10 +162,117 @@ impl ToolRuntime {
             ctx,
             pending: Mutex::new(HashMap::new()),
             policy: settings.exec_policy.clone(),
+            approvals: settings.approvals.clone(),
+            thread_id: thread_id.to_owned(),
+            turn_id: Mutex::new(String::new()),
+            approved_for_session: Mutex::new(std::collections::HashSet::new()),
+            interrupt: Mutex::new(None),
             sandboxed: !matches!(
                 settings.sandbox_policy,
                 SandboxPolicy::DangerFullAccess | SandboxPolicy::ExternalSandbox { .. }
             ),
+        }
+    }
+
+    /// How to stop the session's running turn (a cancelled approval stops it).
+    pub(crate) fn set_interrupt(&self, handle: crate::InterruptHandle) {
+        if let Ok(mut slot) = self.interrupt.lock() {
+            *slot = Some(handle);
+        }
+    }
+
+    /// Names the running turn (approval requests carry it).
+    pub(crate) fn set_turn(&self, turn_id: &str) {
+        if let Ok(mut current) = self.turn_id.lock() {
+            turn_id.clone_into(&mut current);
+        }
+    }
+
+    /// Asks the user about running `prepared` (an escalation outside the sandbox, or a
+    /// command a `prompt` rule holds back); `Ok` when it may run (then outside the sandbox
+    /// if it was an escalation), else the text for the model. Without a front end that can
+    /// ask, nothing runs that needs approval.
+    async fn approve(
+        &self,
+        call_id: &str,
+        prepared: &mut recodex_tools::unified_exec::PreparedExec,
+        rule_reason: Option<String>,
+        events: &mpsc::Sender<Event>,
+    ) -> Result<bool, String> {
+        let escalation = prepared
+            .escalation()
+            .filter(|_| self.sandboxed)
+            .map(|why| why.map(str::to_owned));
+        if escalation.is_none() && rule_reason.is_none() {
+            return Ok(false);
+        }
+        let Some(approvals) = &self.approvals else {
+            return match rule_reason {
+                Some(_) => Err(crate::exec_policy::NEVER_TEXT.to_owned()),
+                // Asked for, but nobody can approve: it runs inside the sandbox.
+                None => Ok(false),
+            };
+        };
+        let command = prepared.command().to_owned();
+        let cwd = prepared.cwd().to_path_buf();
+        // The command shows as started while the user decides, as in the reference.
+        let _ = events
+            .send(Event::CommandBegin {
+                call_id: call_id.to_owned(),
+                command: command.clone(),
+                cwd: cwd.clone(),
+            })
+            .await;
+        let remembered = self
+            .approved_for_session
+            .lock()
+            .is_ok_and(|approved| approved.contains(&command));
+        let decision = if remembered {
+            crate::approval::ReviewDecision::Approved
+        } else {
+            let turn = self.turn_id.lock().map(|t| t.clone()).unwrap_or_default();
+            let subject = crate::approval::ApprovalSubject::Exec {
+                call_id: call_id.to_owned(),
+                command: command.clone(),
+                argv: prepared.argv().to_vec(),
+                cwd: prepared.cwd().to_path_buf(),
+                reason: escalation.clone().flatten().or(rule_reason),
+            };
+            crate::approval::ask(approvals, (&self.thread_id, &turn), subject).await
+        };
+        use crate::approval::ReviewDecision::{Abort, Approved, ApprovedForSession, Denied};
+        match decision {
+            Approved | ApprovedForSession => {
+                if decision == ApprovedForSession
+                    && let Ok(mut approved) = self.approved_for_session.lock()
+                {
+                    approved.insert(command);
+                }
+                if escalation.is_some() {
+                    prepared.approve_outside_sandbox();
+                }
+                Ok(true)
+            }
+            Denied | Abort => {
+                if decision == Abort
+                    && let Ok(handle) = self.interrupt.lock()
+                    && let Some(handle) = handle.as_ref()
+                {
+                    handle.interrupt();
+                }
+                let _ = events
+                    .send(Event::CommandEnd {
+                        call_id: call_id.to_owned(),
+                        command,
+                        output: String::new(),
+                        exit_code: None,
+                        cwd,
+                        duration_ms: 0,
+                        declined: true,
+                    })
+                    .await;
+                Err(rejected_text(prepared.command(), "rejected by user"))
+            }
         }
     }
 
@@ -187,27 +310,35 @@ impl ToolRuntime {
         arguments: &str,
         events: &mpsc::Sender<Event>,
     ) -> String {
-        let prepared = match prepare_exec_command(&self.ctx, arguments) {
+        let mut prepared = match prepare_exec_command(&self.ctx, arguments) {
             Ok(prepared) => prepared,
             Err(text) => return text,
         };
-        if let Verdict::Refuse(reason) = self.judge(prepared.argv(), prepared.command()) {
+        let verdict = self.judge(prepared.argv(), prepared.command());
+        let rule_reason = match &verdict {
+            Verdict::Ask(reason) => Some(reason.clone()),
+            _ => None,
+        };
+        let announced = match self
+            .approve(call_id, &mut prepared, rule_reason, events)
+            .await
+        {
+            Ok(announced) => announced,
+            Err(text) => return text,
+        };
+        if let Verdict::Refuse(reason) = verdict {
             // Reported as the reference reports a command its policy rejects before start.
             // The reference also logs it as a tool error.
-            let rejected = format!("Rejected({reason:?})");
-            let text = format!(
-                "exec_command failed for `{}`: CreateProcess {{ message: {rejected:?} }}",
-                prepared.command()
-            );
+            let text = rejected_text(prepared.command(), &reason);
             let message = text.clone();
             let _ = events.send(Event::ToolError { message }).await;
             return text;
         }
-        let begin = Event::CommandBegin {
+        let begin = (!announced).then(|| Event::CommandBegin {
             call_id: call_id.to_owned(),
             command: prepared.command().to_owned(),
             cwd: prepared.cwd().to_path_buf(),
-        };
+        });
         let (command, cwd) = (prepared.command().to_owned(), prepared.cwd().to_path_buf());
         let started = std::time::Instant::now();
         let run = prepared.run(&self.manager, &self.ctx);
@@ -266,7 +397,7 @@ impl ToolRuntime {
     async fn announce<T>(
         &self,
         run: impl std::future::Future<Output = T>,
-        begin: Event,
+        begin: Option<Event>,
         events: &mpsc::Sender<Event>,
         exit: impl Fn(&T) -> Option<(i32, String)>,
     ) -> Announced<T> {
@@ -277,18 +408,24 @@ impl ToolRuntime {
         };
         match early {
             Some(out) => {
-                let denied = self.sandboxed
+                // Only a command not announced yet can stay quiet.
+                let denied = begin.is_some()
+                    && self.sandboxed
                     && exit(&out).is_some_and(|(code, output)| {
                         recodex_process::likely_sandbox_denial(code, &output)
                     });
                 if denied {
                     return Announced::Quiet(out);
                 }
-                let _ = events.send(begin).await;
+                if let Some(begin) = begin {
+                    let _ = events.send(begin).await;
+                }
                 Announced::Begun(out)
             }
             None => {
-                let _ = events.send(begin).await;
+                if let Some(begin) = begin {
+                    let _ = events.send(begin).await;
+                }
                 Announced::Begun(run.await)
             }
         }
@@ -358,7 +495,12 @@ impl ToolRuntime {
             command: command.clone(),
             cwd: cwd.clone(),
         };
-        if let Verdict::Refuse(reason) = self.judge(&argv, &command) {
+        let verdict = match self.judge(&argv, &command) {
+            // shell_command does not ask (yet): a command a rule holds back is refused.
+            Verdict::Ask(_) => Verdict::Refuse(crate::exec_policy::NEVER_TEXT.to_owned()),
+            other => other,
+        };
+        if let Verdict::Refuse(reason) = verdict {
             // The reference shows the refused command as a declined item.
             let _ = events.send(begin).await;
             let _ = events
@@ -378,7 +520,7 @@ impl ToolRuntime {
         let out = self
             .announce(
                 run,
-                begin,
+                Some(begin),
                 events,
                 |out: &recodex_tools::shell_command::ShellToolOutput| {
                     out.run.as_ref().map(|r| (r.exit_code, r.text()))
@@ -536,6 +678,7 @@ mod tests {
             deferred_tools: Vec::new(),
             multi_agent: None,
             subagent: None,
+            approvals: None,
         };
         ToolRuntime::new(&settings, "thread")
     }

@@ -54,6 +54,9 @@ pub struct ExecCommandRequest {
     pub exec: ExecRequest,
     /// Requested wait in milliseconds (clamped; default 10 s).
     pub yield_time_ms: Option<u64>,
+    /// Start the command outside the sandbox. Only the user's approval of the model's
+    /// escalation request sets this.
+    pub bypass_sandbox: bool,
 }
 
 /// What one `exec_command` or `write_stdin` call saw.
@@ -171,10 +174,13 @@ impl UnifiedExecManager {
         let command = request.exec.argv.clone();
         let tty = request.exec.tty;
         let id = self.allocate_id();
-        let spawned = self
-            .wrapper
-            .wrap(request.exec)
-            .and_then(|wrapped| spawn(&wrapped));
+        let spawned = if request.bypass_sandbox {
+            spawn(&request.exec)
+        } else {
+            self.wrapper
+                .wrap(request.exec)
+                .and_then(|wrapped| spawn(&wrapped))
+        };
         let spawned = match spawned {
             Ok(spawned) => spawned,
             Err(err) => {

@@ -88,6 +88,8 @@ pub struct Processor {
     pub(crate) factory: Option<std::rc::Rc<dyn crate::live::SessionFactory>>,
     /// Where running turns send their messages.
     pub(crate) outbox: Option<crate::outbox::Outbox>,
+    /// Approval requests waiting for the client's answer.
+    pub(crate) approvals: crate::approvals::SharedApprovals,
 }
 
 impl std::fmt::Debug for Processor {
@@ -112,6 +114,7 @@ impl Processor {
             live: crate::live::LiveThreads::default(),
             factory: None,
             outbox: None,
+            approvals: crate::approvals::SharedApprovals::default(),
         }
     }
 
@@ -133,16 +136,20 @@ impl Processor {
     pub fn handle_line(&mut self, line: &str, log: &mut dyn Write) -> Vec<String> {
         match ClientMessage::parse(line) {
             Ok(ClientMessage::Request(request)) => self.request(request),
-            // `initialized` needs no answer; other notifications and answers to requests
-            // this server never sent are ignored, as in the reference.
-            Ok(ClientMessage::Notification(_) | ClientMessage::Response(_)) => Vec::new(),
+            // `initialized` needs no answer; other notifications are ignored.
+            Ok(ClientMessage::Notification(_)) => Vec::new(),
+            // An answer to an approval request resolves it; answers to requests this
+            // server never sent are ignored, as in the reference.
+            Ok(ClientMessage::Response(response)) => {
+                self.resolved(&response.id, Some(&response.result))
+            }
             Ok(ClientMessage::Error(error)) => {
                 let _ = writeln!(
                     log,
                     "ERROR recodex_server: <- error: code {} message {:?} id {:?}",
                     error.error.code, error.error.message, error.id
                 );
-                Vec::new()
+                self.resolved(&error.id, None)
             }
             Err(problem) => {
                 let _ = writeln!(
@@ -152,6 +159,17 @@ impl Processor {
                 Vec::new()
             }
         }
+    }
+
+    /// The lines announcing that server request `id` was answered, if it was waiting.
+    fn resolved(&mut self, id: &RequestId, result: Option<&Value>) -> Vec<String> {
+        let RequestId::Integer(id) = id else {
+            return Vec::new();
+        };
+        crate::approvals::resolve(&self.approvals, *id, result)
+            .map(|params| notification_line("serverRequest/resolved", params))
+            .into_iter()
+            .collect()
     }
 
     fn request(&mut self, request: Request) -> Vec<String> {

@@ -8,6 +8,7 @@
 //! reference's framing (see `recodex_app_protocol::jsonrpc`). Lines that are not
 //! messages get no answer (as in the reference) and are logged to the log sink.
 
+mod approvals;
 mod dispatch;
 mod fork;
 mod listing;

@@ -44,6 +44,8 @@ pub struct OpenRequest {
     /// A sandbox mode chosen by the client (`read-only`, `workspace-write`,
     /// `danger-full-access`) instead of the configured one.
     pub sandbox: Option<String>,
+    /// Where the session asks the client for approvals (none: it never asks).
+    pub approvals: Option<recodex_core::Approvals>,
 }
 
 /// A thread loaded here.
@@ -104,6 +106,10 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
             resume: None,
             source: "vscode",
             sandbox: None,
+            approvals: Some(crate::approvals::channel(
+                &server.approvals,
+                outbox_of(server)?,
+            )),
         })
         .map_err(|message| RpcError {
             code: INTERNAL_ERROR,
@@ -200,6 +206,7 @@ pub(crate) fn turn_start(
                 resume: thread.rollout.clone(),
                 source: "vscode",
                 sandbox: None,
+                approvals: Some(crate::approvals::channel(&server.approvals, outbox.clone())),
             })
             .map_err(|message| RpcError {
                 code: INTERNAL_ERROR,
@@ -267,6 +274,10 @@ pub(crate) fn fallback_notice(session: &Session) -> Option<String> {
     model
         .used_fallback_model_metadata
         .then(|| recodex_client::models::fallback_metadata_warning(&model.slug))
+}
+
+fn outbox_of(server: &Processor) -> Result<Outbox, RpcError> {
+    server.outbox.clone().ok_or_else(not_served)
 }
 
 fn not_served() -> RpcError {

@@ -165,6 +165,7 @@ pub fn exec_request(
     let mut env = ctx.env.clone();
     apply_unified_exec_env(&mut env);
     Ok(ExecCommandRequest {
+        bypass_sandbox: false,
         exec: ExecRequest {
             argv: shell.script_argv(&args.cmd, login),
             cwd,
@@ -205,6 +206,17 @@ pub struct PreparedExec {
 }
 
 impl PreparedExec {
+    /// Whether the model asked to run this command outside the sandbox, and why.
+    pub fn escalation(&self) -> Option<Option<&str>> {
+        (self.args.sandbox_permissions == SandboxPermissions::RequireEscalated)
+            .then_some(self.args.justification.as_deref())
+    }
+
+    /// Runs the command outside the sandbox: for an escalation the user approved.
+    pub fn approve_outside_sandbox(&mut self) {
+        self.request.bypass_sandbox = true;
+    }
+
     /// The command line as started, for display (`/bin/bash -lc 'ls'`).
     pub fn command(&self) -> &str {
         &self.command

@@ -95,9 +95,9 @@ fn server_parts(config: &Config, ctx: &Context) -> Result<(ServerContext, Sessio
 }
 
 /// Opens the app-server's sessions from the configuration, as `exec` opens its own:
-/// source `vscode`, the client's name as originator, the configured sandbox (else
-/// `workspace-write`), and approval `never` (the approval round trip with the client
-/// is not built yet, so nothing that needs approval runs).
+/// source `vscode` (`mcp`), the client's name as originator, the configured sandbox
+/// (else `workspace-write`), and approval `on-request` when the server can ask its client
+/// (the app-server), else `never`.
 struct Sessions {
     config: Config,
     ctx: Context,
@@ -136,7 +136,12 @@ impl SessionFactory for Sessions {
                 provider,
                 originator: request.originator.clone(),
                 source: request.source,
-                approval_policy: APPROVAL.to_owned(),
+                approval_policy: if request.approvals.is_some() {
+                    "on-request"
+                } else {
+                    "never"
+                }
+                .to_owned(),
                 profile,
                 exec_policy: self.exec_policy.clone(),
                 ephemeral: request.ephemeral,
@@ -147,6 +152,8 @@ impl SessionFactory for Sessions {
             let (text, _) = crate::exit::render(failure);
             text.unwrap_or_default().trim().to_owned()
         })?;
+        let mut prepared = prepared;
+        prepared.settings.approvals = request.approvals.clone();
         match &request.resume {
             None => Session::start(prepared.settings, prepared.client, prepared.installation_id),
             Some(rollout) => Session::resume(
@@ -176,8 +183,8 @@ fn plain_profile(policy: SandboxPolicy) -> ResolvedProfile {
     }
 }
 
-/// What the app-server's threads run with: no approval round trip yet, so never ask.
-const APPROVAL: &str = "never";
+/// What the app-server's threads run with: the client is asked (`on-request`).
+const APPROVAL: &str = "on-request";
 
 /// The sandbox of the app-server's threads and its permission profile id: the
 /// configured `default_permissions` or `sandbox_mode`, else `workspace-write`.

@@ -65,6 +65,7 @@ pub(crate) fn prompt_input(
         deferred_tools: Vec::new(),
         multi_agent: None,
         subagent: None,
+        approvals: None,
     };
     let input = args.prompt.as_ref().map(|text| UserInput {
         text: text.clone(),

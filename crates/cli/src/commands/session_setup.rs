@@ -106,6 +106,7 @@ pub(super) fn prepare(
         deferred_tools: deferred,
         multi_agent,
         subagent: None,
+        approvals: None,
     };
     Ok(Prepared {
         settings,

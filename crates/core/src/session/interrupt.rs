@@ -19,6 +19,10 @@ const TURN_ABORTED_NOTE: &str = "<turn_aborted>\nThe user stopped the previous t
 pub struct InterruptHandle(watch::Sender<bool>);
 
 impl InterruptHandle {
+    pub(crate) fn new(sender: watch::Sender<bool>) -> Self {
+        Self(sender)
+    }
+
     /// Interrupts the running turn (no effect between turns).
     pub fn interrupt(&self) {
         self.0.send_replace(true);

@@ -68,6 +68,7 @@ fn settings(
         deferred_tools: Vec::new(),
         multi_agent: None,
         subagent: None,
+        approvals: None,
     };
     (settings, client)
 }

@@ -40,6 +40,7 @@ fn script(cwd: &Path, script: &str, tty: bool) -> ExecRequest {
 
 fn exec(cwd: &Path, cmd: &str, tty: bool, yield_ms: u64) -> ExecCommandRequest {
     ExecCommandRequest {
+        bypass_sandbox: false,
         exec: script(cwd, cmd, tty),
         yield_time_ms: Some(yield_ms),
     }
@@ -169,6 +170,7 @@ async fn missing_program_is_an_error() {
     let manager = UnifiedExecManager::default();
     for tty in [false, true] {
         let request = ExecCommandRequest {
+            bypass_sandbox: false,
             exec: ExecRequest {
                 argv: vec!["/nonexistent/program".into()],
                 cwd: dir.path().to_path_buf(),

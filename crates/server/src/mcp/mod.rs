@@ -160,6 +160,8 @@ impl McpServer {
                     resume: None,
                     source: "mcp",
                     sandbox: args.sandbox.map(|s| s.as_str().to_owned()),
+                    // Elicitations are not built yet: nothing is asked.
+                    approvals: None,
                 }) {
                     Ok(session) => session,
                     Err(message) => {

@@ -22,6 +22,7 @@ impl Client {
         let factory = MockSessions {
             home: home.path().to_path_buf(),
             base_url: model.base_url(),
+            confined: false,
         };
         Self {
             server: McpServer::new(home.context(), Rc::new(factory), outbox),

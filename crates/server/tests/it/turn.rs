@@ -21,6 +21,9 @@ use crate::fixture::{B, Home, standard};
 pub(crate) struct MockSessions {
     pub(crate) home: PathBuf,
     pub(crate) base_url: String,
+    /// Workspace-write with no sandbox helper: a command can only run outside the
+    /// sandbox, that is, after an approved escalation.
+    pub(crate) confined: bool,
 }
 
 impl SessionFactory for MockSessions {
@@ -45,11 +48,25 @@ impl SessionFactory for MockSessions {
             model: fallback_model_info("gpt-5.1-codex"),
             provider_id: "mock".to_owned(),
             provider,
-            approval_policy: "never".to_owned(),
+            approval_policy: if request.approvals.is_some() {
+                "on-request"
+            } else {
+                "never"
+            }
+            .to_owned(),
             denied_paths: Vec::new(),
             glob_scan_max_depth: None,
             recorded_profile: None,
-            sandbox_policy: SandboxPolicy::DangerFullAccess,
+            sandbox_policy: if self.confined {
+                SandboxPolicy::WorkspaceWrite {
+                    writable_roots: Vec::new(),
+                    network_access: false,
+                    exclude_tmpdir_env_var: false,
+                    exclude_slash_tmp: false,
+                }
+            } else {
+                SandboxPolicy::DangerFullAccess
+            },
             originator: request.originator.clone(),
             source: request.source.to_owned(),
             user_agent: "probe/0.136.0 (test)".to_owned(),
@@ -69,6 +86,7 @@ impl SessionFactory for MockSessions {
             deferred_tools: Vec::new(),
             multi_agent: None,
             subagent: None,
+            approvals: request.approvals.clone(),
         };
         match &request.resume {
             None => Session::start(settings, client, "install".to_owned()),
@@ -92,10 +110,15 @@ struct Client {
 
 impl Client {
     fn new(home: &Path, model: &MockResponsesServer) -> Self {
+        Self::with(home, model, false)
+    }
+
+    fn with(home: &Path, model: &MockResponsesServer, confined: bool) -> Self {
         let (outbox, lines) = Outbox::channel();
         let factory = MockSessions {
             home: home.to_path_buf(),
             base_url: model.base_url(),
+            confined,
         };
         let context = Home::context_for(home);
         let mut server = Processor::with_engine(context, Rc::new(factory), outbox);
@@ -337,6 +360,181 @@ async fn a_forked_thread_takes_its_first_turn_with_the_parents_history() {
                 .collect();
             assert!(texts.iter().any(|t| t == "Second thread: run echo hi"), "{texts:?}");
             assert_eq!(texts.last().map(String::as_str), Some("And then?"));
+        })
+        .await;
+}
+
+/// An escalation request, a later decision, and the output the model got.
+struct Escalation {
+    lines: Vec<Value>,
+    outputs: Vec<String>,
+}
+
+/// Runs one turn whose model asks to run `touch <outside>` outside the sandbox, answers
+/// the approval request with `decision`, and returns what happened.
+async fn escalate(decision: Value, outside: &Path) -> Escalation {
+    let args = json!({"cmd": format!("touch {}", outside.display()),
+        "sandbox_permissions": "require_escalated", "justification": "need to write outside"});
+    let call = sse::function_call(0, "call_1", "exec_command", &args.to_string());
+    let model = MockResponsesServer::start(vec![
+        reply(call, "r1"),
+        reply(sse::message(0, "m2", "Done."), "r2"),
+    ])
+    .await
+    .unwrap();
+    let home = Home::new(&[]);
+    let mut client = Client::with(home.path(), &model, true);
+    let started = client.send("thread/start", json!({"cwd": home.path()}));
+    let id = started[0]["result"]["thread"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    client.send(
+        "turn/start",
+        json!({"threadId": id, "input": [{"type": "text", "text": "Touch it", "text_elements": []}]}),
+    );
+    let mut lines = client
+        .collect_until(|ls| {
+            ls.iter()
+                .any(|l| l["method"] == "item/commandExecution/requestApproval")
+        })
+        .await;
+    let ask = lines.last().unwrap().clone();
+    let answer = json!({"id": ask["id"], "result": {"decision": decision}});
+    let mut log = Vec::new();
+    let resolved = client.server.handle_line(&answer.to_string(), &mut log);
+    lines.extend(
+        resolved
+            .iter()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()),
+    );
+    lines.extend(client.collect_until(completed).await);
+    let outputs = model
+        .requests()
+        .iter()
+        .flat_map(|r| r.json()["input"].as_array().cloned().unwrap_or_default())
+        .filter(|i| i["type"] == "function_call_output")
+        .map(|i| i["output"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    Escalation { lines, outputs }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_escalation_waits_for_the_clients_approval_and_runs_outside_the_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside.txt");
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let run = escalate(json!("accept"), &outside).await;
+            let ask = run
+                .lines
+                .iter()
+                .find(|l| l["method"] == "item/commandExecution/requestApproval")
+                .unwrap();
+            let keys: Vec<&str> = ask
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(keys, ["method", "id", "params"]);
+            let params = &ask["params"];
+            let keys: Vec<&str> = params
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(
+                keys,
+                [
+                    "threadId",
+                    "turnId",
+                    "itemId",
+                    "startedAtMs",
+                    "reason",
+                    "command",
+                    "cwd",
+                    "commandActions",
+                    "proposedExecpolicyAmendment",
+                    "availableDecisions"
+                ]
+            );
+            assert_eq!(params["itemId"], "call_1");
+            assert_eq!(params["reason"], "need to write outside");
+            let order: Vec<String> = run
+                .lines
+                .iter()
+                .filter_map(|l| l["method"].as_str().map(str::to_owned))
+                .filter(|m| m.starts_with("item/") || m.starts_with("serverRequest"))
+                .collect();
+            let position = |m: &str| order.iter().position(|o| o == m).unwrap();
+            assert!(
+                position("item/started") < position("item/commandExecution/requestApproval"),
+                "{order:?}"
+            );
+            assert!(
+                position("serverRequest/resolved")
+                    < order.iter().rposition(|o| o == "item/completed").unwrap()
+            );
+            assert!(
+                outside.exists(),
+                "the approved command ran outside the sandbox"
+            );
+            assert!(
+                run.outputs[0].contains("Process exited with code 0"),
+                "{:?}",
+                run.outputs
+            );
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_declined_escalation_never_runs_and_the_model_is_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside.txt");
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let run = escalate(json!("decline"), &outside).await;
+            assert!(!outside.exists());
+            let done = run
+                .lines
+                .iter()
+                .filter(|l| l["method"] == "item/completed")
+                .find(|l| l["params"]["item"]["type"] == "commandExecution")
+                .unwrap();
+            assert_eq!(done["params"]["item"]["status"], "declined");
+            assert_eq!(
+                run.outputs[0],
+                format!(
+                    "exec_command failed for `/bin/bash -c 'touch {}'`: CreateProcess {{ message: \"Rejected(\\\"rejected by user\\\")\" }}",
+                    outside.display()
+                )
+            );
+            let turn = run.lines.iter().find(|l| l["method"] == "turn/completed").unwrap();
+            assert_eq!(turn["params"]["turn"]["status"], "completed");
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_cancelled_escalation_stops_the_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside.txt");
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let run = escalate(json!("cancel"), &outside).await;
+            assert!(!outside.exists());
+            let turn = run
+                .lines
+                .iter()
+                .find(|l| l["method"] == "turn/completed")
+                .unwrap();
+            assert_eq!(turn["params"]["turn"]["status"], "interrupted");
         })
         .await;
 }

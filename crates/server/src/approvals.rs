@@ -1,0 +1,105 @@
+//! Approvals asked of the app-server's client: the engine's requests become
+//! `item/commandExecution/requestApproval` server requests; the client's answers come
+//! back as responses, resolve the engine's wait, and are announced with
+//! `serverRequest/resolved`.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use chrono::Utc;
+use recodex_core::{ApprovalRequest, ApprovalSubject, Approvals, ReviewDecision};
+use serde_json::{Value, json};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::outbox::Outbox;
+
+/// The server requests waiting for the client, by request id.
+#[derive(Default)]
+pub(crate) struct PendingApprovals {
+    next_id: Cell<i64>,
+    waiting: RefCell<HashMap<i64, (String, oneshot::Sender<ReviewDecision>)>>,
+}
+
+pub(crate) type SharedApprovals = Rc<PendingApprovals>;
+
+/// A channel for one session: its requests are forwarded to the client as they come.
+pub(crate) fn channel(pending: &SharedApprovals, outbox: Outbox) -> Approvals {
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::task::spawn_local(forward(Rc::clone(pending), outbox, rx));
+    tx
+}
+
+async fn forward(
+    pending: SharedApprovals,
+    outbox: Outbox,
+    mut requests: mpsc::UnboundedReceiver<ApprovalRequest>,
+) {
+    while let Some(request) = requests.recv().await {
+        let id = pending.next_id.get();
+        pending.next_id.set(id + 1);
+        let (method, params) = server_request(&request);
+        pending
+            .waiting
+            .borrow_mut()
+            .insert(id, (request.thread_id.clone(), request.respond));
+        outbox.line(json!({"method": method, "id": id, "params": params}).to_string());
+    }
+}
+
+/// The method and params asking about `request`, in the reference's key order.
+fn server_request(request: &ApprovalRequest) -> (&'static str, Value) {
+    match &request.subject {
+        ApprovalSubject::Exec {
+            call_id,
+            command,
+            cwd,
+            reason,
+            ..
+        } => {
+            let script = crate::turn_events::inner_script(command);
+            let amendment = shlex::split(&script).unwrap_or_default();
+            (
+                "item/commandExecution/requestApproval",
+                json!({
+                    "threadId": request.thread_id,
+                    "turnId": request.turn_id,
+                    "itemId": call_id,
+                    "startedAtMs": Utc::now().timestamp_millis(),
+                    "reason": reason,
+                    "command": command,
+                    "cwd": cwd,
+                    "commandActions": [{"type": "unknown", "command": script}],
+                    "proposedExecpolicyAmendment": amendment,
+                    "availableDecisions": [
+                        "accept",
+                        {"acceptWithExecpolicyAmendment": {"execpolicy_amendment": amendment}},
+                        "cancel",
+                    ],
+                }),
+            )
+        }
+    }
+}
+
+/// The client's answer to server request `id` (`result` or an error); returns the
+/// `serverRequest/resolved` notification to send, if `id` was waiting.
+pub(crate) fn resolve(
+    pending: &PendingApprovals,
+    id: i64,
+    result: Option<&Value>,
+) -> Option<Value> {
+    let (thread_id, respond) = pending.waiting.borrow_mut().remove(&id)?;
+    let decision = match result.map(|r| &r["decision"]) {
+        Some(Value::String(d)) if d == "accept" => ReviewDecision::Approved,
+        Some(Value::String(d)) if d == "acceptForSession" => ReviewDecision::ApprovedForSession,
+        Some(Value::Object(d)) if d.contains_key("acceptWithExecpolicyAmendment") => {
+            ReviewDecision::Approved
+        }
+        Some(Value::String(d)) if d == "cancel" => ReviewDecision::Abort,
+        // `decline`, or an answer that is not a decision.
+        _ => ReviewDecision::Denied,
+    };
+    let _ = respond.send(decision);
+    Some(json!({"threadId": thread_id, "requestId": id}))
+}
