@@ -5,6 +5,8 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
 use std::rc::Rc;
 
 use chrono::Utc;
@@ -83,9 +85,11 @@ fn server_request(request: &ApprovalRequest) -> (&'static str, Value) {
 }
 
 /// The client's answer to server request `id` (`result` or an error); returns the
-/// `serverRequest/resolved` notification to send, if `id` was waiting.
+/// `serverRequest/resolved` notification to send, if `id` was waiting. An approval that
+/// adds a rule appends it to `$CODEX_HOME/rules/default.rules`.
 pub(crate) fn resolve(
     pending: &PendingApprovals,
+    codex_home: &Path,
     id: i64,
     result: Option<&Value>,
 ) -> Option<Value> {
@@ -94,7 +98,16 @@ pub(crate) fn resolve(
         Some(Value::String(d)) if d == "accept" => ReviewDecision::Approved,
         Some(Value::String(d)) if d == "acceptForSession" => ReviewDecision::ApprovedForSession,
         Some(Value::Object(d)) if d.contains_key("acceptWithExecpolicyAmendment") => {
-            ReviewDecision::Approved
+            let pattern = &d["acceptWithExecpolicyAmendment"]["execpolicy_amendment"];
+            let words: Vec<&str> = pattern
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            if !words.is_empty() {
+                let _ = append_allow_rule(codex_home, &words);
+            }
+            // The rule covers the same command for the rest of the session too.
+            ReviewDecision::ApprovedForSession
         }
         Some(Value::String(d)) if d == "cancel" => ReviewDecision::Abort,
         // `decline`, or an answer that is not a decision.
@@ -102,4 +115,58 @@ pub(crate) fn resolve(
     };
     let _ = respond.send(decision);
     Some(json!({"threadId": thread_id, "requestId": id}))
+}
+
+/// Appends `prefix_rule(pattern=[...], decision="allow")` to the user's default rules
+/// file, on a line of its own; the file is only ever appended to.
+fn append_allow_rule(codex_home: &Path, words: &[&str]) -> std::io::Result<()> {
+    let dir = codex_home.join("rules");
+    std::fs::create_dir_all(&dir)?;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .read(true)
+        .append(true)
+        .open(dir.join("default.rules"))?;
+    let mut line = String::new();
+    if file.metadata()?.len() > 0 {
+        let mut last = [0u8];
+        file.seek(SeekFrom::End(-1))?;
+        file.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            line.push('\n');
+        }
+    }
+    let pattern: Vec<String> = words
+        .iter()
+        .map(|w| serde_json::to_string(w).unwrap_or_default())
+        .collect();
+    line.push_str(&format!(
+        "prefix_rule(pattern=[{}], decision=\"allow\")\n",
+        pattern.join(", ")
+    ));
+    file.write_all(line.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_amendment_appends_one_allow_rule_per_line() {
+        let home = tempfile::tempdir().unwrap();
+        let rules = home.path().join("rules/default.rules");
+        append_allow_rule(home.path(), &["touch", "../outside.txt"]).unwrap();
+        let first = std::fs::read_to_string(&rules).unwrap();
+        std::fs::write(&rules, first + "# no newline at the end").unwrap();
+        append_allow_rule(home.path(), &["say", "\"hi\""]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&rules).unwrap(),
+            concat!(
+                "prefix_rule(pattern=[\"touch\", \"../outside.txt\"], decision=\"allow\")\n",
+                "# no newline at the end\n",
+                "prefix_rule(pattern=[\"say\", \"\\\"hi\\\"\"], decision=\"allow\")\n",
+            )
+        );
+    }
 }

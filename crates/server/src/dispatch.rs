@@ -166,7 +166,7 @@ impl Processor {
         let RequestId::Integer(id) = id else {
             return Vec::new();
         };
-        crate::approvals::resolve(&self.approvals, *id, result)
+        crate::approvals::resolve(&self.approvals, &self.context.codex_home, *id, result)
             .map(|params| notification_line("serverRequest/resolved", params))
             .into_iter()
             .collect()

@@ -368,6 +368,7 @@ async fn a_forked_thread_takes_its_first_turn_with_the_parents_history() {
 struct Escalation {
     lines: Vec<Value>,
     outputs: Vec<String>,
+    home: Home,
 }
 
 /// Runs one turn whose model asks to run `touch <outside>` outside the sandbox, answers
@@ -416,7 +417,11 @@ async fn escalate(decision: Value, outside: &Path) -> Escalation {
         .filter(|i| i["type"] == "function_call_output")
         .map(|i| i["output"].as_str().unwrap_or_default().to_owned())
         .collect();
-    Escalation { lines, outputs }
+    Escalation {
+        lines,
+        outputs,
+        home,
+    }
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -535,6 +540,28 @@ async fn a_cancelled_escalation_stops_the_turn() {
                 .find(|l| l["method"] == "turn/completed")
                 .unwrap();
             assert_eq!(turn["params"]["turn"]["status"], "interrupted");
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_approval_with_a_rule_appends_it_to_the_users_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside.txt");
+    let touch = outside.display().to_string();
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let decision = json!({"acceptWithExecpolicyAmendment": {
+                "execpolicy_amendment": ["touch", touch]}});
+            let run = escalate(decision, &outside).await;
+            assert!(outside.exists());
+            let rules =
+                std::fs::read_to_string(run.home.path().join("rules/default.rules")).unwrap();
+            assert_eq!(
+                rules,
+                format!("prefix_rule(pattern=[\"touch\", \"{touch}\"], decision=\"allow\")\n")
+            );
         })
         .await;
 }
