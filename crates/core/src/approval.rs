@@ -33,8 +33,11 @@ pub enum ApprovalSubject {
         argv: Vec<String>,
         /// Where it would run.
         cwd: PathBuf,
-        /// The model's justification, or the rule's.
+        /// Why: the rule's text for a command a `prompt` rule holds back, else the
+        /// model's justification.
         reason: Option<String>,
+        /// Whether approving runs it outside the sandbox (the model asked to escalate).
+        escalated: bool,
     },
 }
 
@@ -54,12 +57,13 @@ pub struct ApprovalRequest {
 /// The sending end a session asks through.
 pub type Approvals = mpsc::UnboundedSender<ApprovalRequest>;
 
-/// Asks and waits; a front end that went away counts as an abort.
-pub(crate) async fn ask(
+/// Sends a question; the receiver gives the answer (a front end that went away counts
+/// as an abort).
+pub(crate) fn ask(
     approvals: &Approvals,
     (thread_id, turn_id): (&str, &str),
     subject: ApprovalSubject,
-) -> ReviewDecision {
+) -> oneshot::Receiver<ReviewDecision> {
     let (respond, answer) = oneshot::channel();
     let request = ApprovalRequest {
         thread_id: thread_id.to_owned(),
@@ -67,8 +71,7 @@ pub(crate) async fn ask(
         subject,
         respond,
     };
-    if approvals.send(request).is_err() {
-        return ReviewDecision::Abort;
-    }
-    answer.await.unwrap_or(ReviewDecision::Abort)
+    // A closed channel drops the request, and with it the answer's sender.
+    let _ = approvals.send(request);
+    answer
 }

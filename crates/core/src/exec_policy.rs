@@ -53,19 +53,8 @@ pub(crate) fn judge(
             Verdict::Refuse(format!("`{display}` rejected: {reason}"))
         }
         Some(Decision::Prompt) if approval_never => Verdict::Refuse(NEVER_TEXT.to_owned()),
-        Some(Decision::Prompt) => Verdict::Ask(
-            matches
-                .iter()
-                .find_map(|m| match m {
-                    RuleMatch::PrefixRuleMatch {
-                        decision: Decision::Prompt,
-                        justification: Some(justification),
-                        ..
-                    } => Some(justification.clone()),
-                    _ => None,
-                })
-                .unwrap_or_else(|| format!("`{display}` requires approval by policy")),
-        ),
+        // The user is asked with the reference's words, whatever the rule's justification.
+        Some(Decision::Prompt) => Verdict::Ask(format!("`{display}` requires approval by policy")),
         _ => Verdict::Run,
     }
 }

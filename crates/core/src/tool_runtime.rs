@@ -215,7 +215,25 @@ impl ToolRuntime {
         };
         let command = prepared.command().to_owned();
         let cwd = prepared.cwd().to_path_buf();
-        // The command shows as started while the user decides, as in the reference.
+        let remembered = self
+            .approved_for_session
+            .lock()
+            .is_ok_and(|approved| approved.contains(&command));
+        let answer = (!remembered).then(|| {
+            let turn = self.turn_id.lock().map(|t| t.clone()).unwrap_or_default();
+            let subject = crate::approval::ApprovalSubject::Exec {
+                call_id: call_id.to_owned(),
+                command: command.clone(),
+                argv: prepared.argv().to_vec(),
+                cwd: cwd.clone(),
+                // A rule's reason wins over the model's justification, as in the reference.
+                reason: rule_reason.clone().or_else(|| escalation.clone().flatten()),
+                escalated: escalation.is_some() && rule_reason.is_none(),
+            };
+            crate::approval::ask(approvals, (&self.thread_id, &turn), subject)
+        });
+        // The command shows as started while the user decides, as in the reference (the
+        // question was sent first, so a front end can tell the two apart).
         let _ = events
             .send(Event::CommandBegin {
                 call_id: call_id.to_owned(),
@@ -223,22 +241,11 @@ impl ToolRuntime {
                 cwd: cwd.clone(),
             })
             .await;
-        let remembered = self
-            .approved_for_session
-            .lock()
-            .is_ok_and(|approved| approved.contains(&command));
-        let decision = if remembered {
-            crate::approval::ReviewDecision::Approved
-        } else {
-            let turn = self.turn_id.lock().map(|t| t.clone()).unwrap_or_default();
-            let subject = crate::approval::ApprovalSubject::Exec {
-                call_id: call_id.to_owned(),
-                command: command.clone(),
-                argv: prepared.argv().to_vec(),
-                cwd: prepared.cwd().to_path_buf(),
-                reason: escalation.clone().flatten().or(rule_reason),
-            };
-            crate::approval::ask(approvals, (&self.thread_id, &turn), subject).await
+        let decision = match answer {
+            None => crate::approval::ReviewDecision::Approved,
+            Some(answer) => answer
+                .await
+                .unwrap_or(crate::approval::ReviewDecision::Abort),
         };
         use crate::approval::ReviewDecision::{Abort, Approved, ApprovedForSession, Denied};
         match decision {

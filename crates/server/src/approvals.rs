@@ -14,8 +14,6 @@ use recodex_core::{ApprovalRequest, ApprovalSubject, Approvals, ReviewDecision};
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::outbox::Outbox;
-
 /// The server requests waiting for the client, by request id.
 #[derive(Default)]
 pub(crate) struct PendingApprovals {
@@ -25,27 +23,27 @@ pub(crate) struct PendingApprovals {
 
 pub(crate) type SharedApprovals = Rc<PendingApprovals>;
 
-/// A channel for one session: its requests are forwarded to the client as they come.
-pub(crate) fn channel(pending: &SharedApprovals, outbox: Outbox) -> Approvals {
-    let (tx, rx) = mpsc::unbounded_channel();
-    tokio::task::spawn_local(forward(Rc::clone(pending), outbox, rx));
-    tx
+/// A session's approval channel: the engine sends on the first, the thread's running
+/// turn reads the second (so a question and the item it is about reach the client in
+/// order).
+pub(crate) fn channel() -> (Approvals, mpsc::UnboundedReceiver<ApprovalRequest>) {
+    mpsc::unbounded_channel()
 }
 
-async fn forward(
-    pending: SharedApprovals,
-    outbox: Outbox,
-    mut requests: mpsc::UnboundedReceiver<ApprovalRequest>,
-) {
-    while let Some(request) = requests.recv().await {
-        let id = pending.next_id.get();
-        pending.next_id.set(id + 1);
+impl PendingApprovals {
+    /// Registers `request` as waiting and returns the call it is about and the server
+    /// request line that asks the client.
+    pub(crate) fn ask(&self, request: ApprovalRequest) -> (String, String) {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
         let (method, params) = server_request(&request);
-        pending
-            .waiting
+        let ApprovalSubject::Exec { call_id, .. } = &request.subject;
+        let call_id = call_id.clone();
+        self.waiting
             .borrow_mut()
             .insert(id, (request.thread_id.clone(), request.respond));
-        outbox.line(json!({"method": method, "id": id, "params": params}).to_string());
+        let line = json!({"method": method, "id": id, "params": params}).to_string();
+        (call_id, line)
     }
 }
 
@@ -55,31 +53,35 @@ fn server_request(request: &ApprovalRequest) -> (&'static str, Value) {
         ApprovalSubject::Exec {
             call_id,
             command,
+            argv,
             cwd,
             reason,
-            ..
+            escalated,
         } => {
             let script = crate::turn_events::inner_script(command);
-            let amendment = shlex::split(&script).unwrap_or_default();
-            (
-                "item/commandExecution/requestApproval",
-                json!({
-                    "threadId": request.thread_id,
-                    "turnId": request.turn_id,
-                    "itemId": call_id,
-                    "startedAtMs": Utc::now().timestamp_millis(),
-                    "reason": reason,
-                    "command": command,
-                    "cwd": cwd,
-                    "commandActions": [{"type": "unknown", "command": script}],
-                    "proposedExecpolicyAmendment": amendment,
-                    "availableDecisions": [
-                        "accept",
-                        {"acceptWithExecpolicyAmendment": {"execpolicy_amendment": amendment}},
-                        "cancel",
-                    ],
-                }),
-            )
+            let mut params = json!({
+                "threadId": request.thread_id,
+                "turnId": request.turn_id,
+                "itemId": call_id,
+                "startedAtMs": Utc::now().timestamp_millis(),
+                "reason": reason,
+                "command": command,
+                "cwd": cwd,
+                "commandActions": [{"type": "unknown", "command": script}],
+            });
+            if *escalated {
+                // The rule the client may add: the command's own words.
+                let amendment = shlex::split(&script).unwrap_or_else(|| argv.clone());
+                params["proposedExecpolicyAmendment"] = json!(amendment);
+                params["availableDecisions"] = json!([
+                    "accept",
+                    {"acceptWithExecpolicyAmendment": {"execpolicy_amendment": amendment}},
+                    "cancel",
+                ]);
+            } else {
+                params["availableDecisions"] = json!(["accept", "cancel"]);
+            }
+            ("item/commandExecution/requestApproval", params)
         }
     }
 }

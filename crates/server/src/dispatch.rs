@@ -166,10 +166,19 @@ impl Processor {
         let RequestId::Integer(id) = id else {
             return Vec::new();
         };
-        crate::approvals::resolve(&self.approvals, &self.context.codex_home, *id, result)
-            .map(|params| notification_line("serverRequest/resolved", params))
-            .into_iter()
-            .collect()
+        let Some(resolved) =
+            crate::approvals::resolve(&self.approvals, &self.context.codex_home, *id, result)
+        else {
+            return Vec::new();
+        };
+        let waiting_no_more = serde_json::json!({
+            "threadId": resolved["threadId"],
+            "status": {"type": "active", "activeFlags": []},
+        });
+        vec![
+            notification_line("serverRequest/resolved", resolved),
+            notification_line("thread/status/changed", waiting_no_more),
+        ]
     }
 
     fn request(&mut self, request: Request) -> Vec<String> {

@@ -61,6 +61,8 @@ pub(crate) struct LiveThread {
     running: Option<(String, InterruptHandle)>,
     /// Whether the thread has run a turn here (some notices come with the first only).
     turned: bool,
+    /// The session's approval questions, read by its running turn.
+    questions: Option<Questions>,
 }
 
 /// The threads loaded in this server, shared with their running turns.
@@ -97,6 +99,7 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
         .map(PathBuf::from)
         .unwrap_or_else(|| server.context.cwd.clone());
     let ephemeral = params.ephemeral.unwrap_or(false);
+    let (approvals, questions) = crate::approvals::channel();
     let session = factory
         .open(&OpenRequest {
             cwd: cwd.clone(),
@@ -106,10 +109,7 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
             resume: None,
             source: "vscode",
             sandbox: None,
-            approvals: Some(crate::approvals::channel(
-                &server.approvals,
-                outbox_of(server)?,
-            )),
+            approvals: Some(approvals),
         })
         .map_err(|message| RpcError {
             code: INTERNAL_ERROR,
@@ -152,6 +152,7 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
         LiveThread {
             session: Some(session),
             cwd: cwd.clone(),
+            questions: Some(questions),
             ..LiveThread::default()
         },
     );
@@ -197,22 +198,28 @@ pub(crate) fn turn_start(
     }
     let session = match thread.session.take() {
         Some(session) => session,
-        None => factory
-            .open(&OpenRequest {
-                cwd: thread.cwd.clone(),
-                model: None,
-                originator: server.client_name.clone(),
-                ephemeral: false,
-                resume: thread.rollout.clone(),
-                source: "vscode",
-                sandbox: None,
-                approvals: Some(crate::approvals::channel(&server.approvals, outbox.clone())),
-            })
-            .map_err(|message| RpcError {
-                code: INTERNAL_ERROR,
-                message,
-            })?,
+        None => {
+            let (approvals, questions) = crate::approvals::channel();
+            let session = factory
+                .open(&OpenRequest {
+                    cwd: thread.cwd.clone(),
+                    model: None,
+                    originator: server.client_name.clone(),
+                    ephemeral: false,
+                    resume: thread.rollout.clone(),
+                    source: "vscode",
+                    sandbox: None,
+                    approvals: Some(approvals),
+                })
+                .map_err(|message| RpcError {
+                    code: INTERNAL_ERROR,
+                    message,
+                })?;
+            thread.questions = Some(questions);
+            session
+        }
     };
+    let questions = thread.questions.take();
     thread.running = Some((String::new(), session.interrupt_handle()));
     // An unknown model is announced with the first turn, as the reference does.
     let notice = (!std::mem::replace(&mut thread.turned, true))
@@ -221,11 +228,11 @@ pub(crate) fn turn_start(
     drop(live);
     let (input, content) = user_input(&params.input);
     tokio::task::spawn_local(drive(
-        Rc::clone(&server.live),
+        (Rc::clone(&server.live), Rc::clone(&server.approvals)),
         outbox,
         id,
         thread_id,
-        session,
+        (session, questions),
         (input, content),
         notice,
     ));
@@ -276,10 +283,6 @@ pub(crate) fn fallback_notice(session: &Session) -> Option<String> {
         .then(|| recodex_client::models::fallback_metadata_warning(&model.slug))
 }
 
-fn outbox_of(server: &Processor) -> Result<Outbox, RpcError> {
-    server.outbox.clone().ok_or_else(not_served)
-}
-
 fn not_served() -> RpcError {
     RpcError {
         code: recodex_app_protocol::jsonrpc::METHOD_NOT_FOUND,
@@ -323,11 +326,11 @@ fn user_input(input: &[Value]) -> (UserInput, Vec<Value>) {
 
 /// Runs one turn and reports it; the session goes back to its thread afterwards.
 async fn drive(
-    live: LiveThreads,
+    (live, pending): (LiveThreads, crate::approvals::SharedApprovals),
     outbox: Outbox,
     request: RequestId,
     thread_id: String,
-    mut session: Session,
+    (mut session, mut questions): (Session, Option<Questions>),
     (input, content): (UserInput, Vec<Value>),
     notice: Option<String>,
 ) {
@@ -341,7 +344,30 @@ async fn drive(
         outcome
     };
     let pump = async {
-        while let Some(event) = rx.recv().await {
+        // A question waits for the item it is about, which the engine sends right after.
+        let mut asking: Option<(String, String)> = None;
+        loop {
+            let event = tokio::select! {
+                biased;
+                question = next_question(&mut questions) => {
+                    let (call_id, line) = pending.ask(question);
+                    outbox.notify(
+                        "thread/status/changed",
+                        json!({"threadId": thread_id,
+                               "status": {"type": "active", "activeFlags": ["waitingOnApproval"]}}),
+                    );
+                    asking = Some((call_id, line));
+                    continue;
+                }
+                event = rx.recv() => match event {
+                    Some(event) => event,
+                    None => break,
+                },
+            };
+            let begins = match &event {
+                Event::CommandBegin { call_id, .. } => Some(call_id.clone()),
+                _ => None,
+            };
             if let Event::TurnStarted { turn_id } = &event {
                 reporter.turn_id.clone_from(turn_id);
                 if let Some(thread) = live.borrow_mut().get_mut(&thread_id)
@@ -362,6 +388,12 @@ async fn drive(
                 continue;
             }
             reporter.event(event);
+            if begins.is_some()
+                && begins == asking.as_ref().map(|(call, _)| call.clone())
+                && let Some((_, line)) = asking.take()
+            {
+                outbox.line(line);
+            }
         }
     };
     let (outcome, ()) = tokio::join!(turn, pump);
@@ -384,6 +416,21 @@ async fn drive(
     }
     if let Some(thread) = live.borrow_mut().get_mut(&thread_id) {
         thread.session = Some(session);
+        thread.questions = questions;
         thread.running = None;
+    }
+}
+
+/// A session's approval questions.
+type Questions = mpsc::UnboundedReceiver<recodex_core::ApprovalRequest>;
+
+/// The next approval question, or never when the session cannot ask.
+async fn next_question(questions: &mut Option<Questions>) -> recodex_core::ApprovalRequest {
+    match questions.as_mut() {
+        Some(rx) => match rx.recv().await {
+            Some(question) => question,
+            None => std::future::pending().await,
+        },
+        None => std::future::pending().await,
     }
 }

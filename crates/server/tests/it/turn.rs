@@ -483,6 +483,30 @@ async fn an_escalation_waits_for_the_clients_approval_and_runs_outside_the_sandb
                 position("serverRequest/resolved")
                     < order.iter().rposition(|o| o == "item/completed").unwrap()
             );
+            // Waiting shows in the thread's status, from the question until the answer.
+            let at = |m: &str| run.lines.iter().position(|l| l["method"] == m).unwrap();
+            let flags = |want: Value| {
+                run.lines
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| l["method"] == "thread/status/changed")
+                    .filter(|(_, l)| l["params"]["status"]["activeFlags"] == want)
+                    .map(|(i, _)| i)
+                    .collect::<Vec<_>>()
+            };
+            let waiting = flags(json!(["waitingOnApproval"]))[0];
+            let command_started = run
+                .lines
+                .iter()
+                .position(|l| {
+                    l["method"] == "item/started"
+                        && l["params"]["item"]["type"] == "commandExecution"
+                })
+                .unwrap();
+            assert!(waiting < command_started);
+            assert!(command_started < at("item/commandExecution/requestApproval"));
+            let resolved = at("serverRequest/resolved");
+            assert!(flags(json!([])).iter().any(|&i| i > resolved));
             assert!(
                 outside.exists(),
                 "the approved command ran outside the sandbox"
