@@ -322,8 +322,17 @@ impl ToolRuntime {
             Err(text) => return text,
         };
         let verdict = self.judge(prepared.argv(), prepared.command());
-        let rule_reason = match &verdict {
-            Verdict::Ask(reason) => Some(reason.clone()),
+        if let Verdict::Refuse(reason) = &verdict {
+            // Reported as the reference reports a command its policy rejects before start
+            // (nobody is asked about a forbidden command). The reference also logs it as
+            // a tool error.
+            let text = rejected_text(prepared.command(), reason);
+            let message = text.clone();
+            let _ = events.send(Event::ToolError { message }).await;
+            return text;
+        }
+        let rule_reason = match verdict {
+            Verdict::Ask(reason) => Some(reason),
             _ => None,
         };
         let announced = match self
@@ -333,14 +342,6 @@ impl ToolRuntime {
             Ok(announced) => announced,
             Err(text) => return text,
         };
-        if let Verdict::Refuse(reason) = verdict {
-            // Reported as the reference reports a command its policy rejects before start.
-            // The reference also logs it as a tool error.
-            let text = rejected_text(prepared.command(), &reason);
-            let message = text.clone();
-            let _ = events.send(Event::ToolError { message }).await;
-            return text;
-        }
         let begin = (!announced).then(|| Event::CommandBegin {
             call_id: call_id.to_owned(),
             command: prepared.command().to_owned(),
@@ -647,115 +648,5 @@ impl SandboxWrapper for Refuse {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use recodex_client::{EnvMap, Provider};
-    use recodex_config::schema::ModelProviderInfo;
-
-    fn runtime(cwd: &Path) -> ToolRuntime {
-        let env = EnvMap::from([("PATH".to_owned(), "/usr/bin:/bin".to_owned())]);
-        let provider = Provider::from_info("mock", &ModelProviderInfo::default(), &env);
-        let settings = SessionSettings {
-            codex_home: cwd.to_path_buf(),
-            cwd: cwd.to_path_buf(),
-            model: recodex_client::models::fallback_model_info("gpt-5.1-codex"),
-            provider_id: "mock".to_owned(),
-            provider,
-            approval_policy: "never".to_owned(),
-            sandbox_policy: SandboxPolicy::DangerFullAccess,
-            denied_paths: Vec::new(),
-            glob_scan_max_depth: None,
-            recorded_profile: None,
-            originator: "codex_exec".to_owned(),
-            source: "exec".to_owned(),
-            user_agent: "test".to_owned(),
-            env,
-            ephemeral: true,
-            timezone: "Etc/UTC".to_owned(),
-            tools: Vec::new(),
-            parallel_tool_calls: false,
-            reasoning_effort: None,
-            exec_policy: None,
-            output_schema: None,
-            state_dir: None,
-            sandbox_exe: None,
-            env_policy: recodex_process::EnvPolicy::from_toml(&Default::default()),
-            allow_login_shell: false,
-            shell_snapshot: false,
-            deferred_tools: Vec::new(),
-            multi_agent: None,
-            subagent: None,
-            approvals: None,
-        };
-        ToolRuntime::new(&settings, "thread")
-    }
-
-    fn drain(rx: &mut mpsc::Receiver<Event>) -> Vec<Event> {
-        let mut events = Vec::new();
-        while let Ok(event) = rx.try_recv() {
-            events.push(event);
-        }
-        events
-    }
-
-    #[tokio::test]
-    async fn a_command_still_running_ends_when_write_stdin_sees_it_exit() {
-        let dir = tempfile::tempdir().unwrap();
-        let rt = runtime(dir.path());
-        let (tx, mut rx) = mpsc::channel(16);
-        let text = rt
-            .call(
-                "exec_command",
-                "call_1",
-                r#"{"cmd":"echo start; sleep 1; echo done","yield_time_ms":250}"#,
-                &tx,
-            )
-            .await
-            .unwrap();
-        let events = drain(&mut rx);
-        assert!(
-            matches!(&events[..], [Event::CommandBegin { call_id, .. }] if call_id == "call_1"),
-            "{events:?}"
-        );
-        let id: i32 = text
-            .split("session ID ")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("no session id in {text}"));
-        let poll = format!(r#"{{"session_id":{id},"chars":"","yield_time_ms":5000}}"#);
-        rt.call("write_stdin", "call_2", &poll, &tx).await.unwrap();
-        let events = drain(&mut rx);
-        match &events[..] {
-            [
-                Event::CommandEnd {
-                    call_id,
-                    output,
-                    exit_code,
-                    ..
-                },
-            ] => {
-                assert_eq!(call_id, "call_1");
-                assert_eq!(*exit_code, Some(0));
-                assert_eq!(output, "start\ndone\n");
-            }
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[tokio::test]
-    async fn bad_arguments_start_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let rt = runtime(dir.path());
-        let (tx, mut rx) = mpsc::channel(16);
-        let text = rt
-            .call("exec_command", "call_1", r#"{"command":"ls"}"#, &tx)
-            .await
-            .unwrap();
-        assert!(
-            text.contains("failed to parse function arguments"),
-            "{text}"
-        );
-        assert!(drain(&mut rx).is_empty());
-    }
-}
+#[path = "tool_runtime_tests.rs"]
+mod tests;

@@ -1,0 +1,226 @@
+//! Tests of the tool runtime: command lifecycle events, bad arguments, and the
+//! approval of escalations.
+
+use super::*;
+use recodex_client::{EnvMap, Provider};
+use recodex_config::schema::ModelProviderInfo;
+
+fn runtime(cwd: &Path) -> ToolRuntime {
+    runtime_with(cwd, None, None)
+}
+
+/// A runtime that confines commands with a sandbox that refuses to start anything
+/// (so only an approved escalation runs), asking through `approvals`.
+fn runtime_with(
+    cwd: &Path,
+    approvals: Option<crate::approval::Approvals>,
+    rules: Option<&str>,
+) -> ToolRuntime {
+    let env = EnvMap::from([("PATH".to_owned(), "/usr/bin:/bin".to_owned())]);
+    let provider = Provider::from_info("mock", &ModelProviderInfo::default(), &env);
+    let settings = SessionSettings {
+        codex_home: cwd.to_path_buf(),
+        cwd: cwd.to_path_buf(),
+        model: recodex_client::models::fallback_model_info("gpt-5.1-codex"),
+        provider_id: "mock".to_owned(),
+        provider,
+        approval_policy: if approvals.is_some() {
+            "on-request"
+        } else {
+            "never"
+        }
+        .to_owned(),
+        sandbox_policy: if approvals.is_some() {
+            SandboxPolicy::ReadOnly {
+                network_access: false,
+            }
+        } else {
+            SandboxPolicy::DangerFullAccess
+        },
+        denied_paths: Vec::new(),
+        glob_scan_max_depth: None,
+        recorded_profile: None,
+        originator: "codex_exec".to_owned(),
+        source: "exec".to_owned(),
+        user_agent: "test".to_owned(),
+        env,
+        ephemeral: true,
+        timezone: "Etc/UTC".to_owned(),
+        tools: Vec::new(),
+        parallel_tool_calls: false,
+        reasoning_effort: None,
+        exec_policy: rules
+            .map(|text| Arc::new(recodex_execpolicy::Policy::parse("test.rules", text).unwrap())),
+        output_schema: None,
+        state_dir: None,
+        sandbox_exe: None,
+        env_policy: recodex_process::EnvPolicy::from_toml(&Default::default()),
+        allow_login_shell: false,
+        shell_snapshot: false,
+        deferred_tools: Vec::new(),
+        multi_agent: None,
+        subagent: None,
+        approvals,
+    };
+    ToolRuntime::new(&settings, "thread")
+}
+
+fn drain(rx: &mut mpsc::Receiver<Event>) -> Vec<Event> {
+    let mut events = Vec::new();
+    while let Ok(event) = rx.try_recv() {
+        events.push(event);
+    }
+    events
+}
+
+#[tokio::test]
+async fn a_command_still_running_ends_when_write_stdin_sees_it_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = runtime(dir.path());
+    let (tx, mut rx) = mpsc::channel(16);
+    let text = rt
+        .call(
+            "exec_command",
+            "call_1",
+            r#"{"cmd":"echo start; sleep 1; echo done","yield_time_ms":250}"#,
+            &tx,
+        )
+        .await
+        .unwrap();
+    let events = drain(&mut rx);
+    assert!(
+        matches!(&events[..], [Event::CommandBegin { call_id, .. }] if call_id == "call_1"),
+        "{events:?}"
+    );
+    let id: i32 = text
+        .split("session ID ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no session id in {text}"));
+    let poll = format!(r#"{{"session_id":{id},"chars":"","yield_time_ms":5000}}"#);
+    rt.call("write_stdin", "call_2", &poll, &tx).await.unwrap();
+    let events = drain(&mut rx);
+    match &events[..] {
+        [
+            Event::CommandEnd {
+                call_id,
+                output,
+                exit_code,
+                ..
+            },
+        ] => {
+            assert_eq!(call_id, "call_1");
+            assert_eq!(*exit_code, Some(0));
+            assert_eq!(output, "start\ndone\n");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn bad_arguments_start_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = runtime(dir.path());
+    let (tx, mut rx) = mpsc::channel(16);
+    let text = rt
+        .call("exec_command", "call_1", r#"{"command":"ls"}"#, &tx)
+        .await
+        .unwrap();
+    assert!(
+        text.contains("failed to parse function arguments"),
+        "{text}"
+    );
+    assert!(drain(&mut rx).is_empty());
+}
+
+/// Answers every approval question with `decision`, counting them.
+fn answering(
+    decision: crate::approval::ReviewDecision,
+) -> (
+    crate::approval::Approvals,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<crate::approval::ApprovalRequest>();
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = std::sync::Arc::clone(&asked);
+    tokio::spawn(async move {
+        while let Some(question) = rx.recv().await {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = question.respond.send(decision);
+        }
+    });
+    (tx, asked)
+}
+
+const ESCALATED: &str =
+    r#"{"cmd":"echo hi","sandbox_permissions":"require_escalated","justification":"why"}"#;
+
+#[tokio::test]
+async fn only_an_approved_escalation_runs_outside_the_sandbox() {
+    use crate::approval::ReviewDecision::{Approved, ApprovedForSession, Denied};
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, _rx) = mpsc::channel(64);
+
+    // Inside this sandbox nothing can start: a plain call fails.
+    let (approvals, asked) = answering(Approved);
+    let rt = runtime_with(dir.path(), Some(approvals), None);
+    let plain = rt
+        .call("exec_command", "c0", r#"{"cmd":"echo hi"}"#, &tx)
+        .await
+        .unwrap();
+    assert!(!plain.contains("Process exited with code 0"), "{plain}");
+    assert_eq!(
+        asked.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "a plain call asks nothing"
+    );
+    let approved = rt.call("exec_command", "c1", ESCALATED, &tx).await.unwrap();
+    assert!(
+        approved.contains("Process exited with code 0") && approved.contains("hi"),
+        "{approved}"
+    );
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+    let (approvals, _) = answering(Denied);
+    let rt = runtime_with(dir.path(), Some(approvals), None);
+    let denied = rt.call("exec_command", "c2", ESCALATED, &tx).await.unwrap();
+    assert!(
+        denied.ends_with("CreateProcess { message: \"Rejected(\\\"rejected by user\\\")\" }"),
+        "{denied}"
+    );
+
+    // Approved for the session: asked once for the same command.
+    let (approvals, asked) = answering(ApprovedForSession);
+    let rt = runtime_with(dir.path(), Some(approvals), None);
+    for call in ["c3", "c4"] {
+        let out = rt.call("exec_command", call, ESCALATED, &tx).await.unwrap();
+        assert!(out.contains("Process exited with code 0"), "{out}");
+    }
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_forbidden_command_is_refused_before_anyone_is_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, _rx) = mpsc::channel(64);
+    let (approvals, asked) = answering(crate::approval::ReviewDecision::Approved);
+    let rules = "prefix_rule(pattern=[\"echo\"], decision=\"forbidden\")\n";
+    let rt = runtime_with(dir.path(), Some(approvals), Some(rules));
+    let out = rt.call("exec_command", "c1", ESCALATED, &tx).await.unwrap();
+    assert!(
+        out.contains("rejected: policy forbids commands starting with `echo`"),
+        "{out}"
+    );
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 0);
+    // A prompt rule asks; approved, the command stays in the (refusing) sandbox.
+    let (approvals, asked) = answering(crate::approval::ReviewDecision::Approved);
+    let rules = "prefix_rule(pattern=[\"echo\"], decision=\"prompt\")\n";
+    let rt = runtime_with(dir.path(), Some(approvals), Some(rules));
+    let out = rt
+        .call("exec_command", "c2", r#"{"cmd":"echo hi"}"#, &tx)
+        .await
+        .unwrap();
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert!(!out.contains("Process exited with code 0"), "{out}");
+}
