@@ -34,16 +34,29 @@ impl PendingApprovals {
     /// Registers `request` as waiting and returns the call it is about and the server
     /// request line that asks the client.
     pub(crate) fn ask(&self, request: ApprovalRequest) -> (String, String) {
-        let id = self.next_id.get();
-        self.next_id.set(id + 1);
         let (method, params) = server_request(&request);
         let ApprovalSubject::Exec { call_id, .. } = &request.subject;
         let call_id = call_id.clone();
-        self.waiting
-            .borrow_mut()
-            .insert(id, (request.thread_id.clone(), request.respond));
+        let id = self.register(request);
         let line = json!({"method": method, "id": id, "params": params}).to_string();
         (call_id, line)
+    }
+
+    /// Keeps `request`'s answer channel under a new server request id.
+    pub(crate) fn register(&self, request: ApprovalRequest) -> i64 {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        self.waiting
+            .borrow_mut()
+            .insert(id, (request.thread_id, request.respond));
+        id
+    }
+
+    /// Gives server request `id` its decision; the thread it was for, if it was waiting.
+    pub(crate) fn answer(&self, id: i64, decision: ReviewDecision) -> Option<String> {
+        let (thread_id, respond) = self.waiting.borrow_mut().remove(&id)?;
+        let _ = respond.send(decision);
+        Some(thread_id)
     }
 }
 
@@ -95,7 +108,9 @@ pub(crate) fn resolve(
     id: i64,
     result: Option<&Value>,
 ) -> Option<Value> {
-    let (thread_id, respond) = pending.waiting.borrow_mut().remove(&id)?;
+    if !pending.waiting.borrow().contains_key(&id) {
+        return None;
+    }
     let decision = match result.map(|r| &r["decision"]) {
         Some(Value::String(d)) if d == "accept" => ReviewDecision::Approved,
         Some(Value::String(d)) if d == "acceptForSession" => ReviewDecision::ApprovedForSession,
@@ -115,13 +130,13 @@ pub(crate) fn resolve(
         // `decline`, or an answer that is not a decision.
         _ => ReviewDecision::Denied,
     };
-    let _ = respond.send(decision);
+    let thread_id = pending.answer(id, decision)?;
     Some(json!({"threadId": thread_id, "requestId": id}))
 }
 
 /// Appends `prefix_rule(pattern=[...], decision="allow")` to the user's default rules
 /// file, on a line of its own; the file is only ever appended to.
-fn append_allow_rule(codex_home: &Path, words: &[&str]) -> std::io::Result<()> {
+pub(crate) fn append_allow_rule(codex_home: &Path, words: &[&str]) -> std::io::Result<()> {
     let dir = codex_home.join("rules");
     std::fs::create_dir_all(&dir)?;
     let mut file = std::fs::OpenOptions::new()

@@ -81,6 +81,66 @@ impl McpTurn {
             "delta": delta}));
     }
 
+    /// Asks the client about `question`: the `exec_approval_request` event, then an
+    /// `elicitation/create` request whose answer resolves the engine's wait.
+    pub(crate) fn elicit(
+        &self,
+        pending: &crate::approvals::SharedApprovals,
+        question: recodex_core::ApprovalRequest,
+    ) {
+        let recodex_core::ApprovalSubject::Exec {
+            call_id,
+            command,
+            argv,
+            cwd,
+            reason,
+            escalated,
+        } = question.subject.clone();
+        let script = crate::turn_events::inner_script(&command);
+        let parsed = json!([{"type": "unknown", "cmd": script}]);
+        let amendment = shlex::split(&script).unwrap_or_else(|| argv.clone());
+        let mut decisions = vec![json!("approved")];
+        if escalated {
+            decisions.push(json!({"approved_execpolicy_amendment":
+                {"proposed_execpolicy_amendment": amendment}}));
+        }
+        decisions.push(json!("abort"));
+        let mut event = json!({"type": "exec_approval_request", "call_id": call_id,
+            "turn_id": self.turn_id, "started_at_ms": Utc::now().timestamp_millis(),
+            "command": argv, "cwd": cwd});
+        if let Some(reason) = &reason {
+            event["reason"] = json!(reason);
+        }
+        if escalated {
+            event["proposed_execpolicy_amendment"] = json!(amendment);
+        }
+        event["available_decisions"] = json!(decisions);
+        event["parsed_cmd"] = parsed.clone();
+        self.turn_event(event);
+        let ask = format!("Allow Codex to run `{command}` in `{}`?", cwd.display());
+        let message = match &reason {
+            Some(reason) => format!("{reason}\n{ask}"),
+            None => ask,
+        };
+        let id = pending.register(question);
+        let params = json!({
+            "message": message,
+            "requestedSchema": {"type": "object", "properties": {}},
+            "threadId": self.thread_id,
+            "codex_elicitation": "exec-approval",
+            "codex_mcp_tool_call_id": super::id_text(&self.request),
+            "codex_event_id": self.turn_id,
+            "codex_call_id": call_id,
+            "codex_command": argv,
+            "codex_cwd": cwd,
+            "codex_parsed_cmd": parsed,
+        });
+        self.outbox.line(
+            json!({"jsonrpc": "2.0", "id": id, "method": "elicitation/create", "params": params})
+                .to_string(),
+        );
+    }
+
     /// A `warning` of this turn.
     pub(crate) fn warning(&self, message: &str) {
         self.turn_event(json!({"type": "warning", "message": message}));

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::rc::Rc;
 
-use recodex_core::{Event, Session, UserInput};
+use recodex_core::{ApprovalRequest, Event, ReviewDecision, Session, UserInput};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -27,6 +27,9 @@ const ORIGINATOR: &str = "codex_cli_rs";
 /// Threads started through `codex`, by id; a thread's session is out while it runs.
 type Threads = Rc<RefCell<HashMap<String, Option<Session>>>>;
 
+/// Each thread's approval questions, read by its running call.
+type Questions = Rc<RefCell<HashMap<String, mpsc::UnboundedReceiver<ApprovalRequest>>>>;
+
 /// One MCP connection.
 pub struct McpServer {
     context: ServerContext,
@@ -34,6 +37,9 @@ pub struct McpServer {
     outbox: Outbox,
     initialized: bool,
     threads: Threads,
+    questions: Questions,
+    /// Approval elicitations waiting for the client's answer.
+    pending: crate::approvals::SharedApprovals,
     /// Running calls by request id, to interrupt them on `notifications/cancelled`.
     running: Running,
     /// Calls cancelled by the client: their turns end unanswered.
@@ -52,6 +58,8 @@ impl McpServer {
             outbox,
             initialized: false,
             threads: Threads::default(),
+            questions: Questions::default(),
+            pending: crate::approvals::SharedApprovals::default(),
             running: Running::default(),
             cancelled: Rc::default(),
         }
@@ -152,6 +160,7 @@ impl McpServer {
                     Some(dir) => self.context.cwd.join(dir),
                     None => self.context.cwd.clone(),
                 };
+                let (approvals, questions) = crate::approvals::channel();
                 let session = match self.factory.open(&OpenRequest {
                     cwd,
                     model: args.model.clone(),
@@ -160,8 +169,7 @@ impl McpServer {
                     resume: None,
                     source: "mcp",
                     sandbox: args.sandbox.map(|s| s.as_str().to_owned()),
-                    // Elicitations are not built yet: nothing is asked.
-                    approvals: None,
+                    approvals: Some(approvals),
                 }) {
                     Ok(session) => session,
                     Err(message) => {
@@ -172,6 +180,9 @@ impl McpServer {
                 };
                 let thread_id = session.thread_id().to_owned();
                 self.threads.borrow_mut().insert(thread_id.clone(), None);
+                self.questions
+                    .borrow_mut()
+                    .insert(thread_id.clone(), questions);
                 let turn = McpTurn::new(
                     self.outbox.clone(),
                     id.clone(),
@@ -252,17 +263,52 @@ impl McpServer {
             .borrow_mut()
             .insert(id_text(&id), session.interrupt_handle());
         tokio::task::spawn_local(run(
-            (
-                Rc::clone(&self.threads),
-                Rc::clone(&self.running),
-                Rc::clone(&self.cancelled),
-            ),
+            Shared {
+                threads: Rc::clone(&self.threads),
+                questions: Rc::clone(&self.questions),
+                pending: Rc::clone(&self.pending),
+                running: Rc::clone(&self.running),
+                cancelled: Rc::clone(&self.cancelled),
+            },
             self.outbox.clone(),
             id,
             session,
             turn,
             prompt,
         ));
+    }
+
+    /// The client's answer to elicitation `id`: `{"decision": ...}` as the reference reads
+    /// it (anything else, an error included, declines).
+    fn answered(&self, id: i64, result: Option<&Value>, log: &mut dyn Write) {
+        let decision = match result.map(|r| &r["decision"]) {
+            Some(Value::String(d)) if d == "approved" => ReviewDecision::Approved,
+            Some(Value::String(d)) if d == "approved_for_session" => {
+                ReviewDecision::ApprovedForSession
+            }
+            Some(Value::Object(d)) if d.contains_key("approved_execpolicy_amendment") => {
+                let words: Vec<&str> =
+                    d["approved_execpolicy_amendment"]["proposed_execpolicy_amendment"]
+                        .as_array()
+                        .map(|a| a.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default();
+                if !words.is_empty() {
+                    let _ = crate::approvals::append_allow_rule(&self.context.codex_home, &words);
+                }
+                ReviewDecision::ApprovedForSession
+            }
+            Some(Value::String(d)) if d == "abort" => ReviewDecision::Abort,
+            other => {
+                if other.is_none_or(|d| !d.is_string()) {
+                    let _ = writeln!(
+                        log,
+                        "ERROR recodex_server::mcp: failed to read the approval answer {id}: missing field `decision`"
+                    );
+                }
+                ReviewDecision::Denied
+            }
+        };
+        self.pending.answer(id, decision);
     }
 
     /// `notifications/cancelled`: the named call's turn is interrupted and never answered.
@@ -307,7 +353,10 @@ impl LineHandler for McpServer {
             }
         };
         let Some(method) = message["method"].as_str() else {
-            // Answers to requests this server never sent are ignored.
+            // An answer to an elicitation resolves it; others are ignored.
+            if let Some(id) = message["id"].as_i64() {
+                self.answered(id, message.get("result"), log);
+            }
             return Vec::new();
         };
         let id = message
@@ -412,13 +461,18 @@ fn id_text(id: &Value) -> String {
     }
 }
 
+/// What a running call shares with the connection.
+struct Shared {
+    threads: Threads,
+    questions: Questions,
+    pending: crate::approvals::SharedApprovals,
+    running: Running,
+    cancelled: Rc<RefCell<std::collections::HashSet<String>>>,
+}
+
 /// Runs one turn of a `tools/call` and answers it with the final message.
 async fn run(
-    (threads, running, cancelled): (
-        Threads,
-        Running,
-        Rc<RefCell<std::collections::HashSet<String>>>,
-    ),
+    shared: Shared,
     outbox: Outbox,
     request: Value,
     mut session: Session,
@@ -435,8 +489,20 @@ async fn run(
         drop(tx);
         outcome
     };
+    let mut questions = shared.questions.borrow_mut().remove(&thread_id);
     let pump = async {
-        while let Some(event) = rx.recv().await {
+        loop {
+            let event = tokio::select! {
+                biased;
+                question = next_question(&mut questions) => {
+                    turn.elicit(&shared.pending, question);
+                    continue;
+                }
+                event = rx.recv() => match event {
+                    Some(event) => event,
+                    None => break,
+                },
+            };
             if matches!(event, Event::TurnStarted { .. }) {
                 if let Some(message) = &notice {
                     turn.warning(message);
@@ -447,12 +513,18 @@ async fn run(
         }
     };
     let (outcome, ()) = tokio::join!(turn_run, pump);
-    if let Some(slot) = threads.borrow_mut().get_mut(&thread_id) {
+    if let Some(slot) = shared.threads.borrow_mut().get_mut(&thread_id) {
         *slot = Some(session);
     }
+    if let Some(questions) = questions {
+        shared
+            .questions
+            .borrow_mut()
+            .insert(thread_id.clone(), questions);
+    }
     let key = id_text(&request);
-    running.borrow_mut().remove(&key);
-    if cancelled.borrow_mut().remove(&key) {
+    shared.running.borrow_mut().remove(&key);
+    if shared.cancelled.borrow_mut().remove(&key) {
         // The client cancelled the call: it gets no answer.
         return;
     }
@@ -468,6 +540,19 @@ async fn run(
         (Err(err), None) => failed(&thread_id, &err.to_string()),
     };
     outbox.line(json!({"jsonrpc": "2.0", "id": request, "result": answer}).to_string());
+}
+
+/// The next approval question, or never when the thread cannot ask.
+async fn next_question(
+    questions: &mut Option<mpsc::UnboundedReceiver<ApprovalRequest>>,
+) -> ApprovalRequest {
+    match questions.as_mut() {
+        Some(rx) => match rx.recv().await {
+            Some(question) => question,
+            None => std::future::pending().await,
+        },
+        None => std::future::pending().await,
+    }
 }
 
 /// A tool result reporting a failed turn.

@@ -18,11 +18,15 @@ struct Client {
 
 impl Client {
     fn new(home: &Home, model: &MockResponsesServer) -> Self {
+        Self::with(home, model, false)
+    }
+
+    fn with(home: &Home, model: &MockResponsesServer, confined: bool) -> Self {
         let (outbox, lines) = Outbox::channel();
         let factory = MockSessions {
             home: home.path().to_path_buf(),
             base_url: model.base_url(),
-            confined: false,
+            confined,
         };
         Self {
             server: McpServer::new(home.context(), Rc::new(factory), outbox),
@@ -261,6 +265,61 @@ async fn a_cancelled_call_is_interrupted_and_left_unanswered() {
             }
             assert!(event_types(&seen).contains(&"turn_aborted".to_owned()), "{seen:#?}");
             assert!(!seen.iter().any(|l| l["id"] == "A"), "answered: {seen:#?}");
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_escalation_is_elicited_from_the_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside.txt");
+    let args = json!({"cmd": format!("touch {}", outside.display()),
+        "sandbox_permissions": "require_escalated", "justification": "need to write outside"});
+    let call = sse::function_call(0, "call_1", "exec_command", &args.to_string());
+    let model = MockResponsesServer::start(vec![
+        reply(call, "r1"),
+        reply(sse::message(0, "m2", "Touched."), "r2"),
+    ])
+    .await
+    .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::with(&home, &model, true);
+            client.send(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                "params": {"name": "codex", "arguments": {"prompt": "Touch", "cwd": home.path()}}}));
+            let mut seen: Vec<Value> = Vec::new();
+            for _ in 0..500 {
+                while let Ok(line) = client.lines.try_recv() {
+                    seen.push(serde_json::from_str(&line).unwrap());
+                }
+                if seen.iter().any(|l| l["method"] == "elicitation/create") {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            let event = seen
+                .iter()
+                .find(|l| l["params"]["msg"]["type"] == "exec_approval_request")
+                .expect("the approval event comes first");
+            assert_eq!(event["params"]["msg"]["call_id"], "call_1");
+            let ask = seen.iter().find(|l| l["method"] == "elicitation/create").unwrap();
+            let params = &ask["params"];
+            assert_eq!(params["codex_elicitation"], "exec-approval");
+            assert_eq!(params["codex_call_id"], "call_1");
+            assert_eq!(params["codex_mcp_tool_call_id"], "1");
+            assert!(params["message"].as_str().unwrap().starts_with("need to write outside\nAllow Codex to run `"));
+            let keys: Vec<&str> = params.as_object().unwrap().keys().map(String::as_str).collect();
+            assert_eq!(keys, ["message", "requestedSchema", "threadId", "codex_elicitation",
+                "codex_mcp_tool_call_id", "codex_event_id", "codex_call_id", "codex_command",
+                "codex_cwd", "codex_parsed_cmd"]);
+            assert!(client
+                .send(json!({"jsonrpc": "2.0", "id": ask["id"], "result": {"decision": "approved"}}))
+                .is_empty());
+            let lines = client.until_answer(1).await;
+            assert!(outside.exists(), "approved, it ran outside the (refusing) sandbox");
+            assert_eq!(lines.last().unwrap()["result"]["content"][0]["text"], "Touched.");
         })
         .await;
 }
