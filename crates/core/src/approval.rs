@@ -36,7 +36,8 @@ pub enum ApprovalSubject {
         /// Why: the rule's text for a command a `prompt` rule holds back, else the
         /// model's justification.
         reason: Option<String>,
-        /// Whether approving runs it outside the sandbox (the model asked to escalate).
+        /// Whether the user may also add an `allow` rule for it (not for a command a
+        /// `prompt` rule holds back).
         escalated: bool,
     },
 }

@@ -89,6 +89,8 @@ pub(crate) struct ToolRuntime {
     turn_id: Mutex<String>,
     /// Commands the user approved for the rest of the session.
     approved_for_session: Mutex<std::collections::HashSet<String>>,
+    /// Under `untrusted`, every command not known to be safe is asked about.
+    ask_unless_safe: bool,
     /// Stops the running turn when the user cancels at an approval.
     interrupt: Mutex<Option<crate::InterruptHandle>>,
 }
@@ -166,6 +168,7 @@ impl ToolRuntime {
             thread_id: thread_id.to_owned(),
             turn_id: Mutex::new(String::new()),
             approved_for_session: Mutex::new(std::collections::HashSet::new()),
+            ask_unless_safe: settings.approval_policy == "untrusted",
             interrupt: Mutex::new(None),
             sandboxed: !matches!(
                 settings.sandbox_policy,
@@ -203,7 +206,9 @@ impl ToolRuntime {
             .escalation()
             .filter(|_| self.sandboxed)
             .map(|why| why.map(str::to_owned));
-        if escalation.is_none() && rule_reason.is_none() {
+        let unsafe_untrusted = self.ask_unless_safe
+            && !recodex_command_safety::runs_without_approval_when_untrusted(prepared.argv());
+        if escalation.is_none() && rule_reason.is_none() && !unsafe_untrusted {
             return Ok(false);
         }
         let Some(approvals) = &self.approvals else {
@@ -228,7 +233,9 @@ impl ToolRuntime {
                 cwd: cwd.clone(),
                 // A rule's reason wins over the model's justification, as in the reference.
                 reason: rule_reason.clone().or_else(|| escalation.clone().flatten()),
-                escalated: escalation.is_some() && rule_reason.is_none(),
+                // An escalation and an untrusted command offer the rule amendment; a
+                // command a rule holds back does not.
+                escalated: rule_reason.is_none(),
             };
             crate::approval::ask(approvals, (&self.thread_id, &turn), subject)
         });

@@ -16,6 +16,16 @@ fn runtime_with(
     approvals: Option<crate::approval::Approvals>,
     rules: Option<&str>,
 ) -> ToolRuntime {
+    runtime_under(cwd, approvals, rules, "on-request")
+}
+
+/// [`runtime_with`] under approval policy `policy` (when a front end can ask).
+fn runtime_under(
+    cwd: &Path,
+    approvals: Option<crate::approval::Approvals>,
+    rules: Option<&str>,
+    policy: &str,
+) -> ToolRuntime {
     let env = EnvMap::from([("PATH".to_owned(), "/usr/bin:/bin".to_owned())]);
     let provider = Provider::from_info("mock", &ModelProviderInfo::default(), &env);
     let settings = SessionSettings {
@@ -24,12 +34,7 @@ fn runtime_with(
         model: recodex_client::models::fallback_model_info("gpt-5.1-codex"),
         provider_id: "mock".to_owned(),
         provider,
-        approval_policy: if approvals.is_some() {
-            "on-request"
-        } else {
-            "never"
-        }
-        .to_owned(),
+        approval_policy: if approvals.is_some() { policy } else { "never" }.to_owned(),
         sandbox_policy: if approvals.is_some() {
             SandboxPolicy::ReadOnly {
                 network_access: false,
@@ -222,5 +227,28 @@ async fn a_forbidden_command_is_refused_before_anyone_is_asked() {
         .await
         .unwrap();
     assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert!(!out.contains("Process exited with code 0"), "{out}");
+}
+
+#[tokio::test]
+async fn untrusted_asks_before_any_command_not_known_to_be_safe() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, _rx) = mpsc::channel(64);
+    let (approvals, asked) = answering(crate::approval::ReviewDecision::Approved);
+    let rt = runtime_under(dir.path(), Some(approvals), None, "untrusted");
+    rt.call("exec_command", "c1", r#"{"cmd":"ls"}"#, &tx)
+        .await
+        .unwrap();
+    assert_eq!(
+        asked.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "ls is known to be safe"
+    );
+    let out = rt
+        .call("exec_command", "c2", r#"{"cmd":"touch x"}"#, &tx)
+        .await
+        .unwrap();
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // Approved, it still runs inside the (refusing) sandbox.
     assert!(!out.contains("Process exited with code 0"), "{out}");
 }

@@ -82,6 +82,12 @@ fn server_request(request: &ApprovalRequest) -> (&'static str, Value) {
                 "cwd": cwd,
                 "commandActions": [{"type": "unknown", "command": script}],
             });
+            if reason.is_none() {
+                // Asked because of the policy alone (`untrusted`): the key is left out.
+                if let Some(map) = params.as_object_mut() {
+                    map.remove("reason");
+                }
+            }
             if *escalated {
                 // The rule the client may add: the command's own words.
                 let amendment = shlex::split(&script).unwrap_or_else(|| argv.clone());

@@ -46,6 +46,8 @@ pub struct OpenRequest {
     pub sandbox: Option<String>,
     /// Where the session asks the client for approvals (none: it never asks).
     pub approvals: Option<recodex_core::Approvals>,
+    /// The approval policy the client chose (`untrusted`, `on-request`, `never`, ...).
+    pub approval_policy: Option<String>,
 }
 
 /// A thread loaded here.
@@ -88,6 +90,8 @@ pub(crate) struct ThreadStartParams {
     model: Option<String>,
     #[serde(default)]
     ephemeral: Option<bool>,
+    #[serde(default)]
+    approval_policy: Option<Value>,
 }
 
 /// `thread/start`: a new session; answered with the thread and its settings, then
@@ -99,7 +103,18 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
         .map(PathBuf::from)
         .unwrap_or_else(|| server.context.cwd.clone());
     let ephemeral = params.ephemeral.unwrap_or(false);
+    // `never` asks nothing; `untrusted` asks before any command not known to be safe;
+    // anything else asks as `on-request` does.
+    let policy = params
+        .approval_policy
+        .as_ref()
+        .and_then(Value::as_str)
+        .map(|p| match p {
+            "never" | "untrusted" => p.to_owned(),
+            _ => "on-request".to_owned(),
+        });
     let (approvals, questions) = crate::approvals::channel();
+    let asks = policy.as_deref() != Some("never");
     let session = factory
         .open(&OpenRequest {
             cwd: cwd.clone(),
@@ -109,7 +124,8 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
             resume: None,
             source: "vscode",
             sandbox: None,
-            approvals: Some(approvals),
+            approvals: asks.then_some(approvals),
+            approval_policy: policy.clone(),
         })
         .map_err(|message| RpcError {
             code: INTERNAL_ERROR,
@@ -156,13 +172,16 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
             ..LiveThread::default()
         },
     );
-    let result = crate::fork::opened(
+    let mut result = crate::fork::opened(
         server,
         &model,
         &provider,
         cwd.display().to_string(),
         thread.clone(),
     );
+    if let Some(policy) = policy {
+        result.insert("approvalPolicy".into(), json!(policy));
+    }
     Ok(Reply {
         result: Value::Object(result),
         ..Reply::default()
@@ -210,6 +229,7 @@ pub(crate) fn turn_start(
                     source: "vscode",
                     sandbox: None,
                     approvals: Some(approvals),
+                    approval_policy: None,
                 })
                 .map_err(|message| RpcError {
                     code: INTERNAL_ERROR,

@@ -136,12 +136,11 @@ impl SessionFactory for Sessions {
                 provider,
                 originator: request.originator.clone(),
                 source: request.source,
-                approval_policy: if request.approvals.is_some() {
-                    "on-request"
-                } else {
-                    "never"
-                }
-                .to_owned(),
+                approval_policy: match (&request.approval_policy, &request.approvals) {
+                    (Some(policy), Some(_)) => policy.clone(),
+                    (_, Some(_)) => "on-request".to_owned(),
+                    (_, None) => "never".to_owned(),
+                },
                 profile,
                 exec_policy: self.exec_policy.clone(),
                 ephemeral: request.ephemeral,

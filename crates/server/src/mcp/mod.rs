@@ -170,6 +170,7 @@ impl McpServer {
                     source: "mcp",
                     sandbox: args.sandbox.map(|s| s.as_str().to_owned()),
                     approvals: Some(approvals),
+                    approval_policy: None,
                 }) {
                     Ok(session) => session,
                     Err(message) => {

@@ -48,12 +48,11 @@ impl SessionFactory for MockSessions {
             model: fallback_model_info("gpt-5.1-codex"),
             provider_id: "mock".to_owned(),
             provider,
-            approval_policy: if request.approvals.is_some() {
-                "on-request"
-            } else {
-                "never"
-            }
-            .to_owned(),
+            approval_policy: match (&request.approval_policy, &request.approvals) {
+                (Some(policy), Some(_)) => policy.clone(),
+                (_, Some(_)) => "on-request".to_owned(),
+                (_, None) => "never".to_owned(),
+            },
             denied_paths: Vec::new(),
             glob_scan_max_depth: None,
             recorded_profile: None,
@@ -586,6 +585,49 @@ async fn an_approval_with_a_rule_appends_it_to_the_users_rules() {
                 rules,
                 format!("prefix_rule(pattern=[\"touch\", \"{touch}\"], decision=\"allow\")\n")
             );
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_thread_started_with_approval_never_asks_nothing() {
+    let args = json!({"cmd": "echo hi", "sandbox_permissions": "require_escalated",
+        "justification": "please"});
+    let call = sse::function_call(0, "call_1", "exec_command", &args.to_string());
+    let model = MockResponsesServer::start(vec![
+        reply(call, "r1"),
+        reply(sse::message(0, "m2", "Ok."), "r2"),
+    ])
+    .await
+    .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::with(home.path(), &model, true);
+            let started = client.send(
+                "thread/start",
+                json!({"cwd": home.path(), "approvalPolicy": "never"}),
+            );
+            assert_eq!(started[0]["result"]["approvalPolicy"], "never");
+            let id = started[0]["result"]["thread"]["id"].as_str().unwrap().to_owned();
+            client.send(
+                "turn/start",
+                json!({"threadId": id, "input": [{"type": "text", "text": "Go", "text_elements": []}]}),
+            );
+            let lines = client.collect_until(completed).await;
+            assert!(
+                !lines.iter().any(|l| l["method"] == "item/commandExecution/requestApproval"),
+                "{lines:#?}"
+            );
+            let output = model.requests()[1].json()["input"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["type"] == "function_call_output")
+                .map(|i| i["output"].as_str().unwrap().to_owned())
+                .unwrap();
+            assert!(!output.contains("Process exited with code 0"), "{output}");
         })
         .await;
 }
