@@ -92,6 +92,9 @@ pub(crate) struct ThreadStartParams {
     ephemeral: Option<bool>,
     #[serde(default)]
     approval_policy: Option<Value>,
+    /// `read-only`, `workspace-write` or `danger-full-access`.
+    #[serde(default)]
+    sandbox: Option<String>,
 }
 
 /// `thread/start`: a new session; answered with the thread and its settings, then
@@ -115,6 +118,15 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
         });
     let (approvals, questions) = crate::approvals::channel();
     let asks = policy.as_deref() != Some("never");
+    let sandbox = match params.sandbox.as_deref() {
+        None => None,
+        Some(mode @ ("read-only" | "workspace-write" | "danger-full-access")) => Some(mode),
+        Some(other) => {
+            return Err(RpcError::invalid(format!(
+                "Invalid request: unknown variant `{other}`, expected one of `read-only`, `workspace-write`, `danger-full-access`"
+            )));
+        }
+    };
     let session = factory
         .open(&OpenRequest {
             cwd: cwd.clone(),
@@ -123,7 +135,7 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
             ephemeral,
             resume: None,
             source: "vscode",
-            sandbox: None,
+            sandbox: sandbox.map(str::to_owned),
             approvals: asks.then_some(approvals),
             approval_policy: policy.clone(),
         })
@@ -181,6 +193,29 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
     );
     if let Some(policy) = policy {
         result.insert("approvalPolicy".into(), json!(policy));
+    }
+    // A sandbox the client chose replaces the configured one in what is reported.
+    let chosen = match sandbox {
+        Some("read-only") => Some((
+            json!({"type": "readOnly", "networkAccess": false}),
+            ":read-only",
+        )),
+        Some("danger-full-access") => {
+            Some((json!({"type": "dangerFullAccess"}), ":danger-full-access"))
+        }
+        Some(_) => Some((
+            json!({"type": "workspaceWrite", "writableRoots": [], "networkAccess": false,
+                   "excludeTmpdirEnvVar": false, "excludeSlashTmp": false}),
+            ":workspace",
+        )),
+        None => None,
+    };
+    if let Some((policy, profile)) = chosen {
+        result.insert("sandbox".into(), policy);
+        result.insert(
+            "activePermissionProfile".into(),
+            json!({"id": profile, "extends": null}),
+        );
     }
     Ok(Reply {
         result: Value::Object(result),

@@ -56,7 +56,11 @@ impl SessionFactory for MockSessions {
             denied_paths: Vec::new(),
             glob_scan_max_depth: None,
             recorded_profile: None,
-            sandbox_policy: if self.confined {
+            sandbox_policy: if request.sandbox.as_deref() == Some("read-only") {
+                SandboxPolicy::ReadOnly {
+                    network_access: false,
+                }
+            } else if self.confined {
                 SandboxPolicy::WorkspaceWrite {
                     writable_roots: Vec::new(),
                     network_access: false,
@@ -620,6 +624,48 @@ async fn a_thread_started_with_approval_never_asks_nothing() {
                 !lines.iter().any(|l| l["method"] == "item/commandExecution/requestApproval"),
                 "{lines:#?}"
             );
+            let output = model.requests()[1].json()["input"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["type"] == "function_call_output")
+                .map(|i| i["output"].as_str().unwrap().to_owned())
+                .unwrap();
+            assert!(!output.contains("Process exited with code 0"), "{output}");
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_clients_sandbox_choice_confines_the_thread() {
+    let call = sse::function_call(0, "call_1", "exec_command", r#"{"cmd":"echo hi"}"#);
+    let model = MockResponsesServer::start(vec![
+        reply(call, "r1"),
+        reply(sse::message(0, "m2", "Ok."), "r2"),
+    ])
+    .await
+    .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(home.path(), &model);
+            let bad = client.send("thread/start", json!({"sandbox": "bogus"}));
+            assert_eq!(bad[0]["error"]["code"], -32600);
+            let started = client.send(
+                "thread/start",
+                json!({"cwd": home.path(), "sandbox": "read-only"}),
+            );
+            let result = &started[0]["result"];
+            assert_eq!(result["sandbox"], json!({"type": "readOnly", "networkAccess": false}));
+            assert_eq!(result["activePermissionProfile"]["id"], ":read-only");
+            let id = result["thread"]["id"].as_str().unwrap().to_owned();
+            client.send(
+                "turn/start",
+                json!({"threadId": id, "input": [{"type": "text", "text": "Go", "text_elements": []}]}),
+            );
+            client.collect_until(completed).await;
+            // The test sessions have no sandbox helper: a confined command cannot start.
             let output = model.requests()[1].json()["input"]
                 .as_array()
                 .unwrap()
