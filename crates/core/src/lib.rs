@@ -25,6 +25,6 @@ pub use approval::{ApprovalRequest, ApprovalSubject, Approvals, ReviewDecision};
 pub use context::prompt_input;
 pub use error::CoreError;
 pub use event::{CollabCall, Event, PatchChange, PatchChangeKind, PlanStep, StepStatus};
-pub use session::{InterruptHandle, Session, TurnOutcome};
+pub use session::{InterruptHandle, ModelTools, Session, TurnOutcome};
 pub use settings::{MultiAgentSettings, SessionSettings, SubagentOrigin};
 pub use user_input::UserInput;

@@ -253,6 +253,19 @@ impl Session {
         &self.settings
     }
 
+    /// Runs the next turns with another model: its facts, and the tools offered for it.
+    pub fn set_model(&mut self, model: ModelTools) {
+        self.settings.model = model.model;
+        self.settings.tools = model.tools;
+        self.settings.parallel_tool_calls = model.parallel_tool_calls;
+        self.settings.deferred_tools = model.deferred_tools;
+    }
+
+    /// Runs the next turns with this reasoning effort (`None`: the model's default).
+    pub fn set_reasoning_effort(&mut self, effort: Option<recodex_protocol::ReasoningEffort>) {
+        self.settings.reasoning_effort = effort;
+    }
+
     /// `session_meta.git` of a new thread (none for a resumed one, or outside a repository).
     pub fn git_info(&self) -> Option<&serde_json::Value> {
         self.git.as_ref()
@@ -660,6 +673,19 @@ impl Session {
         }
         Ok(round)
     }
+}
+
+/// A model and the tools a session offers it (see [`Session::set_model`]).
+#[derive(Debug, Clone)]
+pub struct ModelTools {
+    /// The model's facts.
+    pub model: recodex_client::models::ModelInfo,
+    /// The request `tools` array for it.
+    pub tools: Vec<serde_json::Value>,
+    /// Whether it may call several tools at once.
+    pub parallel_tool_calls: bool,
+    /// Tools found through `tool_search` only.
+    pub deferred_tools: Vec<serde_json::Value>,
 }
 
 /// What one sampling round produced.

@@ -24,6 +24,10 @@ use crate::turn_events::TurnReporter;
 pub trait SessionFactory {
     /// A new thread, or the thread recorded in `request.resume`.
     fn open(&self, request: &OpenRequest) -> Result<Session, String>;
+
+    /// Model `slug`'s facts and the tools `session` would offer it (for a client that
+    /// switches models between turns).
+    fn model_tools(&self, session: &Session, slug: &str) -> recodex_core::ModelTools;
 }
 
 /// What a session is opened with.
@@ -229,6 +233,12 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
 pub(crate) struct TurnStartParams {
     thread_id: String,
     input: Vec<Value>,
+    /// The model for this turn and the next ones.
+    #[serde(default)]
+    model: Option<String>,
+    /// The reasoning effort for this turn and the next ones.
+    #[serde(default)]
+    effort: Option<recodex_protocol::ReasoningEffort>,
 }
 
 /// `turn/start`: runs a turn in the background. The answer (with the turn's id) and
@@ -274,6 +284,17 @@ pub(crate) fn turn_start(
             session
         }
     };
+    let mut session = session;
+    // Overrides hold for this turn and the next ones, as in the reference.
+    if let Some(slug) = params.model.as_deref()
+        && slug != session.settings().model.slug
+    {
+        let tools = factory.model_tools(&session, slug);
+        session.set_model(tools);
+    }
+    if let Some(effort) = params.effort {
+        session.set_reasoning_effort(Some(effort));
+    }
     let questions = thread.questions.take();
     thread.running = Some((String::new(), session.interrupt_handle()));
     // An unknown model is announced with the first turn, as the reference does.

@@ -105,6 +105,23 @@ struct Sessions {
 }
 
 impl SessionFactory for Sessions {
+    fn model_tools(&self, session: &Session, slug: &str) -> recodex_core::ModelTools {
+        let settings = session.settings();
+        let model = resolve_model_info(slug, bundled_catalog());
+        let plan = super::session_setup::tool_plan(
+            &model,
+            &self.config,
+            &settings.sandbox_policy,
+            settings.ephemeral,
+        );
+        recodex_core::ModelTools {
+            model,
+            tools: plan.tools,
+            parallel_tool_calls: plan.parallel_tool_calls,
+            deferred_tools: plan.deferred,
+        }
+    }
+
     fn open(&self, request: &OpenRequest) -> Result<Session, String> {
         let env = self.ctx.env.utf8_vars();
         let toml = &self.config.toml;

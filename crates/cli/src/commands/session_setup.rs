@@ -135,7 +135,7 @@ pub(super) fn prepare_state(config: &Config, ctx: &Context) -> PathBuf {
 }
 
 /// The tools offered to the model and whether it may call several at once.
-fn tool_plan(
+pub(super) fn tool_plan(
     model: &ModelInfo,
     config: &Config,
     policy: &SandboxPolicy,
@@ -199,11 +199,11 @@ fn tool_plan(
 }
 
 /// The tools of a session, as [`tool_plan`] resolves them.
-struct PlannedTools {
-    tools: Vec<serde_json::Value>,
-    parallel_tool_calls: bool,
-    deferred: Vec<serde_json::Value>,
-    multi_agent: Option<recodex_core::MultiAgentSettings>,
+pub(super) struct PlannedTools {
+    pub(super) tools: Vec<serde_json::Value>,
+    pub(super) parallel_tool_calls: bool,
+    pub(super) deferred: Vec<serde_json::Value>,
+    pub(super) multi_agent: Option<recodex_core::MultiAgentSettings>,
 }
 
 /// `agents.max_depth` and `agents.max_threads` when not configured.

@@ -27,6 +27,15 @@ pub(crate) struct MockSessions {
 }
 
 impl SessionFactory for MockSessions {
+    fn model_tools(&self, _session: &Session, slug: &str) -> recodex_core::ModelTools {
+        recodex_core::ModelTools {
+            model: fallback_model_info(slug),
+            tools: vec![json!({"type": "function", "name": format!("tool_for_{slug}")})],
+            parallel_tool_calls: false,
+            deferred_tools: Vec::new(),
+        }
+    }
+
     fn open(&self, request: &OpenRequest) -> Result<Session, String> {
         let env = EnvMap::from([
             ("MOCK_KEY".to_owned(), "sk-test".to_owned()),
@@ -674,6 +683,43 @@ async fn the_clients_sandbox_choice_confines_the_thread() {
                 .map(|i| i["output"].as_str().unwrap().to_owned())
                 .unwrap();
             assert!(!output.contains("Process exited with code 0"), "{output}");
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_turn_may_switch_the_model_for_itself_and_the_next_turns() {
+    let model = MockResponsesServer::start(vec![
+        reply(sse::message(0, "m1", "One."), "r1"),
+        reply(sse::message(0, "m2", "Two."), "r2"),
+    ])
+    .await
+    .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(home.path(), &model);
+            let started = client.send("thread/start", json!({"cwd": home.path()}));
+            let id = started[0]["result"]["thread"]["id"].as_str().unwrap().to_owned();
+            let text = |t: &str| json!([{"type": "text", "text": t, "text_elements": []}]);
+            let bad = client.send(
+                "turn/start",
+                json!({"threadId": id, "input": text("x"), "effort": "bogus"}),
+            );
+            assert!(bad[0]["error"]["message"].as_str().unwrap().starts_with("Invalid request: unknown variant `bogus`"));
+            client.send(
+                "turn/start",
+                json!({"threadId": id, "input": text("One"), "model": "other-model", "effort": "high"}),
+            );
+            client.collect_until(completed).await;
+            client.send("turn/start", json!({"threadId": id, "input": text("Two")}));
+            client.collect_until(completed).await;
+            for request in model.requests() {
+                let body = request.json();
+                assert_eq!(body["model"], "other-model");
+                assert_eq!(body["tools"][0]["name"], "tool_for_other-model");
+            }
         })
         .await;
 }
