@@ -65,8 +65,6 @@ pub(crate) struct LiveThread {
     cwd: PathBuf,
     /// The running turn and how to stop it.
     running: Option<(String, InterruptHandle)>,
-    /// Whether the thread has run a turn here (some notices come with the first only).
-    turned: bool,
     /// The session's approval questions, read by its running turn.
     questions: Option<Questions>,
 }
@@ -297,10 +295,8 @@ pub(crate) fn turn_start(
     }
     let questions = thread.questions.take();
     thread.running = Some((String::new(), session.interrupt_handle()));
-    // An unknown model is announced with the first turn, as the reference does.
-    let notice = (!std::mem::replace(&mut thread.turned, true))
-        .then(|| fallback_notice(&session))
-        .flatten();
+    // An unknown model is announced with every turn, as the reference does.
+    let notice = fallback_notice(&session);
     drop(live);
     let (input, content) = user_input(&params.input);
     tokio::task::spawn_local(drive(

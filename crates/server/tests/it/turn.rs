@@ -714,7 +714,9 @@ async fn a_turn_may_switch_the_model_for_itself_and_the_next_turns() {
             );
             client.collect_until(completed).await;
             client.send("turn/start", json!({"threadId": id, "input": text("Two")}));
-            client.collect_until(completed).await;
+            let second = client.collect_until(completed).await;
+            // An unknown model is announced with every turn, not the first only.
+            assert!(second.iter().any(|l| l["method"] == "warning"), "{second:#?}");
             for request in model.requests() {
                 let body = request.json();
                 assert_eq!(body["model"], "other-model");
