@@ -40,6 +40,16 @@ pub enum ApprovalSubject {
         /// `prompt` rule holds back).
         escalated: bool,
     },
+    /// Applying a patch: outside the writable roots (it then runs outside the sandbox), or
+    /// any patch under `untrusted`.
+    Patch {
+        /// The tool call.
+        call_id: String,
+        /// What it changes.
+        changes: Vec<crate::PatchChange>,
+        /// Why, when there is more to say.
+        reason: Option<String>,
+    },
 }
 
 /// One question to the user and where the answer goes.

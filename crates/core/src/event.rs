@@ -119,6 +119,8 @@ pub enum Event {
         stderr: String,
         /// Whether every file was written.
         success: bool,
+        /// Whether the user declined it (nothing was written).
+        declined: bool,
     },
     /// A tool call was answered with an error instead of running (a refused or
     /// unverifiable patch, an unknown tool); the model reads `message` as the output.

@@ -177,6 +177,37 @@ impl ToolRuntime {
         }
     }
 
+    /// Asks the user about applying a patch; `None` when no front end can ask. A
+    /// cancelled answer also stops the turn.
+    pub(crate) async fn ask_patch(
+        &self,
+        call_id: &str,
+        changes: Vec<crate::PatchChange>,
+    ) -> Option<crate::approval::ReviewDecision> {
+        let approvals = self.approvals.as_ref()?;
+        let turn = self.turn_id.lock().map(|t| t.clone()).unwrap_or_default();
+        let subject = crate::approval::ApprovalSubject::Patch {
+            call_id: call_id.to_owned(),
+            changes,
+            reason: None,
+        };
+        let decision = crate::approval::ask(approvals, (&self.thread_id, &turn), subject)
+            .await
+            .unwrap_or(crate::approval::ReviewDecision::Abort);
+        if decision == crate::approval::ReviewDecision::Abort
+            && let Ok(handle) = self.interrupt.lock()
+            && let Some(handle) = handle.as_ref()
+        {
+            handle.interrupt();
+        }
+        Some(decision)
+    }
+
+    /// Whether every patch is asked about (`untrusted`).
+    pub(crate) fn asks_every_patch(&self) -> bool {
+        self.ask_unless_safe && self.approvals.is_some()
+    }
+
     /// How to stop the session's running turn (a cancelled approval stops it).
     pub(crate) fn set_interrupt(&self, handle: crate::InterruptHandle) {
         if let Ok(mut slot) = self.interrupt.lock() {
@@ -585,7 +616,12 @@ impl ToolRuntime {
 
     /// Applies a verified patch by running this binary as `apply_patch` in `cwd` inside
     /// the sandbox, as the reference does, so a patch can only write where commands can.
-    pub(crate) async fn apply_patch(&self, cwd: &Path, patch: &str) -> PatchRun {
+    pub(crate) async fn apply_patch(
+        &self,
+        cwd: &Path,
+        patch: &str,
+        outside_sandbox: bool,
+    ) -> PatchRun {
         let Some(exe) = &self.exe else {
             return PatchRun::failed(
                 "apply_patch is not available: the recodex executable is unknown",
@@ -602,8 +638,14 @@ impl ToolRuntime {
             tty: false,
         };
         let timeout = std::time::Duration::from_secs(60);
+        // Outside the sandbox only for a patch the user approved there.
+        let wrapper: &dyn SandboxWrapper = if outside_sandbox {
+            &NoSandbox
+        } else {
+            self.wrapper.as_ref()
+        };
         match recodex_process::run_to_completion(
-            self.wrapper.as_ref(),
+            wrapper,
             request,
             timeout,
             std::future::pending::<()>(),

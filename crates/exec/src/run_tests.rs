@@ -50,6 +50,7 @@ fn patch_events(success: bool) -> Vec<Event> {
             stdout: String::new(),
             stderr: String::new(),
             success,
+            declined: false,
         },
         Event::TurnDiff {
             unified_diff: "diff --git a/a.txt b/a.txt\n".to_owned(),

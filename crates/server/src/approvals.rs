@@ -35,8 +35,11 @@ impl PendingApprovals {
     /// request line that asks the client.
     pub(crate) fn ask(&self, request: ApprovalRequest) -> (String, String) {
         let (method, params) = server_request(&request);
-        let ApprovalSubject::Exec { call_id, .. } = &request.subject;
-        let call_id = call_id.clone();
+        let call_id = match &request.subject {
+            ApprovalSubject::Exec { call_id, .. } | ApprovalSubject::Patch { call_id, .. } => {
+                call_id.clone()
+            }
+        };
         let id = self.register(request);
         let line = json!({"method": method, "id": id, "params": params}).to_string();
         (call_id, line)
@@ -102,6 +105,19 @@ fn server_request(request: &ApprovalRequest) -> (&'static str, Value) {
             }
             ("item/commandExecution/requestApproval", params)
         }
+        ApprovalSubject::Patch {
+            call_id, reason, ..
+        } => (
+            "item/fileChange/requestApproval",
+            json!({
+                "threadId": request.thread_id,
+                "turnId": request.turn_id,
+                "itemId": call_id,
+                "startedAtMs": Utc::now().timestamp_millis(),
+                "reason": reason,
+                "grantRoot": null,
+            }),
+        ),
     }
 }
 

@@ -418,6 +418,8 @@ async fn drive(
     let pump = async {
         // A question waits for the item it is about, which the engine sends right after.
         let mut asking: Option<(String, String)> = None;
+        // Items already shown started (a patch is shown before it is asked about).
+        let mut begun: std::collections::HashSet<String> = std::collections::HashSet::new();
         loop {
             let event = tokio::select! {
                 biased;
@@ -428,7 +430,11 @@ async fn drive(
                         json!({"threadId": thread_id,
                                "status": {"type": "active", "activeFlags": ["waitingOnApproval"]}}),
                     );
-                    asking = Some((call_id, line));
+                    if begun.contains(&call_id) {
+                        outbox.line(line);
+                    } else {
+                        asking = Some((call_id, line));
+                    }
                     continue;
                 }
                 event = rx.recv() => match event {
@@ -437,7 +443,10 @@ async fn drive(
                 },
             };
             let begins = match &event {
-                Event::CommandBegin { call_id, .. } => Some(call_id.clone()),
+                Event::CommandBegin { call_id, .. } | Event::PatchApplyBegin { call_id, .. } => {
+                    begun.insert(call_id.clone());
+                    Some(call_id.clone())
+                }
                 _ => None,
             };
             if let Event::TurnStarted { turn_id } = &event {

@@ -161,9 +161,14 @@ impl TurnReporter {
                 call_id,
                 changes,
                 success,
+                declined,
                 ..
             } => {
-                let status = if success { "completed" } else { "failed" };
+                let status = match (declined, success) {
+                    (true, _) => "declined",
+                    (false, true) => "completed",
+                    (false, false) => "failed",
+                };
                 self.item_completed(&file_change(call_id, &changes, status));
             }
             Event::WebSearchBegin {

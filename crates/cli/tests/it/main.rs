@@ -3,6 +3,7 @@
 // Helpers outside `#[test]` functions are test code too; a panic is the failure report.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod app_server;
 mod archive;
 mod binary;
 mod completion;

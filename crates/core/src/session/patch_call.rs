@@ -33,6 +33,9 @@ impl PatchCallOutput {
     }
 }
 
+/// What the model reads for a patch the user declined.
+const PATCH_DECLINED: &str = "patch rejected by user";
+
 impl Session {
     /// Verifies, checks and applies `patch` in `cwd` for the call `call_id`.
     pub(super) async fn run_patch(
@@ -47,17 +50,33 @@ impl Session {
             Err(text) => return Ok(PatchCallOutput::refused(text)),
         };
         let tmpdir = self.settings.env.get("TMPDIR").map(String::as_str);
-        if let Err(text) = patch::assess(&plan, &self.settings.sandbox_policy, cwd, tmpdir) {
-            return Ok(PatchCallOutput::refused(text));
-        }
+        let assessed = patch::assess(&plan, &self.settings.sandbox_policy, cwd, tmpdir);
         let changes = patch::summarize(&plan);
+        // A patch outside the writable roots, or any patch under `untrusted`, is asked
+        // about when a front end can ask; otherwise one outside the roots is refused.
+        let must_ask = assessed.is_err() || self.tools.asks_every_patch();
+        if let (Err(text), false) = (&assessed, self.settings.approvals.is_some()) {
+            return Ok(PatchCallOutput::refused(text.clone()));
+        }
         let _ = events
             .send(Event::PatchApplyBegin {
                 call_id: call_id.to_owned(),
                 changes: changes.clone(),
             })
             .await;
-        let run = self.tools.apply_patch(cwd, plan.patch_text()).await;
+        if must_ask {
+            use crate::approval::ReviewDecision::{Approved, ApprovedForSession};
+            let decision = self.tools.ask_patch(call_id, changes.clone()).await;
+            if !matches!(decision, Some(Approved | ApprovedForSession)) {
+                return self.declined_patch(call_id, changes, events).await;
+            }
+        }
+        // Approved outside the writable roots, it is applied outside the sandbox.
+        let outside = must_ask && assessed.is_err();
+        let run = self
+            .tools
+            .apply_patch(cwd, plan.patch_text(), outside)
+            .await;
         let success = run.exit_code == 0;
         let (stdout, stderr) = if success {
             (run.output.clone(), String::new())
@@ -79,6 +98,7 @@ impl Session {
                 stdout,
                 stderr,
                 success,
+                declined: false,
             })
             .await;
         if success {
@@ -89,6 +109,27 @@ impl Session {
             text: self.tools.format_patch_run(&run),
             ran_for: Some(run.wall_time),
         })
+    }
+
+    /// Reports a patch the user declined: nothing is written, and the model reads the
+    /// reference's text.
+    async fn declined_patch(
+        &mut self,
+        call_id: &str,
+        changes: Vec<crate::PatchChange>,
+        events: &mpsc::Sender<Event>,
+    ) -> std::io::Result<PatchCallOutput> {
+        let _ = events
+            .send(Event::PatchApplyEnd {
+                call_id: call_id.to_owned(),
+                changes,
+                stdout: String::new(),
+                stderr: PATCH_DECLINED.to_owned(),
+                success: false,
+                declined: true,
+            })
+            .await;
+        Ok(PatchCallOutput::refused(PATCH_DECLINED.to_owned()))
     }
 
     /// Parses the text of an `apply_patch` tool call and runs it in the session's cwd.

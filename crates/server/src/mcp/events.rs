@@ -88,14 +88,21 @@ impl McpTurn {
         pending: &crate::approvals::SharedApprovals,
         question: recodex_core::ApprovalRequest,
     ) {
-        let recodex_core::ApprovalSubject::Exec {
-            call_id,
-            command,
-            argv,
-            cwd,
-            reason,
-            escalated,
-        } = question.subject.clone();
+        let (call_id, command, argv, cwd, reason, escalated) = match question.subject.clone() {
+            recodex_core::ApprovalSubject::Exec {
+                call_id,
+                command,
+                argv,
+                cwd,
+                reason,
+                escalated,
+            } => (call_id, command, argv, cwd, reason, escalated),
+            recodex_core::ApprovalSubject::Patch {
+                call_id,
+                changes,
+                reason,
+            } => return self.elicit_patch(pending, question, call_id, &changes, reason),
+        };
         let script = crate::turn_events::inner_script(&command);
         let parsed = json!([{"type": "unknown", "cmd": script}]);
         let amendment = shlex::split(&script).unwrap_or_else(|| argv.clone());
@@ -135,6 +142,50 @@ impl McpTurn {
             "codex_cwd": cwd,
             "codex_parsed_cmd": parsed,
         });
+        self.outbox.line(
+            json!({"jsonrpc": "2.0", "id": id, "method": "elicitation/create", "params": params})
+                .to_string(),
+        );
+    }
+
+    /// Asks about a patch: `apply_patch_approval_request`, then a `patch-approval`
+    /// elicitation.
+    fn elicit_patch(
+        &self,
+        pending: &crate::approvals::SharedApprovals,
+        question: recodex_core::ApprovalRequest,
+        call_id: String,
+        changes: &[recodex_core::PatchChange],
+        reason: Option<String>,
+    ) {
+        let changes: serde_json::Map<String, Value> = changes
+            .iter()
+            .map(|c| (c.path.display().to_string(), change_kind(&c.kind)))
+            .collect();
+        self.turn_event(
+            json!({"type": "apply_patch_approval_request", "call_id": call_id,
+            "turn_id": self.turn_id, "started_at_ms": Utc::now().timestamp_millis(),
+            "changes": changes}),
+        );
+        let ask = "Allow Codex to apply proposed code changes?";
+        let message = match &reason {
+            Some(reason) => format!("{reason}\n{ask}"),
+            None => ask.to_owned(),
+        };
+        let id = pending.register(question);
+        let mut params = json!({
+            "message": message,
+            "requestedSchema": {"type": "object", "properties": {}},
+            "threadId": self.thread_id,
+            "codex_elicitation": "patch-approval",
+            "codex_mcp_tool_call_id": super::id_text(&self.request),
+            "codex_event_id": self.turn_id,
+            "codex_call_id": call_id,
+        });
+        if let Some(reason) = reason {
+            params["codex_reason"] = json!(reason);
+        }
+        params["codex_changes"] = json!(changes);
         self.outbox.line(
             json!({"jsonrpc": "2.0", "id": id, "method": "elicitation/create", "params": params})
                 .to_string(),
@@ -239,9 +290,18 @@ impl McpTurn {
                 stdout,
                 stderr,
                 success,
+                declined,
                 ..
-            } => self.turn_event(json!({"type": "patch_apply_end", "call_id": call_id,
-                "turn_id": self.turn_id, "stdout": stdout, "stderr": stderr, "success": success})),
+            } => {
+                let status = match (declined, success) {
+                    (true, _) => "declined",
+                    (false, true) => "completed",
+                    (false, false) => "failed",
+                };
+                self.turn_event(json!({"type": "patch_apply_end", "call_id": call_id,
+                    "turn_id": self.turn_id, "stdout": stdout, "stderr": stderr,
+                    "success": success, "status": status}));
+            }
             Event::PlanUpdated { steps } => {
                 let plan: Vec<Value> = steps
                     .iter()

@@ -1,0 +1,160 @@
+//! `recodex app-server` end to end, with the real sandbox: a patch that writes outside the
+//! writable roots is asked about, and applied (outside the sandbox) only when approved.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use recodex_testkit::{MockResponsesServer, sse};
+use serde_json::{Value, json};
+
+use super::exec::{BIN, dirs, reply, write_config};
+
+/// Runs one turn whose model adds `target` with a patch, answers the approval request
+/// with `decision`, and returns every message the server sent.
+fn patch_turn(home: &Path, work: &Path, target: &Path, decision: &str) -> Vec<Value> {
+    let mut child = Command::new(BIN)
+        .arg("app-server")
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home.parent().unwrap())
+        .env("CODEX_HOME", home)
+        .env("MOCK_KEY", "sk-test")
+        .env("TMPDIR", home.parent().unwrap().join("tmp"))
+        .current_dir(work)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    let mut send = |message: Value| writeln!(stdin, "{message}").unwrap();
+    let mut until = |seen: &mut Vec<Value>, what: &dyn Fn(&Value) -> bool| -> Value {
+        for line in lines.by_ref() {
+            let message: Value = serde_json::from_str(&line.unwrap()).unwrap();
+            seen.push(message.clone());
+            if what(&message) {
+                return message;
+            }
+        }
+        panic!("the server closed its output: {seen:#?}");
+    };
+    send(
+        json!({"id": 0, "method": "initialize", "params": {"clientInfo": {"name": "t", "version": "1"}}}),
+    );
+    until(&mut seen, &|m| m["id"] == 0);
+    send(
+        json!({"id": 1, "method": "thread/start", "params": {"cwd": work, "model": "gpt-5.2-codex"}}),
+    );
+    let started = until(&mut seen, &|m| m["id"] == 1);
+    let thread = started["result"]["thread"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    send(
+        json!({"id": 2, "method": "turn/start", "params": {"threadId": thread,
+        "input": [{"type": "text", "text": format!("Create {}", target.display()), "text_elements": []}]}}),
+    );
+    let ask = until(&mut seen, &|m| {
+        m["method"] == "item/fileChange/requestApproval"
+    });
+    send(json!({"id": ask["id"], "result": {"decision": decision}}));
+    until(&mut seen, &|m| m["method"] == "turn/completed");
+    drop(stdin);
+    let _ = child.wait();
+    seen
+}
+
+async fn setup(decision: &'static str) -> (Vec<Value>, bool, Vec<String>) {
+    let (dir, home, work) = dirs();
+    // Outside every writable root: not the workspace, and /tmp and TMPDIR excluded.
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let target = outside.join("made.txt");
+    let patch = format!(
+        "*** Begin Patch\n*** Add File: {}\n+made\n*** End Patch\n",
+        target.display()
+    );
+    let server = MockResponsesServer::start(vec![
+        reply(
+            sse::custom_tool_call(0, "call_p", "apply_patch", &patch),
+            "resp_1",
+        ),
+        reply(sse::message(0, "msg_2", "Done."), "resp_2"),
+    ])
+    .await
+    .unwrap();
+    write_config(&home, &server.base_url());
+    let config = std::fs::read_to_string(home.join("config.toml")).unwrap()
+        + "\n[sandbox_workspace_write]\nexclude_slash_tmp = true\nexclude_tmpdir_env_var = true\n";
+    std::fs::write(home.join("config.toml"), config).unwrap();
+    let (h, w, t) = (home.clone(), work.clone(), target.clone());
+    let seen = tokio::task::spawn_blocking(move || patch_turn(&h, &w, &t, decision))
+        .await
+        .unwrap();
+    let outputs = server
+        .requests()
+        .iter()
+        .flat_map(|r| r.json()["input"].as_array().cloned().unwrap_or_default())
+        .filter(|i| i["type"] == "custom_tool_call_output" || i["type"] == "function_call_output")
+        .map(|i| i["output"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    (seen, target.exists(), outputs)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approved_patch_outside_the_roots_is_applied() {
+    let (seen, written, outputs) = setup("accept").await;
+    assert!(written, "{seen:#?}");
+    let ask = seen
+        .iter()
+        .find(|m| m["method"] == "item/fileChange/requestApproval")
+        .unwrap();
+    let keys: Vec<&str> = ask["params"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "threadId",
+            "turnId",
+            "itemId",
+            "startedAtMs",
+            "reason",
+            "grantRoot"
+        ]
+    );
+    assert_eq!(ask["params"]["itemId"], "call_p");
+    let started = seen
+        .iter()
+        .position(|m| m["method"] == "item/started" && m["params"]["item"]["type"] == "fileChange")
+        .unwrap();
+    let asked = seen
+        .iter()
+        .position(|m| m["method"] == "item/fileChange/requestApproval")
+        .unwrap();
+    assert!(started < asked, "the item shows before the question");
+    let done = seen
+        .iter()
+        .find(|m| m["method"] == "item/completed" && m["params"]["item"]["type"] == "fileChange")
+        .unwrap();
+    assert_eq!(done["params"]["item"]["status"], "completed");
+    assert!(outputs[0].contains("Success."), "{outputs:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_patch_writes_nothing_and_the_model_is_told() {
+    let (seen, written, outputs) = setup("decline").await;
+    assert!(!written);
+    let done = seen
+        .iter()
+        .find(|m| m["method"] == "item/completed" && m["params"]["item"]["type"] == "fileChange")
+        .unwrap();
+    assert_eq!(done["params"]["item"]["status"], "declined");
+    assert_eq!(outputs[0], "patch rejected by user");
+}
