@@ -33,6 +33,21 @@ struct PendingCommand {
 /// a sandbox denial is not reported as a command item (the reference's early-exit window).
 const EARLY_EXIT_GRACE: std::time::Duration = std::time::Duration::from_millis(150);
 
+/// Whether a finished run looks stopped by the sandbox.
+fn denied_by_sandbox(out: &recodex_tools::unified_exec::ExecToolOutput) -> bool {
+    out.exec.as_ref().is_some_and(|exec| {
+        exec.exit_code
+            .is_some_and(|code| recodex_process::likely_sandbox_denial(code, &exec.text()))
+    })
+}
+
+/// How an approval went: whether the command was shown started while the user decided,
+/// and whether a sandbox denial may be retried outside without asking again.
+struct Approval {
+    announced: bool,
+    retry_outside: bool,
+}
+
 /// What the model is told about a command refused before it started (by the policy, or
 /// by the user at an approval).
 fn rejected_text(command: &str, reason: &str) -> String {
@@ -91,6 +106,8 @@ pub(crate) struct ToolRuntime {
     approved_for_session: Mutex<std::collections::HashSet<String>>,
     /// Under `untrusted`, every command not known to be safe is asked about.
     ask_unless_safe: bool,
+    /// Under `on-failure`, a command the sandbox stopped may be retried outside it.
+    retry_on_failure: bool,
     /// Stops the running turn when the user cancels at an approval.
     interrupt: Mutex<Option<crate::InterruptHandle>>,
 }
@@ -169,6 +186,7 @@ impl ToolRuntime {
             turn_id: Mutex::new(String::new()),
             approved_for_session: Mutex::new(std::collections::HashSet::new()),
             ask_unless_safe: settings.approval_policy == "untrusted",
+            retry_on_failure: settings.approval_policy == "on-failure",
             interrupt: Mutex::new(None),
             sandboxed: !matches!(
                 settings.sandbox_policy,
@@ -232,21 +250,25 @@ impl ToolRuntime {
         prepared: &mut recodex_tools::unified_exec::PreparedExec,
         rule_reason: Option<String>,
         events: &mpsc::Sender<Event>,
-    ) -> Result<bool, String> {
+    ) -> Result<Approval, String> {
         let escalation = prepared
             .escalation()
             .filter(|_| self.sandboxed)
             .map(|why| why.map(str::to_owned));
         let unsafe_untrusted = self.ask_unless_safe
             && !recodex_command_safety::runs_without_approval_when_untrusted(prepared.argv());
+        let quiet = Approval {
+            announced: false,
+            retry_outside: false,
+        };
         if escalation.is_none() && rule_reason.is_none() && !unsafe_untrusted {
-            return Ok(false);
+            return Ok(quiet);
         }
         let Some(approvals) = &self.approvals else {
             return match rule_reason {
                 Some(_) => Err(crate::exec_policy::NEVER_TEXT.to_owned()),
                 // Asked for, but nobody can approve: it runs inside the sandbox.
-                None => Ok(false),
+                None => Ok(quiet),
             };
         };
         let command = prepared.command().to_owned();
@@ -296,7 +318,12 @@ impl ToolRuntime {
                 if escalation.is_some() {
                     prepared.approve_outside_sandbox();
                 }
-                Ok(true)
+                Ok(Approval {
+                    announced: true,
+                    // An untrusted command the user let run goes outside the sandbox if
+                    // the sandbox stops it, as in the reference.
+                    retry_outside: unsafe_untrusted && rule_reason.is_none(),
+                })
             }
             Denied | Abort => {
                 if decision == Abort
@@ -373,13 +400,15 @@ impl ToolRuntime {
             Verdict::Ask(reason) => Some(reason),
             _ => None,
         };
-        let announced = match self
+        let approval = match self
             .approve(call_id, &mut prepared, rule_reason, events)
             .await
         {
-            Ok(announced) => announced,
+            Ok(approval) => approval,
             Err(text) => return text,
         };
+        let mut announced = approval.announced;
+        let inside = !prepared.outside_sandbox();
         let begin = (!announced).then(|| Event::CommandBegin {
             call_id: call_id.to_owned(),
             command: prepared.command().to_owned(),
@@ -400,10 +429,33 @@ impl ToolRuntime {
                 },
             )
             .await;
-        let out = match out {
-            Announced::Begun(out) => out,
-            Announced::Quiet(out) => return out.text,
+        let (mut out, begun) = match out {
+            Announced::Begun(out) => (out, true),
+            Announced::Quiet(out) => (out, false),
         };
+        announced |= begun;
+        if inside && self.sandboxed && denied_by_sandbox(&out) {
+            match self
+                .retry_outside(call_id, arguments, approval.retry_outside)
+                .await
+            {
+                Some(again) => {
+                    if !announced {
+                        let _ = events
+                            .send(Event::CommandBegin {
+                                call_id: call_id.to_owned(),
+                                command: command.clone(),
+                                cwd: cwd.clone(),
+                            })
+                            .await;
+                    }
+                    let run = again.run(&self.manager, &self.ctx);
+                    out = run.await;
+                }
+                None if !announced => return out.text,
+                None => {}
+            }
+        }
         match &out.exec {
             Some(exec) if exec.exit_code.is_none() => {
                 if let (Some(id), Ok(mut pending)) = (exec.session_id, self.pending.lock()) {
@@ -434,6 +486,39 @@ impl ToolRuntime {
             }
         }
         out.text
+    }
+
+    /// After the sandbox stopped a command: the same command prepared to run outside it,
+    /// when the user already let it run (`untrusted`), or says so now (`on-failure`).
+    async fn retry_outside(
+        &self,
+        call_id: &str,
+        arguments: &str,
+        approved: bool,
+    ) -> Option<recodex_tools::unified_exec::PreparedExec> {
+        let mut again = prepare_exec_command(&self.ctx, arguments).ok()?;
+        if !approved {
+            let approvals = self.approvals.as_ref().filter(|_| self.retry_on_failure)?;
+            let turn = self.turn_id.lock().map(|t| t.clone()).unwrap_or_default();
+            let subject = crate::approval::ApprovalSubject::Exec {
+                call_id: call_id.to_owned(),
+                command: again.command().to_owned(),
+                argv: again.argv().to_vec(),
+                cwd: again.cwd().to_path_buf(),
+                reason: Some("command failed; retry without sandbox?".to_owned()),
+                escalated: true,
+            };
+            let decision = crate::approval::ask(approvals, (&self.thread_id, &turn), subject)
+                .await
+                .unwrap_or(crate::approval::ReviewDecision::Abort);
+            use crate::approval::ReviewDecision::{Approved, ApprovedForSession};
+            if !matches!(decision, Approved | ApprovedForSession) {
+                // The first run's outcome stands.
+                return None;
+            }
+        }
+        again.approve_outside_sandbox();
+        Some(again)
     }
 
     /// Runs `run`, telling the front end the command began unless it ended within the

@@ -26,6 +26,30 @@ fn runtime_under(
     rules: Option<&str>,
     policy: &str,
 ) -> ToolRuntime {
+    runtime_sandboxed_by(cwd, approvals, rules, policy, None)
+}
+
+/// A fake sandbox helper that stops every command as a read-only sandbox would.
+fn denying_sandbox(dir: &Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let exe = dir.join("deny-all");
+    std::fs::write(
+        &exe,
+        "#!/bin/sh\necho \"touch: cannot touch 'x': Read-only file system\" >&2\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    exe
+}
+
+/// [`runtime_under`] whose sandbox helper is `helper` (none: nothing sandboxed starts).
+fn runtime_sandboxed_by(
+    cwd: &Path,
+    approvals: Option<crate::approval::Approvals>,
+    rules: Option<&str>,
+    policy: &str,
+    helper: Option<std::path::PathBuf>,
+) -> ToolRuntime {
     let env = EnvMap::from([("PATH".to_owned(), "/usr/bin:/bin".to_owned())]);
     let provider = Provider::from_info("mock", &ModelProviderInfo::default(), &env);
     let settings = SessionSettings {
@@ -58,7 +82,7 @@ fn runtime_under(
             .map(|text| Arc::new(recodex_execpolicy::Policy::parse("test.rules", text).unwrap())),
         output_schema: None,
         state_dir: None,
-        sandbox_exe: None,
+        sandbox_exe: helper,
         env_policy: recodex_process::EnvPolicy::from_toml(&Default::default()),
         allow_login_shell: false,
         shell_snapshot: false,
@@ -251,4 +275,84 @@ async fn untrusted_asks_before_any_command_not_known_to_be_safe() {
     assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
     // Approved, it still runs inside the (refusing) sandbox.
     assert!(!out.contains("Process exited with code 0"), "{out}");
+}
+
+#[tokio::test]
+async fn a_command_the_sandbox_stops_is_retried_outside_only_when_the_user_allows() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let (tx, _rx) = mpsc::channel(64);
+    let call = |target: &Path| json_call(&format!("touch {}", target.display()));
+
+    // untrusted: asked once before the run; the denied run is retried outside unasked.
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("untrusted.txt");
+    let (approvals, asked) = answering(crate::approval::ReviewDecision::Approved);
+    let helper = denying_sandbox(dir.path());
+    let rt = runtime_sandboxed_by(dir.path(), Some(approvals), None, "untrusted", Some(helper));
+    let out = rt
+        .call("exec_command", "c1", &call(&target), &tx)
+        .await
+        .unwrap();
+    assert!(target.exists(), "{out}");
+    assert_eq!(asked.load(SeqCst), 1);
+
+    // on-failure: asked only after the sandbox stopped it.
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("on-failure.txt");
+    let (approvals, asked) = answering(crate::approval::ReviewDecision::Approved);
+    let helper = denying_sandbox(dir.path());
+    let rt = runtime_sandboxed_by(
+        dir.path(),
+        Some(approvals),
+        None,
+        "on-failure",
+        Some(helper),
+    );
+    rt.call("exec_command", "c2", &call(&target), &tx)
+        .await
+        .unwrap();
+    assert!(target.exists());
+    assert_eq!(asked.load(SeqCst), 1);
+
+    // on-failure, declined: the denial stands.
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("declined.txt");
+    let (approvals, asked) = answering(crate::approval::ReviewDecision::Denied);
+    let helper = denying_sandbox(dir.path());
+    let rt = runtime_sandboxed_by(
+        dir.path(),
+        Some(approvals),
+        None,
+        "on-failure",
+        Some(helper),
+    );
+    let out = rt
+        .call("exec_command", "c3", &call(&target), &tx)
+        .await
+        .unwrap();
+    assert!(!target.exists());
+    assert!(out.contains("Read-only file system"), "{out}");
+    assert_eq!(asked.load(SeqCst), 1);
+
+    // on-request: a denial is reported to the model, nobody is asked.
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("on-request.txt");
+    let (approvals, asked) = answering(crate::approval::ReviewDecision::Approved);
+    let helper = denying_sandbox(dir.path());
+    let rt = runtime_sandboxed_by(
+        dir.path(),
+        Some(approvals),
+        None,
+        "on-request",
+        Some(helper),
+    );
+    rt.call("exec_command", "c4", &call(&target), &tx)
+        .await
+        .unwrap();
+    assert!(!target.exists());
+    assert_eq!(asked.load(SeqCst), 0);
+}
+
+fn json_call(cmd: &str) -> String {
+    serde_json::json!({"cmd": cmd}).to_string()
 }

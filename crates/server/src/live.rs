@@ -109,13 +109,14 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
         .unwrap_or_else(|| server.context.cwd.clone());
     let ephemeral = params.ephemeral.unwrap_or(false);
     // `never` asks nothing; `untrusted` asks before any command not known to be safe;
-    // anything else asks as `on-request` does.
+    // `on-failure` asks to retry outside the sandbox what the sandbox stopped; anything
+    // else asks as `on-request` does.
     let policy = params
         .approval_policy
         .as_ref()
         .and_then(Value::as_str)
         .map(|p| match p {
-            "never" | "untrusted" => p.to_owned(),
+            "never" | "untrusted" | "on-failure" => p.to_owned(),
             _ => "on-request".to_owned(),
         });
     let (approvals, questions) = crate::approvals::channel();

@@ -217,6 +217,11 @@ impl PreparedExec {
         self.request.bypass_sandbox = true;
     }
 
+    /// Whether it will run outside the sandbox.
+    pub fn outside_sandbox(&self) -> bool {
+        self.request.bypass_sandbox
+    }
+
     /// The command line as started, for display (`/bin/bash -lc 'ls'`).
     pub fn command(&self) -> &str {
         &self.command
