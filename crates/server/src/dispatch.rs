@@ -237,6 +237,7 @@ impl Processor {
             "thread/name/set" => crate::threads::set_name(self, params(raw)?),
             "thread/loaded/list" => crate::threads::loaded_list(self, params(raw)?),
             "thread/resume" => crate::fork::resume(self, params(raw)?),
+            "model/list" => crate::models::list(self, params(raw)?),
             "thread/fork" => crate::fork::fork(self, params(raw)?),
             "thread/start" if self.factory.is_some() => crate::live::start(self, params(raw)?),
             "turn/interrupt" if self.factory.is_some() => {

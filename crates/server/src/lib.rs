@@ -14,6 +14,7 @@ mod fork;
 mod listing;
 mod live;
 mod mcp;
+mod models;
 mod outbox;
 mod stored;
 mod threads;
