@@ -47,6 +47,20 @@ pub struct ResolvedProfile {
     pub warnings: Vec<String>,
 }
 
+impl ResolvedProfile {
+    /// A sandbox policy with nothing else: no deny rules, no recorded profile.
+    pub fn plain(policy: SandboxPolicy) -> Self {
+        Self {
+            policy,
+            denied: Vec::new(),
+            glob_scan_max_depth: None,
+            recorded: None,
+            workspace_roots: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// A profile after `extends` is applied.
 #[derive(Debug, Clone, Default)]
 struct Merged {

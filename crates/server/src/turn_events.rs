@@ -190,17 +190,7 @@ impl TurnReporter {
                 action,
             }),
             Event::PlanUpdated { steps } => {
-                let plan: Vec<Value> = steps
-                    .iter()
-                    .map(|s| {
-                        let status = match s.status {
-                            StepStatus::Pending => "pending",
-                            StepStatus::InProgress => "inProgress",
-                            StepStatus::Completed => "completed",
-                        };
-                        json!({"step": s.step, "status": status})
-                    })
-                    .collect();
+                let plan = plan_steps(&steps, "inProgress");
                 self.outbox.notify(
                     "turn/plan/updated",
                     json!({"threadId": self.thread_id, "turnId": self.turn_id,
@@ -291,6 +281,22 @@ impl TurnReporter {
             json!({"threadId": self.thread_id, "turn": turn}),
         );
     }
+}
+
+/// Plan steps as `{step, status}` objects; `in_progress` spells the running status (the
+/// app-server and the MCP server spell it differently).
+pub(crate) fn plan_steps(steps: &[recodex_core::PlanStep], in_progress: &str) -> Vec<Value> {
+    steps
+        .iter()
+        .map(|s| {
+            let status = match s.status {
+                StepStatus::Pending => "pending",
+                StepStatus::InProgress => in_progress,
+                StepStatus::Completed => "completed",
+            };
+            json!({"step": s.step, "status": status})
+        })
+        .collect()
 }
 
 fn agent_message(id: &str, text: &str) -> ThreadItem {

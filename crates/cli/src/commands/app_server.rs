@@ -140,7 +140,9 @@ impl SessionFactory for Sessions {
         .ok_or_else(|| format!("Model provider `{provider_id}` not found"))?;
         let home = self.ctx.env.get("HOME").map(PathBuf::from);
         let profile = match request.sandbox.as_deref().map(parse_mode).transpose()? {
-            Some(mode) => plain_profile(sandbox_policy(mode, &self.config, &[], &request.cwd)),
+            Some(mode) => {
+                ResolvedProfile::plain(sandbox_policy(mode, &self.config, &[], &request.cwd))
+            }
             None => server_profile(&self.config, &request.cwd, home.as_deref()).0,
         };
         let prepared = prepare(
@@ -188,24 +190,13 @@ fn parse_mode(mode: &str) -> Result<SandboxMode, String> {
     serde_json::from_value(json!(mode)).map_err(|_| format!("unknown sandbox mode `{mode}`"))
 }
 
-fn plain_profile(policy: SandboxPolicy) -> ResolvedProfile {
-    ResolvedProfile {
-        policy,
-        denied: Vec::new(),
-        glob_scan_max_depth: None,
-        recorded: None,
-        workspace_roots: Vec::new(),
-        warnings: Vec::new(),
-    }
-}
-
 /// What the app-server's threads run with: the client is asked (`on-request`).
 const APPROVAL: &str = "on-request";
 
 /// The sandbox of the app-server's threads and its permission profile id: the
 /// configured `default_permissions` or `sandbox_mode`, else `workspace-write`.
 fn server_profile(config: &Config, cwd: &Path, home: Option<&Path>) -> (ResolvedProfile, String) {
-    let plain = plain_profile;
+    let plain = ResolvedProfile::plain;
     let workspace = || {
         plain(sandbox_policy(
             SandboxMode::WorkspaceWrite,

@@ -391,14 +391,9 @@ fn sandbox_policy(
     };
     let add_dirs = &args.session.add_dir;
     if let Some(mode) = mode {
-        return Ok(recodex_config::ResolvedProfile {
-            policy: super::policy::sandbox_policy(mode, config, add_dirs, cwd),
-            denied: Vec::new(),
-            glob_scan_max_depth: None,
-            recorded: None,
-            workspace_roots: Vec::new(),
-            warnings: Vec::new(),
-        });
+        return Ok(recodex_config::ResolvedProfile::plain(
+            super::policy::sandbox_policy(mode, config, add_dirs, cwd),
+        ));
     }
     let resolved = super::policy::configured_policy(config, cwd, home, trusted, add_dirs)
         .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;

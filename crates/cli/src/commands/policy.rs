@@ -104,16 +104,7 @@ pub(crate) fn profile_policy(
     cwd: &Path,
     home: Option<&Path>,
 ) -> Result<recodex_config::ResolvedProfile, String> {
-    let builtin = |policy| {
-        Ok(recodex_config::ResolvedProfile {
-            policy,
-            denied: Vec::new(),
-            glob_scan_max_depth: None,
-            recorded: None,
-            workspace_roots: Vec::new(),
-            warnings: Vec::new(),
-        })
-    };
+    let builtin = |policy| Ok(recodex_config::ResolvedProfile::plain(policy));
     match name {
         ":read-only" => builtin(SandboxPolicy::ReadOnly {
             network_access: false,
@@ -167,12 +158,7 @@ pub(crate) fn configured_policy(
             None => sandbox_mode(None, config, trusted),
         },
     };
-    Ok(recodex_config::ResolvedProfile {
-        policy: sandbox_policy(mode, config, add_dirs, cwd),
-        denied: Vec::new(),
-        glob_scan_max_depth: None,
-        recorded: None,
-        workspace_roots: Vec::new(),
-        warnings: Vec::new(),
-    })
+    Ok(recodex_config::ResolvedProfile::plain(sandbox_policy(
+        mode, config, add_dirs, cwd,
+    )))
 }

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use chrono::Utc;
-use recodex_core::{Event, PatchChangeKind, StepStatus};
+use recodex_core::{Event, PatchChangeKind};
 use recodex_protocol::usage::TokenUsage;
 use serde_json::{Value, json};
 
@@ -303,17 +303,7 @@ impl McpTurn {
                     "success": success, "status": status}));
             }
             Event::PlanUpdated { steps } => {
-                let plan: Vec<Value> = steps
-                    .iter()
-                    .map(|s| {
-                        let status = match s.status {
-                            StepStatus::Pending => "pending",
-                            StepStatus::InProgress => "in_progress",
-                            StepStatus::Completed => "completed",
-                        };
-                        json!({"step": s.step, "status": status})
-                    })
-                    .collect();
+                let plan = crate::turn_events::plan_steps(&steps, "in_progress");
                 self.turn_event(json!({"type": "plan_update", "explanation": null, "plan": plan}));
             }
             Event::TokenCount { last, total } => self.turn_event(json!({"type": "token_count",

@@ -376,6 +376,17 @@ async fn a_forked_thread_takes_its_first_turn_with_the_parents_history() {
         .await;
 }
 
+/// The tool outputs the model was sent, in order.
+fn tool_outputs(model: &MockResponsesServer) -> Vec<String> {
+    model
+        .requests()
+        .iter()
+        .flat_map(|r| r.json()["input"].as_array().cloned().unwrap_or_default())
+        .filter(|i| i["type"] == "function_call_output")
+        .map(|i| i["output"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
 /// An escalation request, a later decision, and the output the model got.
 struct Escalation {
     lines: Vec<Value>,
@@ -422,13 +433,7 @@ async fn escalate(decision: Value, outside: &Path) -> Escalation {
             .map(|l| serde_json::from_str::<Value>(l).unwrap()),
     );
     lines.extend(client.collect_until(completed).await);
-    let outputs = model
-        .requests()
-        .iter()
-        .flat_map(|r| r.json()["input"].as_array().cloned().unwrap_or_default())
-        .filter(|i| i["type"] == "function_call_output")
-        .map(|i| i["output"].as_str().unwrap_or_default().to_owned())
-        .collect();
+    let outputs = tool_outputs(&model);
     Escalation {
         lines,
         outputs,
@@ -633,13 +638,7 @@ async fn a_thread_started_with_approval_never_asks_nothing() {
                 !lines.iter().any(|l| l["method"] == "item/commandExecution/requestApproval"),
                 "{lines:#?}"
             );
-            let output = model.requests()[1].json()["input"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|i| i["type"] == "function_call_output")
-                .map(|i| i["output"].as_str().unwrap().to_owned())
-                .unwrap();
+            let output = tool_outputs(&model).remove(0);
             assert!(!output.contains("Process exited with code 0"), "{output}");
         })
         .await;
@@ -675,13 +674,7 @@ async fn the_clients_sandbox_choice_confines_the_thread() {
             );
             client.collect_until(completed).await;
             // The test sessions have no sandbox helper: a confined command cannot start.
-            let output = model.requests()[1].json()["input"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|i| i["type"] == "function_call_output")
-                .map(|i| i["output"].as_str().unwrap().to_owned())
-                .unwrap();
+            let output = tool_outputs(&model).remove(0);
             assert!(!output.contains("Process exited with code 0"), "{output}");
         })
         .await;
