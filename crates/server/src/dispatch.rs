@@ -238,6 +238,8 @@ impl Processor {
             "thread/loaded/list" => crate::threads::loaded_list(self, params(raw)?),
             "thread/resume" => crate::fork::resume(self, params(raw)?),
             "model/list" => crate::models::list(self, params(raw)?),
+            "account/read" => crate::account::read(self, params(raw)?),
+            "getAuthStatus" => crate::account::auth_status(self, params(raw)?),
             "thread/fork" => crate::fork::fork(self, params(raw)?),
             "thread/start" if self.factory.is_some() => crate::live::start(self, params(raw)?),
             "turn/interrupt" if self.factory.is_some() => {

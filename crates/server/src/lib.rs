@@ -8,6 +8,7 @@
 //! reference's framing (see `recodex_app_protocol::jsonrpc`). Lines that are not
 //! messages get no answer (as in the reference) and are logged to the log sink.
 
+mod account;
 mod approvals;
 mod dispatch;
 mod fork;
@@ -53,6 +54,19 @@ pub struct ServerContext {
     pub terminal: String,
     /// What threads this server opens run with (resume and fork report it).
     pub settings: ThreadSettings,
+    /// The login the server started with.
+    pub auth: AuthFacts,
+}
+
+/// The login as the server read it at start-up (it is not re-read while it runs).
+#[derive(Debug, Clone, Default)]
+pub struct AuthFacts {
+    /// Whether the configured provider needs an OpenAI login (`requires_openai_auth`).
+    pub requires_openai_auth: bool,
+    /// The API key stored in `auth.json`, when the login is one.
+    pub api_key: Option<String>,
+    /// Whether `auth.json` holds a ChatGPT login.
+    pub chatgpt: bool,
 }
 
 /// The settings a thread opened by this server runs with, as `thread/resume` and

@@ -82,6 +82,7 @@ fn server_parts(config: &Config, ctx: &Context) -> Result<(ServerContext, Sessio
         arch: agent.arch,
         terminal: agent.terminal,
         settings: thread_settings(config, ctx),
+        auth: auth_facts(config, &env),
     };
     let factory = Sessions {
         config: config.clone(),
@@ -266,6 +267,27 @@ fn sandbox_v2(policy: &SandboxPolicy) -> Value {
             "excludeTmpdirEnvVar": exclude_tmpdir_env_var,
             "excludeSlashTmp": exclude_slash_tmp,
         }),
+    }
+}
+
+/// The login as the server starts with it: whether the provider needs an OpenAI login
+/// (an unknown provider id falls back to OpenAI's, which does), and what `auth.json` holds.
+fn auth_facts(config: &Config, env: &recodex_client::EnvMap) -> recodex_server::AuthFacts {
+    let toml = &config.toml;
+    let requires_openai_auth = recodex_client::resolve_provider(
+        &config.model_provider_id,
+        &toml.model_providers,
+        toml.openai_base_url.clone(),
+        env,
+    )
+    .is_none_or(|provider| provider.requires_openai_auth);
+    let auth = recodex_client::AuthDotJson::load(&config.codex_home)
+        .ok()
+        .flatten();
+    recodex_server::AuthFacts {
+        requires_openai_auth,
+        api_key: auth.as_ref().and_then(|a| a.openai_api_key.clone()),
+        chatgpt: auth.is_some_and(|a| a.auth_mode.as_deref() == Some("chatgpt")),
     }
 }
 

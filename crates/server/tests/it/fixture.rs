@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{TimeZone, Utc};
-use recodex_server::{Processor, ServerContext, ThreadSettings};
+use recodex_server::{AuthFacts, Processor, ServerContext, ThreadSettings};
 use serde_json::{Value, json};
 
 /// One stored thread.
@@ -131,6 +131,7 @@ impl Home {
                 active_permission_profile: json!({"id": ":workspace", "extends": null}),
                 reasoning_effort: None,
             },
+            auth: AuthFacts::default(),
         }
     }
 }

@@ -144,3 +144,72 @@ fn methods_that_need_the_engine_say_they_are_not_built() {
         "`turn/start` is not supported yet by recodex"
     );
 }
+
+#[test]
+fn the_login_is_reported_as_the_reference_reports_it() {
+    let home = Home::new(&[]);
+    let context = |requires: bool, key: Option<&str>| {
+        let mut context = home.context();
+        context.auth = recodex_server::AuthFacts {
+            requires_openai_auth: requires,
+            api_key: key.map(str::to_owned),
+            chatgpt: false,
+        };
+        context
+    };
+    let ask = |context, method: &str, params: serde_json::Value| {
+        let mut server = Processor::new(context);
+        call_raw(
+            &mut server,
+            r#"{"id":0,"method":"initialize","params":{"clientInfo":{"name":"x","version":"1"}}}"#,
+        );
+        call(&mut server, method, params)["result"].clone()
+    };
+    // No login.
+    assert_eq!(
+        ask(context(true, None), "account/read", json!({})),
+        json!({"account": null, "requiresOpenaiAuth": true})
+    );
+    assert_eq!(
+        ask(
+            context(true, None),
+            "getAuthStatus",
+            json!({"includeToken": true})
+        ),
+        json!({"authMethod": null, "authToken": null, "requiresOpenaiAuth": true})
+    );
+    // An API key in auth.json; the key itself only on request.
+    assert_eq!(
+        ask(
+            context(true, Some("sk-1")),
+            "account/read",
+            json!({"refreshToken": false})
+        ),
+        json!({"account": {"type": "apiKey"}, "requiresOpenaiAuth": true})
+    );
+    assert_eq!(
+        ask(context(true, Some("sk-1")), "getAuthStatus", json!({})),
+        json!({"authMethod": "apikey", "authToken": null, "requiresOpenaiAuth": true})
+    );
+    assert_eq!(
+        ask(
+            context(true, Some("sk-1")),
+            "getAuthStatus",
+            json!({"includeToken": true})
+        )["authToken"],
+        "sk-1"
+    );
+    // A provider that needs no OpenAI login reports none, whatever auth.json holds.
+    assert_eq!(
+        ask(context(false, Some("sk-1")), "account/read", json!({})),
+        json!({"account": null, "requiresOpenaiAuth": false})
+    );
+    assert_eq!(
+        ask(
+            context(false, Some("sk-1")),
+            "getAuthStatus",
+            json!({"includeToken": true})
+        ),
+        json!({"authMethod": null, "authToken": null, "requiresOpenaiAuth": false})
+    );
+}
