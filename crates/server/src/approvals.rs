@@ -30,6 +30,20 @@ pub(crate) fn channel() -> (Approvals, mpsc::UnboundedReceiver<ApprovalRequest>)
     mpsc::unbounded_channel()
 }
 
+/// The next question on a session's channel, or never when the session cannot ask
+/// (no channel, or its engine has gone).
+pub(crate) async fn next_question(
+    questions: &mut Option<mpsc::UnboundedReceiver<ApprovalRequest>>,
+) -> ApprovalRequest {
+    match questions.as_mut() {
+        Some(rx) => match rx.recv().await {
+            Some(question) => question,
+            None => std::future::pending().await,
+        },
+        None => std::future::pending().await,
+    }
+}
+
 impl PendingApprovals {
     /// Registers `request` as waiting and returns the call it is about and the server
     /// request line that asks the client.

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
+use crate::approvals::next_question;
 use crate::dispatch::{Processor, Reply, RpcError};
 use crate::outbox::Outbox;
 use crate::turn_events::TurnReporter;
@@ -505,14 +506,3 @@ async fn drive(
 
 /// A session's approval questions.
 type Questions = mpsc::UnboundedReceiver<recodex_core::ApprovalRequest>;
-
-/// The next approval question, or never when the session cannot ask.
-async fn next_question(questions: &mut Option<Questions>) -> recodex_core::ApprovalRequest {
-    match questions.as_mut() {
-        Some(rx) => match rx.recv().await {
-            Some(question) => question,
-            None => std::future::pending().await,
-        },
-        None => std::future::pending().await,
-    }
-}

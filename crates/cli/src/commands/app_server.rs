@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::Context;
 use super::policy::{Selected, configured_selection, profile_policy, sandbox_policy};
-use super::session_setup::{SessionChoice, prepare};
+use super::session_setup::{SessionChoice, StateHome, prepare, prepare_state};
 use crate::args::{AppServerArgs, ListenAddress};
 use crate::exit::Failure;
 
@@ -62,22 +62,16 @@ pub(super) fn run_mcp(config: &Config, ctx: &Context) -> Result<(), Failure> {
 /// of their sessions.
 fn server_parts(config: &Config, ctx: &Context) -> Result<(ServerContext, Sessions), Failure> {
     let env = ctx.env.utf8_vars();
-    let sqlite_dir =
-        recodex_state::sqlite_home(&config.codex_home, ctx.env.get("CODEX_SQLITE_HOME"));
-    // The index lists sessions written before it existed, as in `exec`.
-    if let Err(err) = recodex_state::backfill_threads(&config.codex_home, &sqlite_dir) {
-        eprintln!("warning: {err}");
-    }
-    let installation_id =
-        recodex_state::installation_id(&config.codex_home).map_err(|e| Failure::Other(e.into()))?;
+    // Opened once here; every session the server opens records into it.
+    let state = prepare_state(config, ctx)?;
     let agent = super::exec::user_agent_info("codex_app_server", &env);
     let context = ServerContext {
         codex_home: config.codex_home.clone(),
         cwd: ctx.cwd.clone(),
-        sqlite_dir,
+        sqlite_dir: state.sqlite_dir.clone(),
         model_provider: config.model_provider_id.clone(),
         host_name: host_name(),
-        installation_id,
+        installation_id: state.installation_id.clone(),
         os: format!("{} {}", agent.os_name, agent.os_version),
         arch: agent.arch,
         terminal: agent.terminal,
@@ -91,6 +85,7 @@ fn server_parts(config: &Config, ctx: &Context) -> Result<(ServerContext, Sessio
             cwd: ctx.cwd.clone(),
         },
         exec_policy: super::exec::load_rules(config, false)?,
+        state,
     };
     Ok((context, factory))
 }
@@ -103,6 +98,7 @@ struct Sessions {
     config: Config,
     ctx: Context,
     exec_policy: Option<Arc<recodex_execpolicy::Policy>>,
+    state: StateHome,
 }
 
 impl SessionFactory for Sessions {
@@ -149,6 +145,7 @@ impl SessionFactory for Sessions {
         let prepared = prepare(
             &self.config,
             &self.ctx,
+            &self.state,
             SessionChoice {
                 cwd: request.cwd.clone(),
                 model: resolve_model_info(&slug, bundled_catalog()),

@@ -15,7 +15,7 @@ use recodex_protocol::SandboxMode as ConfigSandboxMode;
 use recodex_protocol::permissions::SandboxPolicy;
 
 use super::Context;
-use super::session_setup::{Prepared, SessionChoice, prepare};
+use super::session_setup::{Prepared, SessionChoice, prepare, prepare_state};
 use crate::args::{ExecArgs, ExecCommand, ExecResumeArgs, SandboxMode};
 use crate::exit::Failure;
 
@@ -106,6 +106,7 @@ pub(crate) fn run(
     } = prepare(
         &config,
         ctx,
+        &prepare_state(&config, ctx)?,
         SessionChoice {
             cwd: cwd.clone(),
             model,

@@ -47,11 +47,20 @@ pub(super) struct Prepared {
     pub(super) installation_id: String,
 }
 
-/// Builds the client and settings of a session. Database problems are warnings (they
-/// only lose indexing); a client that cannot be built is an error.
+/// Where sessions are indexed, ready once per process (by [`prepare_state`]).
+pub(super) struct StateHome {
+    /// The databases' directory.
+    pub(super) sqlite_dir: PathBuf,
+    /// `~/.codex/installation_id`.
+    pub(super) installation_id: String,
+}
+
+/// Builds the client and settings of a session recorded into `state`; a client that
+/// cannot be built is an error.
 pub(super) fn prepare(
     config: &Config,
     ctx: &Context,
+    state: &StateHome,
     choice: SessionChoice,
 ) -> Result<Prepared, Failure> {
     let env: EnvMap = ctx.env.utf8_vars();
@@ -59,9 +68,6 @@ pub(super) fn prepare(
     let login = LoginAuth::from_sources(&env, auth.as_ref(), true);
     let client = ModelClient::new(choice.provider.clone(), &login, &env)
         .map_err(|e| Failure::Other(e.into()))?;
-    let installation_id =
-        recodex_state::installation_id(&config.codex_home).map_err(|e| Failure::Other(e.into()))?;
-    let sqlite_dir = prepare_state(config, ctx);
     let ResolvedProfile {
         policy: sandbox_policy,
         denied: denied_paths,
@@ -98,7 +104,7 @@ pub(super) fn prepare(
         parallel_tool_calls,
         reasoning_effort: config.toml.model_reasoning_effort,
         output_schema: choice.output_schema,
-        state_dir: (!choice.ephemeral).then(|| sqlite_dir.clone()),
+        state_dir: (!choice.ephemeral).then(|| state.sqlite_dir.clone()),
         sandbox_exe: std::env::current_exe().ok(),
         env_policy: recodex_process::EnvPolicy::from_toml(&config.toml.shell_environment_policy),
         allow_login_shell: config.toml.allow_login_shell.unwrap_or(true),
@@ -111,13 +117,14 @@ pub(super) fn prepare(
     Ok(Prepared {
         settings,
         client,
-        installation_id,
+        installation_id: state.installation_id.clone(),
     })
 }
 
-/// Opens (creating) the four databases and indexes sessions the index lacks, once;
-/// returns their directory. Failures are printed as warnings.
-pub(super) fn prepare_state(config: &Config, ctx: &Context) -> PathBuf {
+/// Opens (creating) the four databases and indexes sessions the index lacks, as the
+/// reference does at start-up, and reads (creating) the installation id. Database
+/// failures are printed as warnings: they only lose indexing.
+pub(super) fn prepare_state(config: &Config, ctx: &Context) -> Result<StateHome, Failure> {
     let sqlite_dir =
         recodex_state::sqlite_home(&config.codex_home, ctx.env.get("CODEX_SQLITE_HOME"));
     for kind in recodex_state::DbKind::ALL {
@@ -131,7 +138,12 @@ pub(super) fn prepare_state(config: &Config, ctx: &Context) -> PathBuf {
     if let Err(err) = recodex_state::backfill_threads(&config.codex_home, &sqlite_dir) {
         eprintln!("warning: {err}");
     }
-    sqlite_dir
+    let installation_id =
+        recodex_state::installation_id(&config.codex_home).map_err(|e| Failure::Other(e.into()))?;
+    Ok(StateHome {
+        sqlite_dir,
+        installation_id,
+    })
 }
 
 /// The tools offered to the model and whether it may call several at once.

@@ -158,3 +158,41 @@ async fn a_declined_patch_writes_nothing_and_the_model_is_told() {
     assert_eq!(done["params"]["item"]["status"], "declined");
     assert_eq!(outputs[0], "patch rejected by user");
 }
+
+/// The reference opens its four databases when the server starts, before any thread: a
+/// client that only initializes finds them in `CODEX_HOME`.
+#[test]
+fn the_databases_are_opened_at_start_up() {
+    let root = tempfile::tempdir().unwrap();
+    let home = root.path().join("codex");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut child = Command::new(BIN)
+        .arg("app-server")
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", root.path())
+        .env("CODEX_HOME", &home)
+        .current_dir(root.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let hello = json!({"id": 0, "method": "initialize",
+        "params": {"clientInfo": {"name": "t", "version": "1"}}});
+    writeln!(stdin, "{hello}").unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let answer: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(answer["id"], 0, "{answer}");
+    drop(stdin);
+    let _ = child.wait();
+    for name in [
+        "state_5.sqlite",
+        "logs_2.sqlite",
+        "goals_1.sqlite",
+        "memories_1.sqlite",
+    ] {
+        assert!(home.join(name).is_file(), "{name} missing");
+    }
+}

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
+use crate::approvals::next_question;
 use crate::live::{OpenRequest, SessionFactory};
 use crate::outbox::Outbox;
 use crate::{LineHandler, ServerContext};
@@ -541,19 +542,6 @@ async fn run(
         (Err(err), None) => failed(&thread_id, &err.to_string()),
     };
     outbox.line(json!({"jsonrpc": "2.0", "id": request, "result": answer}).to_string());
-}
-
-/// The next approval question, or never when the thread cannot ask.
-async fn next_question(
-    questions: &mut Option<mpsc::UnboundedReceiver<ApprovalRequest>>,
-) -> ApprovalRequest {
-    match questions.as_mut() {
-        Some(rx) => match rx.recv().await {
-            Some(question) => question,
-            None => std::future::pending().await,
-        },
-        None => std::future::pending().await,
-    }
 }
 
 /// A tool result reporting a failed turn.
