@@ -116,17 +116,25 @@ fn private_dir(dir: &Path) -> Result<(), SandboxError> {
     Ok(())
 }
 
-/// Moves from `read_only` to `placeholders` every path that is another live sandbox's
-/// placeholder (an existing path whose marker directory under `marker_base` names a live
-/// process), so this sandbox registers on it instead of binding a directory that the other
-/// one may remove when it ends.
+/// Moves from `read_only` to `placeholders` every path that is, or just was, another
+/// sandbox's placeholder: an existing path whose marker directory under `marker_base`
+/// names a live process (this sandbox registers on it instead of binding a directory the
+/// other one may remove when it ends), or one that was planned while it existed and has
+/// since been removed by the last sandbox leaving it. Decided under the placeholder's
+/// lock, the one a leaving sandbox removes it under.
 pub(crate) fn adopt_shared(
     read_only: &mut Vec<PathBuf>,
     placeholders: &mut Vec<PathBuf>,
     marker_base: &Path,
 ) {
     read_only.retain(|path| {
-        let shared = has_live_marker(&marker_base.join(fnv1a_hex(path.as_os_str())));
+        let marker_dir = marker_base.join(fnv1a_hex(path.as_os_str()));
+        if !marker_dir.is_dir() {
+            // Never a placeholder: a real path, bound as it is.
+            return true;
+        }
+        let _lock = lock(&marker_dir).ok();
+        let shared = has_live_marker(&marker_dir) || std::fs::symlink_metadata(path).is_err();
         if shared && !placeholders.contains(path) {
             placeholders.push(path.clone());
         }
@@ -216,6 +224,26 @@ mod tests {
         std::fs::write(target.join("HEAD"), b"ref: refs/heads/main").unwrap();
         placeholders.cleanup();
         assert!(target.join("HEAD").is_file());
+    }
+
+    #[test]
+    fn a_placeholder_removed_after_planning_is_adopted_not_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let markers = dir.path().join("markers");
+        let gone = dir.path().join(".codex");
+        let real = dir.path().join(".git");
+        std::fs::create_dir(&real).unwrap();
+        // Another sandbox created `.codex`, this one planned to bind it, and the other one
+        // then left and removed it.
+        Placeholders::prepare(std::slice::from_ref(&gone), &markers)
+            .unwrap()
+            .cleanup();
+        assert!(!gone.exists());
+        let mut read_only = vec![gone.clone(), real.clone()];
+        let mut placeholders = Vec::new();
+        adopt_shared(&mut read_only, &mut placeholders, &markers);
+        assert_eq!(read_only, vec![real]);
+        assert_eq!(placeholders, vec![gone]);
     }
 
     #[test]
