@@ -97,8 +97,7 @@ impl ResolvedPolicy {
         }
         let mut resolved = Self::read_only(network);
         for root in roots {
-            let protect_missing = root == cwd;
-            resolved.add_writable_root(&root, protect_missing);
+            resolved.add_writable_root(&root);
         }
         Ok(resolved)
     }
@@ -172,16 +171,17 @@ impl ResolvedPolicy {
     }
 
     /// Adds `root` (skipped when it does not exist or is already present) with the default
-    /// protected subpaths. `protect_missing` also protects the metadata names that do not
-    /// exist yet (the reference does so for the project root, so `.codex` cannot be created).
-    pub fn add_writable_root(&mut self, root: &Path, protect_missing: bool) {
+    /// protected subpaths. The metadata names are protected whether they exist or not, under
+    /// every root: a `.git` planted in `/tmp` would otherwise run its hooks or `fsmonitor`
+    /// unconfined the next time someone runs `git` below it.
+    pub fn add_writable_root(&mut self, root: &Path) {
         let Ok(canonical) = std::fs::canonicalize(root) else {
             return;
         };
         if !canonical.is_dir() || self.writable_roots.iter().any(|r| r.root == canonical) {
             return;
         }
-        let read_only_subpaths = default_read_only_subpaths(&canonical, protect_missing);
+        let read_only_subpaths = default_read_only_subpaths(&canonical);
         self.writable_roots.push(WritableRoot {
             root: canonical,
             read_only_subpaths,
@@ -236,24 +236,27 @@ impl ResolvedPolicy {
     }
 }
 
-/// `.git` (and the gitdir a `.git` file points to), `.agents` and `.codex` under `root`.
-fn default_read_only_subpaths(root: &Path, protect_missing: bool) -> Vec<PathBuf> {
-    let mut subpaths = Vec::new();
+/// `.git` (and the gitdir a `.git` file points to), `.agents` and `.codex` under `root`:
+/// the existing ones first, then the missing ones (the reference's order).
+fn default_read_only_subpaths(root: &Path) -> Vec<PathBuf> {
+    let mut existing = Vec::new();
+    let mut missing = Vec::new();
     for name in PROTECTED_SUBDIRS {
         let path = root.join(name);
-        let exists = std::fs::symlink_metadata(&path).is_ok();
-        if !exists && !protect_missing {
+        if std::fs::symlink_metadata(&path).is_err() {
+            missing.push(path);
             continue;
         }
         if name == ".git"
             && path.is_file()
             && let Some(gitdir) = gitdir_from_pointer_file(&path)
         {
-            subpaths.push(gitdir);
+            existing.push(gitdir);
         }
-        subpaths.push(path);
+        existing.push(path);
     }
-    subpaths
+    existing.extend(missing);
+    existing
 }
 
 /// The target of a worktree/submodule `.git` file (`gitdir: <path>`), when it exists.
@@ -341,6 +344,36 @@ mod tests {
     }
 
     #[test]
+    fn missing_metadata_names_are_protected_under_every_root() {
+        // Issue 22.1: a `.git` created in `/tmp` or `$TMPDIR` would run its hooks outside
+        // the sandbox later, so the missing names are carved out of every root, not only
+        // the project's.
+        let dir = tempfile::tempdir().unwrap();
+        let base = std::fs::canonicalize(dir.path()).unwrap();
+        let cwd = base.join("ws");
+        let tmpdir = base.join("tmpdir");
+        let extra = base.join("extra");
+        for d in [&cwd, &tmpdir, &extra] {
+            std::fs::create_dir(d).unwrap();
+        }
+        let policy = SandboxPolicy::WorkspaceWrite {
+            writable_roots: vec![extra.clone()],
+            network_access: false,
+            exclude_tmpdir_env_var: false,
+            exclude_slash_tmp: false,
+        };
+        let resolved =
+            ResolvedPolicy::from_sandbox_policy(&policy, &cwd, Some(tmpdir.as_os_str())).unwrap();
+        for root in [&cwd, &tmpdir, &extra, &std::fs::canonicalize("/tmp").unwrap()] {
+            for name in PROTECTED_SUBDIRS {
+                let path = root.join(name);
+                assert!(!resolved.can_write(&path.join("config")), "{}", path.display());
+            }
+            assert!(resolved.can_write(&root.join("file.txt")));
+        }
+    }
+
+    #[test]
     fn excluded_temp_dirs_are_not_writable() {
         let dir = tempfile::tempdir().unwrap();
         let policy = SandboxPolicy::WorkspaceWrite {
@@ -379,8 +412,11 @@ mod tests {
         std::fs::create_dir_all(&work).unwrap();
         std::fs::create_dir_all(&gitdir).unwrap();
         std::fs::write(work.join(".git"), "gitdir: ../repo.git/worktrees/work\n").unwrap();
-        let subpaths = default_read_only_subpaths(&work, false);
-        assert_eq!(subpaths, vec![gitdir, work.join(".git")]);
+        let subpaths = default_read_only_subpaths(&work);
+        assert_eq!(
+            subpaths,
+            vec![gitdir, work.join(".git"), work.join(".agents"), work.join(".codex")]
+        );
     }
 
     #[test]

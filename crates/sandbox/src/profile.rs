@@ -108,10 +108,8 @@ fn resolve_entries(
         ));
     }
     let mut resolved = ResolvedPolicy::read_only(network);
-    let project_root = crate::policy::normalize(cwd);
     for root in &writes {
-        let is_project_root = crate::policy::normalize(root) == project_root;
-        resolved.add_writable_root(root, is_project_root);
+        resolved.add_writable_root(root);
     }
     // An explicit write grant on a protected path (say `<root>/.codex`) lifts its protection.
     for root in &writes {

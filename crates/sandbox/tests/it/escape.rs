@@ -368,6 +368,13 @@ fn cases() -> Vec<Case> {
         deny("rename .codex and recreate it", BOTH, sh("mv .codex .codex-old && mkdir .codex"), absent("$WS/.codex-old")),
         deny("create the missing .agents", BOTH, sh("mkdir -p .agents/skills && echo x > .agents/skills/evil.md"), absent("$WS/.agents")),
         deny("replace the missing .agents placeholder", BOTH, sh("rm -f .agents; mv README.md .agents"), present("$WS/README.md")),
+        // Missing metadata names under the other writable roots (issue 22.1): a `.git` planted
+        // in /tmp or $TMPDIR runs its hooks or fsmonitor unconfined under a later `git`.
+        deny("create the missing $TMPDIR/.git", WW, sh("mkdir -p \"$TMPDIR/.git\" && echo x > \"$TMPDIR/.git/config\""), absent("$BASE/tmpdir/.git")),
+        deny("replace the missing $TMPDIR/.codex placeholder", WW, sh("rmdir \"$TMPDIR/.codex\" ; mkdir \"$TMPDIR/.codex\" && echo x > \"$TMPDIR/.codex/config.toml\""), absent("$BASE/tmpdir/.codex")),
+        Case { name: "plant /tmp/.git with core.fsmonitor", modes: WW, expect: Expect::Deny, argv: sh("mkdir -p /tmp/.git && printf '[core]\\n\\tfsmonitor = touch $OUT/fsmonitor.txt\\n' > /tmp/.git/config"), host: absent("/tmp/.git"), control: false, available: |_| fs::symlink_metadata("/tmp/.git").is_err() },
+        Case { name: "create the missing /tmp/.codex", modes: WW, expect: Expect::Deny, argv: sh("mkdir -p /tmp/.codex/skills && echo x > /tmp/.codex/config.toml"), host: absent("/tmp/.codex"), control: false, available: |_| fs::symlink_metadata("/tmp/.codex").is_err() },
+        Case { name: "create the missing /tmp/.agents", modes: WW, expect: Expect::Deny, argv: sh("mkdir -p /tmp/.agents/skills"), host: absent("/tmp/.agents"), control: false, available: |_| fs::symlink_metadata("/tmp/.agents").is_err() },
         // Links and /proc.
         deny("symlink out of the root", BOTH, sh("ln -s $OUT out-link; echo x > out-link/via-link.txt"), absent("$OUT/via-link.txt")),
         deny("symlink to an outside file", BOTH, sh("ln -sf $OUT/secret.txt s-link; echo pwned > s-link"), unchanged("$OUT/secret.txt", SECRET)),
@@ -537,6 +544,7 @@ fn reset(fx: &Fixture) {
         "rebind.txt",
         "unshare.txt",
         "noproc.txt",
+        "fsmonitor.txt",
     ] {
         let _ = fs::remove_file(fx.outside.join(leftover));
     }
@@ -586,13 +594,15 @@ pub(crate) fn run_suite() -> ExitCode {
     }
     let _ = fx.sleeper.kill();
     let _ = fx.sleeper.wait();
-    let leftover_placeholder = fs::symlink_metadata(fx.ws.join(".agents")).is_ok();
-    if leftover_placeholder {
-        println!(
-            "placeholder {} was not cleaned up",
-            fx.ws.join(".agents").display()
-        );
-        tally.broken += 1;
+    // Placeholders for missing names are removed when the sandbox ends (the reference
+    // leaves empty directories behind in /tmp).
+    let mut placeholders = vec![fx.ws.join(".agents")];
+    placeholders.extend([".git", ".agents", ".codex"].map(|name| fx.tmpdir.join(name)));
+    for path in placeholders {
+        if fs::symlink_metadata(&path).is_ok() {
+            println!("placeholder {} was not cleaned up", path.display());
+            tally.broken += 1;
+        }
     }
     println!(
         "\nescape suite: {} attempts, {} escapes; {} allowed operations, {} refused; {} unconfined controls failed; {} skipped; {} sandbox errors",
