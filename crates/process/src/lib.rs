@@ -14,14 +14,16 @@
 //!
 //! Every start goes through a [`SandboxWrapper`], the seam the sandbox crate
 //! fills in; [`NoSandbox`] runs commands as given. Children lead their own
-//! process group, which is killed as a whole on timeout, cancellation,
-//! pruning or drop.
+//! session (never the user's terminal) and process group, which is killed as
+//! a whole on timeout, cancellation, pruning or drop, and they die with
+//! recodex however it ends (`lifetime`).
 
 mod buffer;
 mod confine;
 mod env;
 mod error;
 mod ids;
+mod lifetime;
 mod manager;
 mod oneshot;
 mod output;
@@ -40,6 +42,7 @@ pub use env::{
 };
 pub use error::ProcessError;
 pub use ids::chunk_id;
+pub use lifetime::{detach_and_tie_std, tie_to_parent};
 pub use manager::{
     DEFAULT_EXEC_YIELD_TIME_MS, DEFAULT_MAX_EMPTY_YIELD_TIME_MS, DEFAULT_WRITE_STDIN_YIELD_TIME_MS,
     ExecCommandRequest, ExecOutput, MAX_SESSIONS, MAX_YIELD_TIME_MS, MIN_EMPTY_YIELD_TIME_MS,

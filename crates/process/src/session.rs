@@ -8,7 +8,6 @@ use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use portable_pty::MasterPty;
 use tokio::sync::Notify;
 use tokio::sync::watch;
 use tokio::time::Instant;
@@ -34,7 +33,7 @@ pub(crate) struct Process {
     shared: Arc<Shared>,
     exit: watch::Receiver<Option<i32>>,
     // Held so the terminal stays open while the process runs.
-    _master: Option<Mutex<Box<dyn MasterPty + Send>>>,
+    _master: Option<std::os::fd::OwnedFd>,
 }
 
 impl Process {
@@ -74,7 +73,7 @@ impl Process {
             stdin: stdin.map(|w| Arc::new(Mutex::new(w))),
             shared,
             exit: exit_rx,
-            _master: master.map(Mutex::new),
+            _master: master,
         }
     }
 

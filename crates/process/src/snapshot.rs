@@ -181,7 +181,6 @@ fn capture_with(
     timeout: Duration,
     running: &AtomicI32,
 ) -> Result<EnvChanges, SnapshotError> {
-    use std::os::unix::process::CommandExt;
     let script = "printf '\\000recodex-shell-snapshot\\000'; exec env -0";
     let argv = shell.script_argv(script, true);
     let mut command = Command::new(&argv[0]);
@@ -192,8 +191,8 @@ fn capture_with(
         .envs(env)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .process_group(0);
+        .stderr(Stdio::null());
+    crate::lifetime::detach_and_tie_std(&mut command, false);
     let mut child = command
         .spawn()
         .map_err(|err| SnapshotError::Spawn(argv[0].clone(), err))?;

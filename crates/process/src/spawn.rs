@@ -1,10 +1,13 @@
 //! Starting a process, in a pseudo-terminal or with pipes, behind the one
 //! hook the sandbox will use ([`SandboxWrapper`]).
 //!
-//! Either way the child leads its own process group (a PTY child its own
-//! session), so it and everything it started can be killed together; stdin
-//! is `/dev/null` without a PTY; stdout and stderr arrive interleaved as raw
-//! chunks; the exit code of a child killed by signal N is 128 + N.
+//! Either way the child leads its own session (and so its own process group):
+//! it and everything it started can be killed together, and it never holds
+//! the user's terminal (a PTY child gets its own terminal as its controlling
+//! one; a piped child has none, so `/dev/tty` gives ENXIO). The child also dies
+//! with recodex ([`crate::lifetime`]). Stdin is `/dev/null` without a PTY;
+//! stdout and stderr arrive interleaved as raw chunks; the exit code of a
+//! child killed by signal N is 128 + N.
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -14,9 +17,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::Stdio;
 
-use portable_pty::CommandBuilder;
-use portable_pty::MasterPty;
-use portable_pty::PtySize;
+use std::os::fd::OwnedFd;
+
 use rustix::process::Pid;
 use rustix::process::WaitOptions;
 use tokio::io::AsyncRead;
@@ -29,7 +31,7 @@ use crate::shell::join_for_display;
 
 const READ_CHUNK: usize = 8192;
 
-/// Terminal size of PTY sessions (portable-pty's default).
+/// Terminal size of PTY sessions.
 pub const PTY_ROWS: u16 = 24;
 /// Terminal width of PTY sessions.
 pub const PTY_COLS: u16 = 80;
@@ -75,7 +77,7 @@ pub(crate) struct Spawned {
     /// The exit code, once.
     pub(crate) exit: oneshot::Receiver<i32>,
     /// The PTY master, kept open for the child's lifetime.
-    pub(crate) master: Option<Box<dyn MasterPty + Send>>,
+    pub(crate) master: Option<OwnedFd>,
 }
 
 /// Starts `request` (already wrapped).
@@ -121,8 +123,8 @@ fn spawn_pipes(request: &ExecRequest) -> Result<Spawned, ProcessError> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .process_group(0)
         .kill_on_drop(true);
+    crate::lifetime::detach_and_tie_tokio(&mut command, false);
     let mut child = command.spawn().map_err(|e| spawn_error(request, e))?;
     let pid = child
         .id()
@@ -174,58 +176,50 @@ fn exit_code_of(status: std::process::ExitStatus) -> i32 {
         .unwrap_or(-1)
 }
 
-fn pty_error(err: impl std::fmt::Display) -> io::Error {
-    io::Error::other(err.to_string())
-}
-
 fn spawn_pty(request: &ExecRequest) -> Result<Spawned, ProcessError> {
-    let pair = portable_pty::native_pty_system()
-        .openpty(PtySize {
-            rows: PTY_ROWS,
-            cols: PTY_COLS,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .map_err(|e| spawn_error(request, pty_error(e)))?;
-    let mut builder = CommandBuilder::new(&request.argv[0]);
-    builder.args(&request.argv[1..]);
-    builder.env_clear();
-    for (name, value) in &request.env {
-        builder.env(name, value);
-    }
-    builder.cwd(&request.cwd);
-    let child = pair.slave.spawn_command(builder).map_err(|e| {
-        let source = e.downcast::<io::Error>().unwrap_or_else(pty_error);
-        spawn_error(request, source)
-    })?;
-    // Only the child may hold the terminal's slave side, so reads see EOF when it is done.
-    drop(pair.slave);
-    let pid = child
-        .process_id()
-        .and_then(|id| i32::try_from(id).ok())
-        .unwrap_or_default();
+    let pty = crate::lifetime::open_pty(PTY_ROWS, PTY_COLS).map_err(|e| spawn_error(request, e))?;
+    let slave_stdio = |fd: &OwnedFd| fd.try_clone().map(Stdio::from);
+    let io = (|| Ok::<_, io::Error>((slave_stdio(&pty.slave)?, slave_stdio(&pty.slave)?)))()
+        .map_err(|e| spawn_error(request, e))?;
+    let mut command = std::process::Command::new(&request.argv[0]);
+    command
+        .args(&request.argv[1..])
+        .env_clear()
+        .envs(&request.env)
+        .current_dir(&request.cwd)
+        .stdin(io.0)
+        .stdout(io.1)
+        .stderr(Stdio::from(pty.slave));
+    crate::lifetime::detach_and_tie_std(&mut command, true);
+    let child = command.spawn().map_err(|e| spawn_error(request, e))?;
+    // The command's stdio copies of the slave side were closed with `command`'s drop below,
+    // so reads see EOF (EIO) once the child side of the terminal is closed.
+    drop(command);
+    let pid = i32::try_from(child.id()).unwrap_or_default();
     // The child is reaped below with waitpid, which keeps the signal number.
     drop(child);
-    let reader = pair
+    let reader = pty
         .master
-        .try_clone_reader()
-        .map_err(|e| spawn_error(request, pty_error(e)))?;
-    let writer = pair
+        .try_clone()
+        .map(std::fs::File::from)
+        .map_err(|e| spawn_error(request, e))?;
+    let writer = pty
         .master
-        .take_writer()
-        .map_err(|e| spawn_error(request, pty_error(e)))?;
+        .try_clone()
+        .map(std::fs::File::from)
+        .map_err(|e| spawn_error(request, e))?;
     let (tx, rx) = mpsc::channel(64);
-    std::thread::spawn(move || pump_blocking(reader, tx));
+    std::thread::spawn(move || pump_blocking(Box::new(reader), tx));
     let (exit_tx, exit_rx) = oneshot::channel();
     std::thread::spawn(move || {
         let _ = exit_tx.send(wait_pid(pid));
     });
     Ok(Spawned {
         pid,
-        stdin: Some(writer),
+        stdin: Some(Box::new(writer)),
         output: rx,
         exit: exit_rx,
-        master: Some(pair.master),
+        master: Some(pty.master),
     })
 }
 

@@ -85,6 +85,9 @@ pub(crate) fn run(
             command
         }
     };
+    // The command dies with this process (a killed `codex sandbox` leaves nothing running)
+    // but keeps the user's terminal: it is run interactively.
+    recodex_process::tie_to_parent(&mut command);
     let status = command
         .current_dir(&cwd)
         .env_clear()

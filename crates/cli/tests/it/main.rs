@@ -16,6 +16,7 @@ mod exec_resume;
 mod execpolicy;
 mod facts;
 mod fixture;
+mod hardening;
 mod misuse;
 mod parse;
 mod sandbox;

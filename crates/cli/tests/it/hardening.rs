@@ -1,0 +1,167 @@
+//! Issue 22: what a hostile or runaway model, a killed recodex, or odd input must not achieve.
+//! Each test here failed before its fix.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use recodex_testkit::{MockResponsesServer, sse};
+
+use super::exec::{BIN, dirs, reply, write_config};
+
+/// Starts `recodex exec` in the background (stdout and stderr discarded).
+fn spawn_exec(home: &Path, cwd: &Path, args: &[&str]) -> std::process::Child {
+    Command::new(BIN)
+        .arg("exec")
+        .args(args)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home.parent().unwrap())
+        .env("CODEX_HOME", home)
+        .env("MOCK_KEY", "sk-test")
+        .env("TMPDIR", home.parent().unwrap().join("tmp"))
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn wait_for(path: &Path, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if path.exists() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+/// Issue 22.4: after `kill -9` of `recodex exec`, the model's command dies too, sandboxed or
+/// not; it used to go on writing into the workspace.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_exec_takes_its_commands_with_it() {
+    for sandbox in ["workspace-write", "danger-full-access"] {
+        let call = sse::function_call(
+            0,
+            "call_1",
+            "exec_command",
+            r#"{"cmd":"touch started; sleep 2; touch survived","yield_time_ms":10000}"#,
+        );
+        let server = MockResponsesServer::start(vec![reply(call, "resp_1")])
+            .await
+            .unwrap();
+        let (_dir, home, work) = dirs();
+        write_config(&home, &server.base_url());
+        let (h, w) = (home.clone(), work.clone());
+        let sandbox_name = sandbox.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let mut child = spawn_exec(
+                &h,
+                &w,
+                &["--skip-git-repo-check", "-s", &sandbox_name, "Go."],
+            );
+            assert!(
+                wait_for(&w.join("started"), Duration::from_secs(20)),
+                "{sandbox_name}: the command never started"
+            );
+            child.kill().unwrap();
+            child.wait().unwrap();
+            std::thread::sleep(Duration::from_secs(3));
+            assert!(
+                !w.join("survived").exists(),
+                "{sandbox_name}: the command outlived recodex"
+            );
+        })
+        .await
+        .unwrap();
+    }
+}
+
+/// Issue 22.4: `recodex sandbox` killed while its command runs takes the command with it.
+#[test]
+fn a_killed_sandbox_command_takes_its_command_with_it() {
+    let (_dir, home, work) = dirs();
+    let mut child = Command::new(BIN)
+        .args([
+            "sandbox",
+            "--permissions-profile",
+            ":workspace",
+            "--",
+            "sh",
+            "-c",
+            "touch started; sleep 2; touch survived",
+        ])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home.parent().unwrap())
+        .env("CODEX_HOME", &home)
+        .current_dir(&work)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(wait_for(&work.join("started"), Duration::from_secs(20)));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(!work.join("survived").exists());
+}
+
+/// Issue 22.5: a command the model runs never reaches the user's terminal: `/dev/tty` is not
+/// there for it (ENXIO), so it can neither turn echo off nor print past the output capture.
+/// recodex runs under `script`, which gives it a controlling terminal as a user's shell would.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn model_commands_cannot_reach_the_users_terminal() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    }
+    let call = sse::function_call(
+        0,
+        "call_1",
+        "exec_command",
+        r#"{"cmd":"printf 'LEAKED-%s' TO-TTY > /dev/tty; stty -F /dev/tty -echo; echo done"}"#,
+    );
+    let server = MockResponsesServer::start(vec![
+        reply(call, "resp_1"),
+        reply(sse::message(0, "msg_2", "Finished."), "resp_2"),
+    ])
+    .await
+    .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        let inner = format!(
+            "{BIN} exec --skip-git-repo-check -s workspace-write Go. </dev/null; stty -a | grep -o -- '-\\?echo ' | head -1"
+        );
+        Command::new("script")
+            .args(["-qec", &inner, "/dev/null"])
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", h.parent().unwrap())
+            .env("CODEX_HOME", &h)
+            .env("MOCK_KEY", "sk-test")
+            .env("TMPDIR", h.parent().unwrap().join("tmp"))
+            .env("SHELL", "/bin/sh")
+            .current_dir(&w)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    assert!(terminal.contains("Finished."), "{terminal}");
+    // (The transcript shows the command line itself, where the two halves are apart.)
+    assert!(!terminal.contains("LEAKED-TO-TTY"), "{terminal}");
+    // The terminal still echoes after the turn.
+    assert!(terminal.lines().any(|l| l.trim() == "echo"), "{terminal}");
+    let requests = server.requests();
+    let output = requests[1].json().to_string();
+    assert!(output.contains("No such device or address"), "{output}");
+}
