@@ -35,9 +35,6 @@ pub use interrupt::InterruptHandle;
 /// `send_input` to a busy sub-agent).
 pub(crate) type SteerQueue = std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<String>>>;
 
-/// Sampling rounds one turn may take before giving up (each tool call round is one).
-const MAX_ROUNDS_PER_TURN: usize = 64;
-
 /// How a turn ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TurnOutcome {
@@ -368,8 +365,9 @@ impl Session {
         let mut last_agent_message = None;
         let mut first_token_ms = None;
         let mut retries_done = 0u64;
-        let mut rounds = 0usize;
-        while rounds < MAX_ROUNDS_PER_TURN {
+        // No cap on the rounds: the turn goes on until the model stops calling tools (or the
+        // user interrupts it), as the reference's does; a cap ended turns silently.
+        loop {
             let round = match self
                 .sample(
                     &turn_id,
@@ -406,7 +404,6 @@ impl Session {
                     return Err(err);
                 }
             };
-            rounds += 1;
             if round.interrupted {
                 return Err(self.abort_turn(&turn_id, started, events).await);
             }

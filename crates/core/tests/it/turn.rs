@@ -221,6 +221,38 @@ async fn tool_calls_get_an_error_output_and_the_turn_continues() {
     );
 }
 
+/// Issue 22.3: a long tool loop is not cut off after some number of rounds; the turn runs
+/// until the model stops calling tools (the reference completes a 70-step turn).
+#[tokio::test]
+async fn a_seventy_step_turn_runs_to_its_final_message() {
+    let steps = 70;
+    let mut script: Vec<MockReply> = (0..steps)
+        .map(|i| {
+            reply(
+                sse::function_call(0, &format!("call_{i}"), "no_such_tool", "{}"),
+                &format!("resp_{i}"),
+            )
+        })
+        .collect();
+    script.push(reply(sse::message(0, "msg_last", "all done"), "resp_last"));
+    let server = MockResponsesServer::start(script).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (settings, client) = settings(dir.path(), dir.path(), &server, true);
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let (tx, rx) = mpsc::channel(1024);
+    let outcome = session.run_turn("go", &tx).await.unwrap();
+    drop(tx);
+    drain(rx).await;
+    assert_eq!(outcome.last_agent_message.as_deref(), Some("all done"));
+    let requests = server.requests();
+    assert_eq!(requests.len(), steps + 1);
+    // The last tool output reached the model.
+    let input = requests[steps].json()["input"].as_array().unwrap().clone();
+    let last = input.last().unwrap();
+    assert_eq!(last["type"], "function_call_output");
+    assert_eq!(last["call_id"], format!("call_{}", steps - 1));
+}
+
 #[tokio::test]
 async fn a_stream_without_completion_fails_the_turn() {
     let partial = sse::message(0, "msg_1", "partial");
