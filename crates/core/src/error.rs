@@ -15,6 +15,10 @@ pub enum CoreError {
     /// The user interrupted the turn (the rollout records it as aborted).
     #[error("turn interrupted")]
     Interrupted,
+    /// A path the session records (its working directory, CODEX_HOME, a writable root) is
+    /// not UTF-8, so it cannot be written into the rollout or any JSON message.
+    #[error("path contains invalid UTF-8 characters: {}", .0.display())]
+    NonUtf8Path(std::path::PathBuf),
     /// The stream ended without `response.completed`.
     #[error("stream disconnected before completion: stream closed before response.completed")]
     Incomplete,

@@ -90,6 +90,7 @@ impl Session {
         client: ModelClient,
         installation_id: String,
     ) -> Result<Self, CoreError> {
+        settings.check_paths()?;
         let thread_id = Uuid::now_v7().to_string();
         let now = Utc::now();
         // A rollout that cannot be created does not stop the session (the reference
@@ -146,6 +147,7 @@ impl Session {
         installation_id: String,
         rollout: &std::path::Path,
     ) -> Result<Self, CoreError> {
+        settings.check_paths()?;
         let contents = recodex_state::read_rollout(rollout)?;
         let mut thread_id = None;
         let mut history = Vec::new();

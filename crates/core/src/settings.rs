@@ -144,3 +144,30 @@ impl SessionSettings {
         }
     }
 }
+
+impl SessionSettings {
+    /// Refuses settings whose recorded paths are not UTF-8: they go into the rollout, the
+    /// index and every front end's JSON, none of which can hold them (the reference refuses
+    /// them too, with an error rather than a crash).
+    pub(crate) fn check_paths(&self) -> Result<(), crate::CoreError> {
+        let roots = match &self.sandbox_policy {
+            SandboxPolicy::WorkspaceWrite { writable_roots, .. } => writable_roots.as_slice(),
+            _ => &[],
+        };
+        let profile_roots = self
+            .recorded_profile
+            .as_ref()
+            .map_or(&[][..], |(_, roots)| roots.as_slice());
+        let paths = [&self.cwd, &self.codex_home]
+            .into_iter()
+            .chain(roots)
+            .chain(profile_roots)
+            .chain(&self.denied_paths);
+        for path in paths {
+            if path.to_str().is_none() {
+                return Err(crate::CoreError::NonUtf8Path(path.clone()));
+            }
+        }
+        Ok(())
+    }
+}

@@ -165,3 +165,82 @@ async fn model_commands_cannot_reach_the_users_terminal() {
     let output = requests[1].json().to_string();
     assert!(output.contains("No such device or address"), "{output}");
 }
+
+/// Issue 22.6: a working directory or `--add-dir` whose name is not UTF-8 is an error (exit 1,
+/// the path named), not a panic; the app-server answers -32603 and keeps serving.
+#[test]
+fn non_utf8_paths_are_errors_not_panics() {
+    use std::ffi::OsStr;
+    use std::io::{BufRead, BufReader, Write};
+    use std::os::unix::ffi::OsStrExt;
+
+    let (dir, home, work) = dirs();
+    std::fs::write(
+        home.join("config.toml"),
+        "model_provider = \"mock\"\n[model_providers.mock]\nname = \"mock\"\nbase_url = \"http://127.0.0.1:9\"\nenv_key = \"MOCK_KEY\"\n",
+    )
+    .unwrap();
+    let bad = dir.path().join(OsStr::from_bytes(b"bad-\xff-dir"));
+    std::fs::create_dir(&bad).unwrap();
+    let run = |cwd: &Path, extra: &[&OsStr]| {
+        Command::new(BIN)
+            .args(["exec", "--skip-git-repo-check", "-s", "workspace-write"])
+            .args(extra)
+            .arg("hi")
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", home.parent().unwrap())
+            .env("CODEX_HOME", &home)
+            .env("MOCK_KEY", "sk-test")
+            .current_dir(cwd)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    for out in [
+        run(&bad, &[]),
+        run(&work, &[OsStr::new("--add-dir"), bad.as_os_str()]),
+    ] {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("invalid UTF-8"), "{stderr}");
+        assert!(stderr.contains("bad-"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+
+    let mut child = Command::new(BIN)
+        .arg("app-server")
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home.parent().unwrap())
+        .env("CODEX_HOME", &home)
+        .env("MOCK_KEY", "sk-test")
+        .current_dir(&bad)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut answer = |request: &str, id: i64| -> serde_json::Value {
+        writeln!(stdin, "{request}").unwrap();
+        for line in lines.by_ref() {
+            let message: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+            if message["id"] == id {
+                return message;
+            }
+        }
+        panic!("the app-server closed its output");
+    };
+    answer(
+        r#"{"id":1,"method":"initialize","params":{"clientInfo":{"name":"t","version":"1"}}}"#,
+        1,
+    );
+    let started = answer(r#"{"id":2,"method":"thread/start","params":{}}"#, 2);
+    assert_eq!(started["error"]["code"], -32603, "{started}");
+    let listed = answer(r#"{"id":3,"method":"thread/list","params":{}}"#, 3);
+    assert!(listed["result"]["data"].is_array(), "{listed}");
+    drop(stdin);
+    child.wait().unwrap();
+}
