@@ -3,7 +3,9 @@
 //! Edits go through `toml_edit`, so comments, ordering and formatting the user chose
 //! survive; the result replaces the file atomically with mode 0600, as the reference
 //! leaves every config.toml it rewrites. A file that is not valid TOML is never
-//! rewritten.
+//! rewritten. The read-modify-write runs under an exclusive advisory lock on the CODEX_HOME
+//! directory, so concurrent recodex processes (twenty `exec`s each trusting its workspace)
+//! never lose each other's edits; the lock needs no extra file.
 
 use std::path::Path;
 
@@ -36,6 +38,7 @@ pub enum ConfigEdit {
 /// back atomically.
 pub fn apply_edits(codex_home: &Path, edits: &[ConfigEdit]) -> Result<(), ConfigError> {
     let path = codex_home.join(CONFIG_TOML_FILE);
+    let _lock = lock_home(codex_home)?;
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -52,6 +55,19 @@ pub fn apply_edits(codex_home: &Path, edits: &[ConfigEdit]) -> Result<(), Config
     }
     recodex_stdx::write_atomic(&path, doc.to_string().as_bytes(), CONFIG_MODE)?;
     Ok(())
+}
+
+/// Holds an exclusive `flock` on CODEX_HOME until dropped. The directory is locked, not
+/// config.toml, because the file is replaced by a rename: a lock on the old file would not
+/// stop a writer that opened the new one.
+fn lock_home(codex_home: &Path) -> Result<std::fs::File, ConfigError> {
+    let io_error = |source| ConfigError::Io {
+        path: codex_home.to_path_buf(),
+        source,
+    };
+    let dir = std::fs::File::open(codex_home).map_err(io_error)?;
+    dir.lock().map_err(io_error)?;
+    Ok(dir)
 }
 
 /// `features enable|disable NAME`: sets `[features].NAME`.
@@ -190,6 +206,42 @@ mod tests {
         let err = set_feature_enabled(dir.path(), "memories", true).unwrap_err();
         assert!(err.to_string().contains("TOML parse error"), "{err}");
         assert_eq!(read(&dir), "model = [\n");
+    }
+
+    #[test]
+    fn concurrent_edits_are_all_kept() {
+        // Issue 22.9: twenty writers each add their own key; without the lock a writer
+        // could rewrite the file from a copy read before another's rename.
+        let dir = home_with(None);
+        let threads: Vec<_> = (0..20)
+            .map(|i| {
+                let home = dir.path().to_path_buf();
+                std::thread::spawn(move || {
+                    for round in 0..5 {
+                        let path = vec![
+                            "projects".to_owned(),
+                            format!("/work/{i}-{round}"),
+                            "trust_level".to_owned(),
+                        ];
+                        apply_edits(
+                            &home,
+                            &[ConfigEdit::Set {
+                                path,
+                                value: Value::from("trusted"),
+                            }],
+                        )
+                        .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        let text = read(&dir);
+        let doc: DocumentMut = text.parse().unwrap();
+        let projects = doc["projects"].as_table().unwrap();
+        assert_eq!(projects.len(), 100, "{text}");
     }
 
     #[test]
