@@ -42,7 +42,8 @@ pub struct ExecCommandArgs {
     /// Working directory, relative to the turn's.
     #[serde(default)]
     pub workdir: Option<String>,
-    /// Shell program instead of the user's.
+    /// A shell program the model names. Accepted (the tool declares it) and ignored, as the
+    /// reference ignores it: commands always run in the user's shell.
     #[serde(default)]
     pub shell: Option<String>,
     /// Login shell or not.
@@ -157,10 +158,7 @@ pub fn exec_request(
         return Err(ToolError::LoginShellDisabled);
     }
     let login = args.login.unwrap_or(ctx.allow_login_shell);
-    let shell = match args.shell.as_deref() {
-        Some(path) if !path.is_empty() => Shell::new(path),
-        _ => ctx.shell.clone(),
-    };
+    let shell = &ctx.shell;
     let cwd = resolve_workdir(&ctx.cwd, args.workdir.as_deref());
     let mut env = ctx.env.clone();
     apply_unified_exec_env(&mut env);
