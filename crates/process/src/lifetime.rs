@@ -119,7 +119,10 @@ mod tests {
     fn a_detached_child_has_no_controlling_terminal() {
         let mut command = std::process::Command::new("sh");
         command
-            .args(["-c", "(: </dev/tty) 2>/dev/null && echo has-tty || echo no-tty"])
+            .args([
+                "-c",
+                "(: </dev/tty) 2>/dev/null && echo has-tty || echo no-tty",
+            ])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null());
         detach_and_tie_std(&mut command, false);
@@ -132,7 +135,10 @@ mod tests {
         let pty = open_pty(24, 80).unwrap();
         let mut command = std::process::Command::new("sh");
         command
-            .args(["-c", "stty size </dev/tty; cut -d' ' -f6 /proc/$$/stat; echo $$"])
+            .args([
+                "-c",
+                "stty size </dev/tty; cut -d' ' -f6 /proc/$$/stat; echo $$",
+            ])
             .stdin(std::process::Stdio::from(pty.slave.try_clone().unwrap()))
             .stdout(std::process::Stdio::from(pty.slave.try_clone().unwrap()))
             .stderr(std::process::Stdio::from(pty.slave));

@@ -47,6 +47,51 @@ impl Shell {
     }
 }
 
+impl Shell {
+    /// The shell for a command whose tool call names a shell (`exec_command`'s `shell`),
+    /// chosen as the reference chooses it: the name's file stem picks a kind (bash, zsh,
+    /// sh); the named file itself when it exists, else the user's shell when it is of that
+    /// kind, else the kind's program on `PATH` (from `env`), else its usual place; `/bin/sh`
+    /// for anything else. The model can thus pick among the installed POSIX shells, never an
+    /// arbitrary program.
+    pub fn for_model_request(
+        requested: &str,
+        user: &Shell,
+        env: &BTreeMap<String, String>,
+    ) -> Self {
+        let fallback = || Self::new("/bin/sh");
+        let requested_path = Path::new(requested);
+        let Some(kind) = requested_path
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .filter(|stem| matches!(*stem, "bash" | "zsh" | "sh"))
+        else {
+            return fallback();
+        };
+        if requested_path.is_file() {
+            return Self::new(requested_path);
+        }
+        if user.path.file_stem().and_then(|s| s.to_str()) == Some(kind) {
+            return user.clone();
+        }
+        let on_path = env
+            .get("PATH")
+            .into_iter()
+            .flat_map(|path| path.split(':'))
+            .filter(|dir| !dir.is_empty())
+            .map(|dir| Path::new(dir).join(kind))
+            .find(|candidate| candidate.is_file());
+        if let Some(found) = on_path {
+            return Self::new(found);
+        }
+        let usual = Path::new("/bin").join(kind);
+        if usual.is_file() {
+            return Self::new(usual);
+        }
+        fallback()
+    }
+}
+
 fn is_supported(path: &Path) -> bool {
     matches!(
         path.file_name().and_then(|n| n.to_str()),
@@ -76,6 +121,23 @@ pub fn join_for_display(argv: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shell_named_by_the_model_is_one_of_the_posix_shells() {
+        let env = BTreeMap::from([("PATH".to_owned(), "/usr/bin:/bin".to_owned())]);
+        let user = Shell::new("/bin/bash");
+        let pick = |name: &str| Shell::for_model_request(name, &user, &env).path;
+        // Any other program, or an unknown name, runs the command in /bin/sh.
+        for name in ["/bin/false", "/usr/bin/python3", "BASH", "", "pwsh", "dash"] {
+            assert_eq!(pick(name), PathBuf::from("/bin/sh"), "{name}");
+        }
+        // A bash that does not exist is the user's bash.
+        assert_eq!(pick("/nonexistent/bash"), PathBuf::from("/bin/bash"));
+        assert_eq!(pick("bash"), PathBuf::from("/bin/bash"));
+        // An existing shell is used where it is.
+        assert_eq!(pick("/bin/sh"), PathBuf::from("/bin/sh"));
+        assert!(pick("sh").ends_with("sh"));
+    }
 
     #[test]
     fn argv_and_display() {

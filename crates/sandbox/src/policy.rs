@@ -364,10 +364,19 @@ mod tests {
         };
         let resolved =
             ResolvedPolicy::from_sandbox_policy(&policy, &cwd, Some(tmpdir.as_os_str())).unwrap();
-        for root in [&cwd, &tmpdir, &extra, &std::fs::canonicalize("/tmp").unwrap()] {
+        for root in [
+            &cwd,
+            &tmpdir,
+            &extra,
+            &std::fs::canonicalize("/tmp").unwrap(),
+        ] {
             for name in PROTECTED_SUBDIRS {
                 let path = root.join(name);
-                assert!(!resolved.can_write(&path.join("config")), "{}", path.display());
+                assert!(
+                    !resolved.can_write(&path.join("config")),
+                    "{}",
+                    path.display()
+                );
             }
             assert!(resolved.can_write(&root.join("file.txt")));
         }
@@ -415,7 +424,12 @@ mod tests {
         let subpaths = default_read_only_subpaths(&work);
         assert_eq!(
             subpaths,
-            vec![gitdir, work.join(".git"), work.join(".agents"), work.join(".codex")]
+            vec![
+                gitdir,
+                work.join(".git"),
+                work.join(".agents"),
+                work.join(".codex")
+            ]
         );
     }
 

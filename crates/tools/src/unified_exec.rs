@@ -42,8 +42,8 @@ pub struct ExecCommandArgs {
     /// Working directory, relative to the turn's.
     #[serde(default)]
     pub workdir: Option<String>,
-    /// A shell program the model names. Accepted (the tool declares it) and ignored, as the
-    /// reference ignores it: commands always run in the user's shell.
+    /// A shell the model names: only picks among the installed POSIX shells
+    /// ([`Shell::for_model_request`]).
     #[serde(default)]
     pub shell: Option<String>,
     /// Login shell or not.
@@ -158,7 +158,10 @@ pub fn exec_request(
         return Err(ToolError::LoginShellDisabled);
     }
     let login = args.login.unwrap_or(ctx.allow_login_shell);
-    let shell = &ctx.shell;
+    let shell = match args.shell.as_deref() {
+        Some(requested) => Shell::for_model_request(requested, &ctx.shell, &ctx.env),
+        None => ctx.shell.clone(),
+    };
     let cwd = resolve_workdir(&ctx.cwd, args.workdir.as_deref());
     let mut env = ctx.env.clone();
     apply_unified_exec_env(&mut env);

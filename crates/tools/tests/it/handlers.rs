@@ -64,8 +64,8 @@ async fn exec_command_output_text() {
     assert!(out.text.ends_with("Total output lines: 100\n\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n15\n16\n1…53 tokens truncated…88\n89\n90\n91\n92\n93\n94\n95\n96\n97\n98\n99\n100\n"));
 }
 
-/// Issue 22.10: the model's `shell` argument does not choose the program that runs the
-/// command (the reference ignores it too); the user's shell does.
+/// Issue 22.10: the model's `shell` argument cannot choose an arbitrary program to run the
+/// command: anything but an installed POSIX shell runs it in `/bin/sh`, as in the reference.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_models_shell_argument_is_ignored() {
     let dir = tempfile::tempdir().unwrap();
