@@ -72,7 +72,7 @@ pub(crate) fn commit(touched: &BTreeMap<PathBuf, Touched>) -> Result<(), ApplyPa
 
 fn current_contents(path: &Path) -> Option<Vec<u8>> {
     match fs::metadata(path) {
-        Ok(meta) if !meta.is_dir() => fs::read(path).ok(),
+        Ok(meta) if !meta.is_dir() => crate::overlay::read_disk_file(path).ok(),
         _ => None,
     }
 }

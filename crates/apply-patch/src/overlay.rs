@@ -90,7 +90,7 @@ impl Overlay {
             return Ok(bytes.clone());
         }
         if on_disk_unshadowed(self, path) {
-            return fs::read(path);
+            return read_disk_file(path);
         }
         match self.kind(path) {
             Kind::Dir => Err(os_error(EISDIR)),
@@ -182,7 +182,7 @@ impl Overlay {
         }
         // Only a path not yet shadowed by the overlay can still show its disk contents.
         let on_disk = if on_disk_unshadowed(self, path) && disk_kind(path) == Kind::File {
-            fs::read(path).ok()
+            read_disk_file(path).ok()
         } else {
             None
         };
@@ -216,6 +216,19 @@ impl Overlay {
 fn on_disk_unshadowed(overlay: &Overlay, path: &Path) -> bool {
     path.ancestors()
         .all(|p| !overlay.files.contains_key(p) && !overlay.dirs.contains(p))
+}
+
+/// Largest file a patch reads (the reference's file-helper limit): 512 MiB.
+pub(crate) const READ_MAX_BYTES: u64 = 536_870_912;
+
+/// A file on disk, when it is a regular file within [`READ_MAX_BYTES`]: a patch naming
+/// `/dev/zero` or a FIFO gets an error instead of reading forever or blocking.
+pub(crate) fn read_disk_file(path: &Path) -> io::Result<Vec<u8>> {
+    // A directory fails as reading it would (EISDIR), the reference's text.
+    if fs::metadata(path).is_ok_and(|meta| meta.is_dir()) {
+        return Err(os_error(EISDIR));
+    }
+    Ok(recodex_stdx::read_regular_file(path, READ_MAX_BYTES)?)
 }
 
 fn disk_kind(path: &Path) -> Kind {

@@ -252,3 +252,29 @@ fn simulate(hunk: &Hunk, cwd: &Path, overlay: &mut Overlay) -> Result<FileChange
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_patch_on_a_device_or_a_fifo_fails_without_reading_it() {
+        // Issue 22.2: planning runs in recodex's own process; `/dev/zero` used to be read
+        // until memory ran out and a FIFO blocked the turn.
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        for target in [Path::new("/dev/zero"), fifo.as_path()] {
+            let text = format!(
+                "*** Begin Patch\n*** Update File: {}\n@@\n-a\n+b\n*** End Patch\n",
+                target.display()
+            );
+            let err = plan_patch_text(&text, dir.path()).unwrap_err();
+            assert!(err.to_string().contains("not a regular file"), "{err}");
+        }
+    }
+}

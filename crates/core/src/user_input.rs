@@ -39,8 +39,16 @@ pub(crate) fn user_message(input: &UserInput, cwd: &Path) -> ResponseItem {
                 });
                 content.push(text("</image>".to_owned()));
             }
+            Err(ImageError::Locate(err)) => content.push(text(format!(
+                "Codex could not read the local image at `{}`: {err}",
+                path.display()
+            ))),
             Err(ImageError::Read(err)) => content.push(text(format!(
                 "Codex could not read the local image at `{}`: {err}",
+                path.display()
+            ))),
+            Err(ImageError::NotAFile) => content.push(text(format!(
+                "Codex could not read the local image at `{}`: not a file",
                 path.display()
             ))),
             Err(ImageError::Unsupported(mime)) => content.push(text(format!(
@@ -62,17 +70,30 @@ fn text(text: String) -> ContentItem {
     ContentItem::InputText { text }
 }
 
+/// Largest image file read (the reference's limit, inclusive): 512 MiB.
+pub(crate) const IMAGE_MAX_BYTES: u64 = 536_870_912;
+
 /// Why a file could not be attached as an image.
 pub(crate) enum ImageError {
-    /// It could not be read.
-    Read(std::io::Error),
+    /// It could not be found (or looked up).
+    Locate(std::io::Error),
+    /// It is a directory, a device, a FIFO or a socket.
+    NotAFile,
+    /// It could not be read (too large, or a read error).
+    Read(recodex_stdx::BoundedReadError),
     /// It is not a PNG, JPEG, GIF or WebP file; the type its name suggests.
     Unsupported(&'static str),
 }
 
 /// A `data:` URL for the image at `path`, when it is a PNG, JPEG, GIF or WebP file.
 pub(crate) fn image_url(path: &Path) -> Result<String, ImageError> {
-    let bytes = std::fs::read(path).map_err(ImageError::Read)?;
+    use recodex_stdx::BoundedReadError;
+    let bytes =
+        recodex_stdx::read_regular_file(path, IMAGE_MAX_BYTES).map_err(|err| match err {
+            BoundedReadError::Locate(err) => ImageError::Locate(err),
+            BoundedReadError::NotAFile => ImageError::NotAFile,
+            other => ImageError::Read(other),
+        })?;
     let mime = sniff(&bytes).ok_or_else(|| ImageError::Unsupported(mime_from_extension(path)))?;
     Ok(format!(
         "data:{mime};base64,{}",

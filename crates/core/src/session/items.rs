@@ -179,8 +179,15 @@ impl Session {
         }
         match crate::user_input::image_url(&path) {
             Ok(url) => FunctionOutput::Image(url),
-            Err(crate::user_input::ImageError::Read(err)) => FunctionOutput::Refused(format!(
+            Err(crate::user_input::ImageError::Locate(err)) => FunctionOutput::Refused(format!(
                 "unable to locate image at `{}`: {err}",
+                path.display()
+            )),
+            Err(crate::user_input::ImageError::NotAFile) => {
+                FunctionOutput::Refused(format!("image path `{}` is not a file", path.display()))
+            }
+            Err(crate::user_input::ImageError::Read(err)) => FunctionOutput::Refused(format!(
+                "unable to read image at `{}`: {err}",
                 path.display()
             )),
             Err(crate::user_input::ImageError::Unsupported(mime)) => {

@@ -539,6 +539,77 @@ async fn view_image_gives_the_model_the_image_and_request_user_input_is_declined
     );
 }
 
+/// Issue 22.2: `view_image` on a device, a FIFO, a directory or a huge file answers the
+/// reference's texts at once, without reading (it used to read /dev/zero until killed and
+/// hang on a FIFO).
+#[tokio::test]
+async fn view_image_refuses_devices_fifos_directories_and_huge_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let cwd = dir.path();
+    std::fs::create_dir(cwd.join("subdir")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(cwd.join("fifo.png"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::File::create(cwd.join("big.png"))
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let paths = ["/dev/zero", "/dev/urandom", "fifo.png", "subdir", "big.png"];
+    let mut events = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        let args = serde_json::json!({ "path": path }).to_string();
+        events.extend(sse::function_call(
+            u32::try_from(i).unwrap(),
+            &format!("call_{i}"),
+            "view_image",
+            &args,
+        ));
+    }
+    let server = MockResponsesServer::start(vec![
+        reply(events, "resp_1"),
+        reply(sse::message(0, "msg_2", "done"), "resp_2"),
+    ])
+    .await
+    .unwrap();
+    let (mut settings, client) = settings(cwd, cwd, &server, true);
+    settings.tools = vec![serde_json::json!({"type": "function", "name": "view_image"})];
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let (tx, rx) = mpsc::channel(64);
+    let turn = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        session.run_turn("look", &tx),
+    )
+    .await
+    .expect("view_image blocked");
+    turn.unwrap();
+    drop(tx);
+    drain(rx).await;
+    let input = server.requests()[1].json()["input"].clone();
+    let outputs: Vec<String> = input
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["type"] == "function_call_output")
+        .map(|i| i["output"].as_str().unwrap().to_owned())
+        .collect();
+    let at = |p: &str| cwd.join(p).display().to_string();
+    assert_eq!(
+        outputs,
+        [
+            "image path `/dev/zero` is not a file".to_owned(),
+            "image path `/dev/urandom` is not a file".to_owned(),
+            format!("image path `{}` is not a file", at("fifo.png")),
+            format!("image path `{}` is not a file", at("subdir")),
+            format!(
+                "unable to read image at `{}`: file is too large to read: limit is 536870912 bytes",
+                at("big.png")
+            ),
+        ]
+    );
+}
+
 #[tokio::test]
 async fn goals_are_created_read_completed_and_stored() {
     let mut events = sse::function_call(
