@@ -40,15 +40,27 @@ pub fn apply_patch(
     result
 }
 
-/// `codex --codex-run-as-apply-patch PATCH`: `patch` is `argv[2]` (further arguments are
-/// ignored, stdin is not read). Returns the exit status.
+/// `codex --codex-run-as-apply-patch [PATCH]`: `patch` is `argv[2]` (further arguments are
+/// ignored). Without it the patch is read from `stdin`, which is how recodex passes patches
+/// larger than one argument may be; an empty stdin is the reference's missing-argument
+/// error. Returns the exit status.
 pub fn run_self_invocation(
     patch: Option<&OsStr>,
+    mut stdin: impl Read,
     stdout: &mut impl Write,
     stderr: &mut impl Write,
     cwd: io::Result<PathBuf>,
 ) -> i32 {
-    let Some(patch) = patch.and_then(OsStr::to_str) else {
+    let from_stdin;
+    let patch = match patch {
+        Some(arg) => arg.to_str(),
+        None => {
+            let mut buf = String::new();
+            from_stdin = stdin.read_to_string(&mut buf).ok().map(|_| buf);
+            from_stdin.as_deref().filter(|text| !text.is_empty())
+        }
+    };
+    let Some(patch) = patch else {
         let _ = writeln!(
             stderr,
             "Error: {CODEX_RUN_AS_APPLY_PATCH_ARG1} requires a UTF-8 PATCH argument."
@@ -169,7 +181,8 @@ mod tests {
     #[test]
     fn self_invocation_needs_its_argument() {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let status = run_self_invocation(None, &mut out, &mut err, Ok(PathBuf::from("/")));
+        let status =
+            run_self_invocation(None, &b""[..], &mut out, &mut err, Ok(PathBuf::from("/")));
         assert_eq!(status, 1);
         assert_eq!(
             String::from_utf8(err).unwrap(),
@@ -178,6 +191,7 @@ mod tests {
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let status = run_self_invocation(
             Some(OsStr::new("a")),
+            &b""[..],
             &mut out,
             &mut err,
             Ok(PathBuf::from("/")),
@@ -187,5 +201,25 @@ mod tests {
             String::from_utf8(err).unwrap(),
             "Invalid patch: The first line of the patch must be '*** Begin Patch'\n"
         );
+    }
+
+    #[test]
+    fn self_invocation_reads_a_patch_too_large_for_an_argument_from_stdin() {
+        // Issue 22.7: one argument may not exceed 128 KiB; the patch comes on stdin.
+        let dir = tempfile::tempdir().unwrap();
+        let body: String = (0..20_000).map(|i| format!("+line {i}\n")).collect();
+        let patch = format!("*** Begin Patch\n*** Add File: big.txt\n{body}*** End Patch\n");
+        assert!(patch.len() > 128 * 1024);
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let status = run_self_invocation(
+            None,
+            patch.as_bytes(),
+            &mut out,
+            &mut err,
+            Ok(dir.path().to_path_buf()),
+        );
+        assert_eq!(status, 0, "{}", String::from_utf8_lossy(&err));
+        let written = std::fs::read_to_string(dir.path().join("big.txt")).unwrap();
+        assert_eq!(written.lines().count(), 20_000);
     }
 }

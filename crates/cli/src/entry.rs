@@ -36,6 +36,7 @@ pub fn main_entry() -> ExitCode {
         // How the agent re-invokes this binary to apply a patch (e.g. inside the sandbox).
         let status = recodex_apply_patch::run_self_invocation(
             argv.get(2).map(OsString::as_os_str),
+            std::io::stdin().lock(),
             &mut std::io::stdout().lock(),
             &mut std::io::stderr().lock(),
             std::env::current_dir(),

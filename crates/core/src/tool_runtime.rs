@@ -513,7 +513,7 @@ impl ToolRuntime {
     }
 
     /// Applies a verified patch by running this binary as `apply_patch` in `cwd` inside
-    /// the sandbox, as the reference does, so a patch can only write where commands can.
+    /// the sandbox, so a patch can only write where commands can.
     pub(crate) async fn apply_patch(
         &self,
         cwd: &Path,
@@ -525,15 +525,17 @@ impl ToolRuntime {
                 "apply_patch is not available: the recodex executable is unknown",
             );
         };
+        // The patch goes on stdin: one argument may not exceed 128 KiB (the reference
+        // applies 10 MB patches).
         let request = recodex_process::ExecRequest {
             argv: vec![
                 exe.to_string_lossy().into_owned(),
-                "--codex-run-as-apply-patch".to_owned(),
-                patch.to_owned(),
+                recodex_apply_patch::CODEX_RUN_AS_APPLY_PATCH_ARG1.to_owned(),
             ],
             cwd: cwd.to_path_buf(),
             env: self.ctx.env.clone(),
             tty: false,
+            stdin: Some(patch.as_bytes().to_vec()),
         };
         let timeout = std::time::Duration::from_secs(60);
         // Outside the sandbox only for a patch the user approved there.

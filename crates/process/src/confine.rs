@@ -109,6 +109,7 @@ mod tests {
             cwd: PathBuf::from("/w"),
             env: Default::default(),
             tty: false,
+            stdin: None,
         };
         let wrapped = wrapper.wrap(request).unwrap();
         assert_eq!(

@@ -358,6 +358,7 @@ mod tests {
                 ("GONE".to_owned(), "1".to_owned()),
             ]),
             tty: false,
+            stdin: None,
         }
     }
 

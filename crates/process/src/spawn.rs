@@ -47,6 +47,10 @@ pub struct ExecRequest {
     pub env: BTreeMap<String, String>,
     /// Run in a pseudo-terminal.
     pub tty: bool,
+    /// Bytes fed to the command's stdin, which is then closed (`None`: `/dev/null`). Used
+    /// for input too large for an argument (an `apply_patch` of more than 128 KiB).
+    /// Ignored in a pseudo-terminal.
+    pub stdin: Option<Vec<u8>>,
 }
 
 /// Rewrites a command before it starts: the seam where a sandbox wraps the
@@ -120,7 +124,11 @@ fn spawn_pipes(request: &ExecRequest) -> Result<Spawned, ProcessError> {
         .env_clear()
         .envs(&request.env)
         .current_dir(&request.cwd)
-        .stdin(Stdio::null())
+        .stdin(if request.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
@@ -130,6 +138,15 @@ fn spawn_pipes(request: &ExecRequest) -> Result<Spawned, ProcessError> {
         .id()
         .and_then(|id| i32::try_from(id).ok())
         .unwrap_or_default();
+    if let (Some(mut pipe), Some(input)) = (child.stdin.take(), request.stdin.clone()) {
+        // Written by its own task, so a command that reads slowly (or not at all) cannot
+        // stall the caller; a command that exits early just closes the pipe.
+        tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            let _ = pipe.write_all(&input).await;
+            let _ = pipe.shutdown().await;
+        });
+    }
     let (tx, rx) = mpsc::channel(64);
     if let Some(stdout) = child.stdout.take() {
         tokio::spawn(pump_async(stdout, tx.clone()));

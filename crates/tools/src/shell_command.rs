@@ -82,6 +82,7 @@ pub fn shell_request(
         cwd: resolve_workdir(&ctx.cwd, args.workdir.as_deref()),
         env: ctx.env.clone(),
         tty: false,
+        stdin: None,
     };
     let timeout = Duration::from_millis(args.timeout_ms.unwrap_or(DEFAULT_SHELL_TIMEOUT_MS));
     Ok((request, timeout))

@@ -172,6 +172,7 @@ pub fn exec_request(
             cwd,
             env,
             tty: args.tty,
+            stdin: None,
         },
         yield_time_ms: args.yield_time_ms,
     })

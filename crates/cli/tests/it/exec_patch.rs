@@ -213,3 +213,20 @@ async fn a_patch_to_a_hard_link_does_not_write_the_file_outside() {
         "changed\n"
     );
 }
+
+/// Issue 22.7: a patch larger than one process argument may be (128 KiB) is applied in the
+/// sandbox like any other (it failed with "Argument list too long" and echoed the patch).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_patch_over_128_kib_is_applied() {
+    let body: String = (0..40_000).map(|i| format!("+line number {i}\n")).collect();
+    let patch = format!("*** Begin Patch\n*** Add File: big.txt\n{body}*** End Patch\n");
+    assert!(patch.len() > 512 * 1024);
+    let (output, _stdout, work, _dir) = run_patch_turn(&patch, &[]).await;
+    assert!(
+        output.contains("Success. Updated the following files:"),
+        "{}",
+        &output[..output.len().min(400)]
+    );
+    let written = std::fs::read_to_string(work.join("big.txt")).unwrap();
+    assert_eq!(written.lines().count(), 40_000);
+}

@@ -35,6 +35,7 @@ fn script(cwd: &Path, script: &str, tty: bool) -> ExecRequest {
         cwd: cwd.to_path_buf(),
         env: env(cwd),
         tty,
+        stdin: None,
     }
 }
 
@@ -176,6 +177,7 @@ async fn missing_program_is_an_error() {
                 cwd: dir.path().to_path_buf(),
                 env: env(dir.path()),
                 tty,
+                stdin: None,
             },
             yield_time_ms: None,
         };
