@@ -363,6 +363,9 @@ impl Session {
             self.first_user_message = Some(prompt.to_owned());
         }
         self.history.push(user);
+        // Indexed as soon as the turn is recorded, as the reference does, so a thread whose
+        // process is killed mid-turn is still listed.
+        self.index_thread(events).await;
 
         let mut last_agent_message = None;
         let mut first_token_ms = None;
@@ -403,6 +406,7 @@ impl Session {
                         duration_ms,
                         first_token_ms,
                     ))?;
+                    self.index_thread(events).await;
                     return Err(err);
                 }
             };

@@ -93,6 +93,70 @@ pub fn backfill_threads(codex_home: &Path, sqlite_dir: &Path) -> Result<usize, S
     Ok(added)
 }
 
+/// Indexes the rollouts of the last `days` days (by their `sessions/YYYY/MM/DD` directory,
+/// in local time, counted back from today) that the index lacks. After the one-time backfill this is how
+/// a session whose process died before it wrote its row (a `kill -9` at the wrong moment)
+/// comes back into `thread/list` the next time recodex starts; the reference loses those.
+/// Only a few directories are read, so start-up stays fast with any number of sessions.
+pub fn reconcile_recent(
+    codex_home: &Path,
+    sqlite_dir: &Path,
+    days: u32,
+) -> Result<usize, StateError> {
+    let today = chrono::Local::now().date_naive();
+    reconcile_since(codex_home, sqlite_dir, today, days)
+}
+
+fn reconcile_since(
+    codex_home: &Path,
+    sqlite_dir: &Path,
+    today: chrono::NaiveDate,
+    days: u32,
+) -> Result<usize, StateError> {
+    let conn = open_db(sqlite_dir, DbKind::State)?;
+    let db = sqlite_dir.join(DbKind::State.file_name());
+    let sql = |source| StateError::Sqlite {
+        path: db.clone(),
+        source,
+    };
+    let sessions = codex_home.join(crate::rollout::SESSIONS_DIR);
+    let mut added = 0;
+    for back in 0..=days {
+        let Some(date) = today.checked_sub_days(chrono::Days::new(u64::from(back))) else {
+            break;
+        };
+        let dir = sessions.join(date.format("%Y/%m/%d").to_string());
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for path in entries.flatten().map(|entry| entry.path()) {
+            let Some(id) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(parse_rollout_file_name)
+                .map(|(_, id)| id.to_string())
+            else {
+                continue;
+            };
+            let known: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM threads WHERE id = ?1",
+                    params![id],
+                    |r| r.get(0),
+                )
+                .map_err(sql)?;
+            if known > 0 {
+                continue;
+            }
+            if let Some(row) = row_from_rollout(&id, &path) {
+                upsert_on_conn(&conn, &db, &row)?;
+                added += 1;
+            }
+        }
+    }
+    Ok(added)
+}
+
 /// Indexes the rollout of a thread created outside a session (a fork), from its lines.
 pub fn index_rollout(sqlite_dir: &Path, id: &str, rollout: &Path) -> Result<(), StateError> {
     match row_from_rollout(id, rollout) {
@@ -234,5 +298,40 @@ mod tests {
         // Complete: a new rollout on disk is not picked up again.
         write_rollout(home.path(), "01a213c5-0000-7000-8000-000000000001", "third");
         assert_eq!(backfill_threads(home.path(), home.path()).unwrap(), 0);
+    }
+
+    #[test]
+    fn recent_rollouts_missing_after_the_backfill_are_reconciled() {
+        // Issue 22.8: a session killed before it wrote its row is listed again after the
+        // next start, although the one-time backfill is complete.
+        let home = tempfile::tempdir().unwrap();
+        write_rollout(home.path(), "01a213c5-2486-73fa-ba34-fe5112c156d6", "first");
+        assert_eq!(backfill_threads(home.path(), home.path()).unwrap(), 1);
+        let killed = "01a213c5-0000-7000-8000-000000000001";
+        write_rollout(home.path(), killed, "killed mid-turn");
+        assert_eq!(backfill_threads(home.path(), home.path()).unwrap(), 0);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        // Out of the window: left alone.
+        assert_eq!(
+            reconcile_since(home.path(), home.path(), day, 1).unwrap(),
+            0
+        );
+        assert_eq!(
+            reconcile_since(home.path(), home.path(), day, 2).unwrap(),
+            1
+        );
+        assert_eq!(
+            reconcile_since(home.path(), home.path(), day, 2).unwrap(),
+            0
+        );
+        let conn = open_db(home.path(), DbKind::State).unwrap();
+        let title: String = conn
+            .query_row(
+                "SELECT title FROM threads WHERE id = ?1",
+                params![killed],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(title, "killed mid-turn");
     }
 }

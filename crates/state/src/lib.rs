@@ -26,7 +26,7 @@ pub use archive::{
     ARCHIVED_SESSIONS_DIR, ArchiveError, archive_thread, find_archived_rollout,
     find_thread_by_name, unarchive_thread,
 };
-pub use backfill::{backfill_threads, index_rollout};
+pub use backfill::{backfill_threads, index_rollout, reconcile_recent};
 pub use db::{DbKind, open_db, sqlite_home};
 
 /// The CLI version recorded in rows and files (the reference's).

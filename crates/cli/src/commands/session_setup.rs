@@ -121,6 +121,9 @@ pub(super) fn prepare(
     })
 }
 
+/// How many days of session directories are checked for unindexed rollouts at start-up.
+const RECONCILE_DAYS: u32 = 7;
+
 /// Opens (creating) the four databases and indexes sessions the index lacks, as the
 /// reference does at start-up, and reads (creating) the installation id. Database
 /// failures are printed as warnings: they only lose indexing.
@@ -136,6 +139,13 @@ pub(super) fn prepare_state(config: &Config, ctx: &Context) -> Result<StateHome,
     }
     // Sessions on disk that the index lacks are indexed once, as the reference does.
     if let Err(err) = recodex_state::backfill_threads(&config.codex_home, &sqlite_dir) {
+        eprintln!("warning: {err}");
+    }
+    // Recent sessions whose process died before indexing them (not the reference's
+    // behaviour: it leaves them out of listings; see DEVIATIONS.md).
+    if let Err(err) =
+        recodex_state::reconcile_recent(&config.codex_home, &sqlite_dir, RECONCILE_DAYS)
+    {
         eprintln!("warning: {err}");
     }
     let installation_id =

@@ -267,6 +267,36 @@ async fn a_stream_without_completion_fails_the_turn() {
     assert!(err.to_string().contains("stream"), "{err}");
 }
 
+/// Issue 22.8: the thread is in the index from the moment its turn is recorded: a turn that
+/// fails leaves it listed, and so does one whose process is killed while the model answers
+/// (the row was written only when a turn completed).
+#[tokio::test]
+async fn the_thread_is_indexed_when_its_turn_starts() {
+    let server = MockResponsesServer::start(vec![
+        reply(sse::message(0, "m", "late"), "r").delay(std::time::Duration::from_secs(30)),
+    ])
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut settings, client) = settings(dir.path(), dir.path(), &server, false);
+    settings.state_dir = Some(dir.path().to_path_buf());
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let id = session.thread_id().to_owned();
+    let (tx, _rx) = mpsc::channel(64);
+    // The model has not answered within the second: the row is there already.
+    let turn = tokio::time::timeout(
+        std::time::Duration::from_secs(1),
+        session.run_turn("listed while running", &tx),
+    )
+    .await;
+    assert!(
+        turn.is_err(),
+        "the turn should still be waiting for the model"
+    );
+    let row = recodex_state::get_thread(dir.path(), &id).unwrap().unwrap();
+    assert_eq!(row.first_user_message, "listed while running");
+}
+
 #[tokio::test]
 async fn a_failed_request_still_closes_the_turn_in_the_rollout() {
     let server =
