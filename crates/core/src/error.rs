@@ -19,6 +19,14 @@ pub enum CoreError {
     /// not UTF-8, so it cannot be written into the rollout or any JSON message.
     #[error("path contains invalid UTF-8 characters: {}", .0.display())]
     NonUtf8Path(std::path::PathBuf),
+    /// The turn's input text is longer than the limit; nothing was recorded or sent.
+    #[error("Input exceeds the maximum length of {max_chars} characters.")]
+    InputTooLarge {
+        /// The limit, in characters.
+        max_chars: usize,
+        /// The input's length, in characters.
+        actual_chars: usize,
+    },
     /// The stream ended without `response.completed`.
     #[error("stream disconnected before completion: stream closed before response.completed")]
     Incomplete,

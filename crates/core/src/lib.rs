@@ -27,4 +27,4 @@ pub use error::CoreError;
 pub use event::{CollabCall, Event, PatchChange, PatchChangeKind, PlanStep, StepStatus};
 pub use session::{InterruptHandle, ModelTools, Session, TurnOutcome};
 pub use settings::{MultiAgentSettings, SessionSettings, SubagentOrigin};
-pub use user_input::UserInput;
+pub use user_input::{MAX_USER_INPUT_TEXT_CHARS, UserInput};

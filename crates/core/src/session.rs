@@ -309,6 +309,7 @@ impl Session {
         input: &UserInput,
         events: &mpsc::Sender<Event>,
     ) -> Result<TurnOutcome, CoreError> {
+        input.check_size()?;
         // Sub-agents run on this thread's local task set, which makes progress while a
         // turn of this thread runs.
         let local = std::mem::take(&mut self.agents.local);

@@ -16,7 +16,23 @@ pub struct UserInput {
     pub images: Vec<PathBuf>,
 }
 
+/// Most characters (Unicode scalar values, all text items together) one turn's input may
+/// hold: 1,048,576, the reference's limit.
+pub const MAX_USER_INPUT_TEXT_CHARS: usize = 1 << 20;
+
 impl UserInput {
+    /// Refuses input over [`MAX_USER_INPUT_TEXT_CHARS`], before anything is recorded or sent.
+    pub fn check_size(&self) -> Result<(), crate::CoreError> {
+        let actual_chars = self.text.chars().count();
+        if actual_chars > MAX_USER_INPUT_TEXT_CHARS {
+            return Err(crate::CoreError::InputTooLarge {
+                max_chars: MAX_USER_INPUT_TEXT_CHARS,
+                actual_chars,
+            });
+        }
+        Ok(())
+    }
+
     /// A prompt without images.
     pub fn text(text: impl Into<String>) -> Self {
         Self {

@@ -483,6 +483,23 @@ pub async fn run_exec(
             }
             1
         }
+        Err(recodex_core::CoreError::InputTooLarge {
+            max_chars,
+            actual_chars,
+        }) => {
+            // Refused before the turn started: no turn events, the reference's line (its
+            // exec reports the app-server's turn/start error) on stderr.
+            let err = recodex_core::CoreError::InputTooLarge {
+                max_chars,
+                actual_chars,
+            };
+            let _ = writeln!(
+                printer.stderr,
+                "Error: turn/start: turn/start failed: {err} (code -32602), data: \
+                 {{\"input_error_code\":\"input_too_large\",\"max_chars\":{max_chars},\"actual_chars\":{actual_chars}}}"
+            );
+            1
+        }
         Err(err) => {
             let message = err.to_string();
             if request.json {

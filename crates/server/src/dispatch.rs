@@ -16,11 +16,12 @@ use serde_json::{Value, json};
 
 use crate::ServerContext;
 
-/// A failed request: a JSON-RPC error code and message.
+/// A failed request: a JSON-RPC error code, message and optional data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RpcError {
     pub(crate) code: i64,
     pub(crate) message: String,
+    pub(crate) data: Option<Value>,
 }
 
 impl RpcError {
@@ -29,6 +30,7 @@ impl RpcError {
         Self {
             code: INVALID_REQUEST,
             message: message.into(),
+            data: None,
         }
     }
 }
@@ -248,6 +250,7 @@ impl Processor {
             other => Err(RpcError {
                 code: METHOD_NOT_FOUND,
                 message: format!("`{other}` is not supported yet by recodex"),
+                data: None,
             }),
         }
     }
@@ -318,7 +321,7 @@ fn error_line(id: RequestId, error: RpcError) -> String {
         error: ErrorObject {
             code: error.code,
             message: error.message,
-            data: None,
+            data: error.data,
         },
     };
     serde_json::to_string(&Ordered { error, id }).unwrap_or_default()

@@ -54,6 +54,7 @@ pub(crate) fn fork(server: &mut Processor, params: ThreadOpenParams) -> Result<R
         return Err(RpcError {
             code: recodex_app_protocol::jsonrpc::METHOD_NOT_FOUND,
             message: "ephemeral forks are not supported yet by recodex".to_owned(),
+            data: None,
         });
     }
     let source_path = live_rollout(server, &parent)?;
@@ -171,6 +172,7 @@ fn internal(context: &str, error: impl std::fmt::Display) -> RpcError {
     RpcError {
         code: recodex_app_protocol::jsonrpc::INTERNAL_ERROR,
         message: format!("{context}: {error}"),
+        data: None,
     }
 }
 

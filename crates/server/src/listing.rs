@@ -94,6 +94,7 @@ pub(crate) fn list(server: &mut Processor, params: ThreadListParams) -> Result<R
     .map_err(|e| RpcError {
         code: recodex_app_protocol::jsonrpc::INTERNAL_ERROR,
         message: format!("failed to list threads: {e}"),
+        data: None,
     })?;
     let step = if ascending { 1 } else { -1 };
     // Update times are the rollout files' modification times, as the reference reads

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 use chrono::Utc;
-use recodex_app_protocol::jsonrpc::{INTERNAL_ERROR, RequestId};
+use recodex_app_protocol::jsonrpc::{INTERNAL_ERROR, INVALID_PARAMS, RequestId};
 use recodex_app_protocol::thread::{GitInfo, SessionSource, Thread, ThreadStatus};
 use recodex_core::{Event, InterruptHandle, Session, UserInput};
 use serde::Deserialize;
@@ -146,6 +146,7 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
         .map_err(|message| RpcError {
             code: INTERNAL_ERROR,
             message,
+            data: None,
         })?;
     let now = Utc::now().timestamp();
     let settings = session.settings();
@@ -251,6 +252,7 @@ pub(crate) fn turn_start(
     let factory = server.factory.clone().ok_or_else(not_served)?;
     let outbox = server.outbox.clone().ok_or_else(not_served)?;
     let thread_id = crate::threads::thread_id(&params.thread_id, "thread")?;
+    check_input_size(&params.input)?;
     let mut live = server.live.borrow_mut();
     let Some(thread) = live.get_mut(&thread_id) else {
         return Err(RpcError::invalid(format!("thread not found: {thread_id}")));
@@ -279,6 +281,7 @@ pub(crate) fn turn_start(
                 .map_err(|message| RpcError {
                     code: INTERNAL_ERROR,
                     message,
+                    data: None,
                 })?;
             thread.questions = Some(questions);
             session
@@ -361,11 +364,40 @@ fn not_served() -> RpcError {
     RpcError {
         code: recodex_app_protocol::jsonrpc::METHOD_NOT_FOUND,
         message: "running turns is not supported by this server".to_owned(),
+        data: None,
     }
 }
 
 /// The engine input of a `turn/start` (texts joined by newlines, local images) and the
 /// user message item's content.
+/// Refuses input whose text items hold more than the engine's limit together, as the
+/// reference does (-32602 with the counts in `data`); no turn is started.
+fn check_input_size(input: &[Value]) -> Result<(), RpcError> {
+    let actual_chars: usize = input
+        .iter()
+        .filter(|part| part["type"] == "text")
+        .filter_map(|part| part["text"].as_str())
+        .map(|text| text.chars().count())
+        .sum();
+    let max_chars = recodex_core::MAX_USER_INPUT_TEXT_CHARS;
+    if actual_chars <= max_chars {
+        return Ok(());
+    }
+    let err = recodex_core::CoreError::InputTooLarge {
+        max_chars,
+        actual_chars,
+    };
+    Err(RpcError {
+        code: INVALID_PARAMS,
+        message: err.to_string(),
+        data: Some(json!({
+            "input_error_code": "input_too_large",
+            "max_chars": max_chars,
+            "actual_chars": actual_chars,
+        })),
+    })
+}
+
 fn user_input(input: &[Value]) -> (UserInput, Vec<Value>) {
     let mut texts = Vec::new();
     let mut images = Vec::new();

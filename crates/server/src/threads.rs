@@ -52,6 +52,7 @@ fn internal(context: &str, error: impl std::fmt::Display) -> RpcError {
     RpcError {
         code: recodex_app_protocol::jsonrpc::INTERNAL_ERROR,
         message: format!("{context}: {error}"),
+        data: None,
     }
 }
 

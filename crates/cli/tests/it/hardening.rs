@@ -244,3 +244,96 @@ fn non_utf8_paths_are_errors_not_panics() {
     drop(stdin);
     child.wait().unwrap();
 }
+
+/// Issue 22.10: a prompt over 1,048,576 characters is refused before anything is sent or
+/// recorded: exec exits 1 with the reference's line, the app-server answers -32602 with the
+/// counts and the thread stays usable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prompt_over_the_limit_is_refused_before_it_is_sent() {
+    use std::io::{BufRead, BufReader, Write};
+
+    let server = MockResponsesServer::start(vec![reply(sse::message(0, "m", "small"), "r")])
+        .await
+        .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    // Characters, not bytes: 1,048,576 `é` are 2 MiB and allowed; one more is not.
+    let prompt = "é".repeat(1 << 20) + "x";
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        super::exec::exec(&h, &w, &["--json", "--skip-git-repo-check", "-"], &prompt)
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "Error: turn/start: turn/start failed: Input exceeds the maximum length of 1048576 characters. (code -32602), data: {\"input_error_code\":\"input_too_large\",\"max_chars\":1048576,\"actual_chars\":1048577}\n"
+        ),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("turn."), "{stdout}");
+    assert!(server.requests().is_empty());
+
+    let (h, w) = (home.clone(), work.clone());
+    let messages = tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(BIN)
+            .arg("app-server")
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", h.parent().unwrap())
+            .env("CODEX_HOME", &h)
+            .env("MOCK_KEY", "sk-test")
+            .current_dir(&w)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut answer = |request: serde_json::Value, id: i64| -> serde_json::Value {
+            writeln!(stdin, "{request}").unwrap();
+            for line in lines.by_ref() {
+                let message: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+                if message["id"] == id {
+                    return message;
+                }
+            }
+            panic!("the app-server closed its output");
+        };
+        answer(
+            serde_json::json!({"id": 1, "method": "initialize", "params": {"clientInfo": {"name": "t", "version": "1"}}}),
+            1,
+        );
+        let started = answer(
+            serde_json::json!({"id": 2, "method": "thread/start", "params": {"cwd": w}}),
+            2,
+        );
+        let thread = started["result"]["thread"]["id"].as_str().unwrap().to_owned();
+        let half = "a".repeat(600_000);
+        let text = |t: &str| serde_json::json!({"type": "text", "text": t, "text_elements": []});
+        let refused = answer(
+            serde_json::json!({"id": 3, "method": "turn/start", "params": {"threadId": thread, "input": [text(&half), text(&half)]}}),
+            3,
+        );
+        let accepted = answer(
+            serde_json::json!({"id": 4, "method": "turn/start", "params": {"threadId": thread, "input": [text("hi")]}}),
+            4,
+        );
+        drop(stdin);
+        let _ = child.kill();
+        child.wait().unwrap();
+        (refused, accepted)
+    })
+    .await
+    .unwrap();
+    let (refused, accepted) = messages;
+    assert_eq!(
+        refused["error"],
+        serde_json::json!({"code": -32602, "message": "Input exceeds the maximum length of 1048576 characters.", "data": {"input_error_code": "input_too_large", "max_chars": 1048576, "actual_chars": 1200000}})
+    );
+    assert!(accepted["result"]["turn"]["id"].is_string(), "{accepted}");
+}
