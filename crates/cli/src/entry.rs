@@ -83,8 +83,17 @@ pub fn main_entry() -> ExitCode {
         warn_if_helpers_refused(home.as_deref(), &env);
         None
     };
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let ctx = Context { env, cwd };
+    // A working directory that no longer exists fails the commands that need one (as in
+    // the reference), not the others.
+    let (cwd, cwd_error) = match std::env::current_dir() {
+        Ok(cwd) => (cwd, None),
+        Err(err) => (std::path::PathBuf::new(), Some(err)),
+    };
+    let ctx = Context {
+        env,
+        cwd,
+        cwd_error,
+    };
     match commands::run(cli, &ctx) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => report(failure),

@@ -83,6 +83,7 @@ fn server_parts(config: &Config, ctx: &Context) -> Result<(ServerContext, Sessio
         ctx: Context {
             env: ctx.env.clone(),
             cwd: ctx.cwd.clone(),
+            cwd_error: None,
         },
         exec_policy: super::exec::load_rules(config, false)?,
         state,

@@ -26,8 +26,10 @@ use crate::startup::ProcessEnv;
 pub(crate) struct Context {
     /// The environment snapshot.
     pub(crate) env: ProcessEnv,
-    /// The process working directory.
+    /// The process working directory (empty when it could not be determined).
     pub(crate) cwd: PathBuf,
+    /// Why the working directory could not be determined (it was deleted, say).
+    pub(crate) cwd_error: Option<std::io::Error>,
 }
 
 /// Commands that accept `-p/--profile` given before the subcommand.
@@ -131,7 +133,7 @@ pub(crate) fn run(cli: Cli, ctx: &Context) -> Result<(), Failure> {
             let DebugCommand::PromptInput(prompt_args) = &args.command else {
                 unreachable!("matched above");
             };
-            let cwd = session_cwd(ctx, plan.cwd);
+            let cwd = session_cwd(ctx, plan.cwd)?;
             write_stdout(&debug::prompt_input(prompt_args, &config, ctx, cwd)?)
         }
         Command::Debug(args) if matches!(args.command, DebugCommand::Models(_)) => {
@@ -141,7 +143,7 @@ pub(crate) fn run(cli: Cli, ctx: &Context) -> Result<(), Failure> {
         }
         Command::Exec(args) => {
             let config = load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
-            let cwd = session_cwd(ctx, plan.cwd);
+            let cwd = session_cwd(ctx, plan.cwd)?;
             exec::run(args, config, ctx, cwd)
         }
         Command::Archive(args) | Command::Unarchive(args) => {
@@ -150,7 +152,7 @@ pub(crate) fn run(cli: Cli, ctx: &Context) -> Result<(), Failure> {
         }
         Command::Sandbox(args) => {
             let config = load(&cli, ctx, &plan, root_profile.as_ref(), root_strict)?;
-            let cwd = session_cwd(ctx, plan.cwd);
+            let cwd = session_cwd(ctx, plan.cwd)?;
             sandbox::run(args, &config, ctx, cwd)
         }
         Command::Execpolicy(args) => {
@@ -321,7 +323,7 @@ fn load(
     } else {
         None
     });
-    let cwd = session_cwd(ctx, plan.cwd);
+    let cwd = session_cwd(ctx, plan.cwd)?;
     let options = LoadOptions {
         codex_home: codex_home(ctx).map_err(|e| home_failure(plan.path, e))?,
         cwd: Some(cwd),
@@ -333,13 +335,26 @@ fn load(
     Config::load(&options, strict).map_err(wrap)
 }
 
-/// The session directory: `-C/--cd` against the process directory, or the latter.
-fn session_cwd(ctx: &Context, cd: Option<&PathBuf>) -> PathBuf {
-    match cd {
+/// The session directory: `-C/--cd` against the process directory, or the latter. A
+/// process directory that is gone, or a `-C` that does not exist, is the reference's
+/// `Error: No such file or directory (os error 2)` (a `-C` naming a file is accepted, as
+/// there).
+fn session_cwd(ctx: &Context, cd: Option<&PathBuf>) -> Result<PathBuf, Failure> {
+    let io_failure = |err: std::io::Error| Failure::Other(anyhow::Error::new(err));
+    if let Some(err) = &ctx.cwd_error {
+        let again = err.raw_os_error().map_or_else(
+            || std::io::Error::new(err.kind(), err.to_string()),
+            std::io::Error::from_raw_os_error,
+        );
+        return Err(io_failure(again));
+    }
+    let dir = match cd {
         Some(dir) if dir.is_absolute() => dir.clone(),
         Some(dir) => ctx.cwd.join(dir),
         None => ctx.cwd.clone(),
-    }
+    };
+    std::fs::metadata(&dir).map_err(io_failure)?;
+    Ok(dir)
 }
 
 fn write_stdout(text: &str) -> Result<(), Failure> {

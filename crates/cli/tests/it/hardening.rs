@@ -337,3 +337,48 @@ async fn a_prompt_over_the_limit_is_refused_before_it_is_sent() {
     );
     assert!(accepted["result"]["turn"]["id"].is_string(), "{accepted}");
 }
+
+/// Issue 22.10: `-C` naming a directory that does not exist, or a working directory that was
+/// deleted, fails at once with the reference's text and exit 1 (it used to run with exit 0).
+#[test]
+fn a_missing_or_deleted_working_directory_fails() {
+    let (dir, home, _work) = dirs();
+    let expected = "Error: No such file or directory (os error 2)\n";
+    let missing = Command::new(BIN)
+        .args([
+            "exec",
+            "--skip-git-repo-check",
+            "-C",
+            "/nonexistent-recodex-dir",
+            "hi",
+        ])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("CODEX_HOME", &home)
+        .env("MOCK_KEY", "k")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    // (A CODEX_HOME under /tmp also gets the reference's helper warning first.)
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).ends_with(expected));
+    let doomed = dir.path().join("doomed");
+    std::fs::create_dir(&doomed).unwrap();
+    let deleted = Command::new("sh")
+        .args([
+            "-c",
+            "cd \"$1\" && rmdir \"$1\" && exec \"$2\" exec --skip-git-repo-check -C /tmp hi",
+            "sh",
+        ])
+        .arg(&doomed)
+        .arg(BIN)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("CODEX_HOME", &home)
+        .env("MOCK_KEY", "k")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(deleted.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&deleted.stderr).ends_with(expected));
+}
