@@ -25,6 +25,9 @@ pub(crate) enum Failure {
     Config(ConfigError),
     /// A command that parses but is not built yet.
     NotBuilt(String),
+    /// A problem the reference reports as its bare message, with no `Error:` prefix (a
+    /// broken `auth.json` in `exec`).
+    Bare(String),
     /// Anything else.
     Other(anyhow::Error),
     /// The command already reported its outcome; exit with this status.
@@ -68,6 +71,7 @@ pub(crate) fn render(failure: Failure) -> (Option<String>, u8) {
             )),
             1,
         ),
+        Failure::Bare(message) => (Some(format!("{message}\n")), 1),
         Failure::Other(err) => (Some(error_chain_text(&err)), 1),
         Failure::Exit(status) => (None, u8::try_from(status).unwrap_or(1)),
     }

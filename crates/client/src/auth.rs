@@ -22,12 +22,30 @@ pub const AUTH_JSON_FILE: &str = "auth.json";
 /// Variable `exec` reads an API key from.
 pub const CODEX_API_KEY_ENV_VAR: &str = "CODEX_API_KEY";
 
-/// The part of `auth.json` the client reads.
+/// How the user signed in, as `auth.json` records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum AuthMode {
+    /// An API key (`apikey`).
+    #[serde(rename = "apikey")]
+    ApiKey,
+    /// ChatGPT sign-in, tokens refreshed by Codex (`chatgpt`).
+    #[serde(rename = "chatgpt")]
+    Chatgpt,
+    /// ChatGPT tokens handed in by a host application (`chatgptAuthTokens`).
+    #[serde(rename = "chatgptAuthTokens")]
+    ChatgptAuthTokens,
+    /// An agent identity (`agentIdentity`).
+    #[serde(rename = "agentIdentity")]
+    AgentIdentity,
+}
+
+/// The part of `auth.json` the client reads. An unknown `auth_mode` is an error, as in
+/// the reference.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct AuthDotJson {
-    /// `apikey` or `chatgpt`.
+    /// How the user signed in.
     #[serde(default)]
-    pub auth_mode: Option<String>,
+    pub auth_mode: Option<AuthMode>,
     /// The stored API key.
     #[serde(rename = "OPENAI_API_KEY", default)]
     pub openai_api_key: Option<String>,
@@ -36,16 +54,17 @@ pub struct AuthDotJson {
 /// Errors reading `auth.json`.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthFileError {
-    /// The file could not be read.
-    #[error("failed to read {path}: {source}")]
+    /// The file could not be read (shown as the I/O error alone, as the reference does).
+    #[error("{source}")]
     Read {
         /// The file.
         path: String,
         /// The cause.
         source: std::io::Error,
     },
-    /// The file is not valid JSON of the expected shape.
-    #[error("failed to parse {path}: {source}")]
+    /// The file is not valid JSON of the expected shape. Shown as the parser's words
+    /// alone, as the reference's exec prints it.
+    #[error("{source}")]
     Parse {
         /// The file.
         path: String,

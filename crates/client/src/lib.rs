@@ -32,7 +32,8 @@ mod retry;
 pub mod sse;
 
 pub use auth::{
-    AUTH_JSON_FILE, AuthDotJson, AuthFileError, CODEX_API_KEY_ENV_VAR, LoginAuth, bearer_token,
+    AUTH_JSON_FILE, AuthDotJson, AuthFileError, AuthMode, CODEX_API_KEY_ENV_VAR, LoginAuth,
+    bearer_token,
 };
 pub use client::{ModelClient, ResponseStream, install_crypto_provider};
 pub use error::{ClientError, UnexpectedStatus, UsageLimitReached};

@@ -285,7 +285,7 @@ fn auth_facts(config: &Config, env: &recodex_client::EnvMap) -> recodex_server::
     recodex_server::AuthFacts {
         requires_openai_auth,
         api_key: auth.as_ref().and_then(|a| a.openai_api_key.clone()),
-        chatgpt: auth.is_some_and(|a| a.auth_mode.as_deref() == Some("chatgpt")),
+        chatgpt: auth.is_some_and(|a| a.auth_mode == Some(recodex_client::AuthMode::Chatgpt)),
     }
 }
 

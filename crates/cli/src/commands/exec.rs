@@ -41,6 +41,10 @@ pub(crate) fn run(
         None => args.prompt.as_deref(),
     };
     let exec_policy = load_rules(&config, args.ignore_rules)?;
+    // A broken auth.json stops exec whatever the provider, as in the reference, rather than
+    // being ignored (the servers ignore it, as the reference's do).
+    recodex_client::AuthDotJson::load(&config.codex_home)
+        .map_err(|err| Failure::Bare(err.to_string()))?;
     // The local provider is checked before anything is read, as the reference does.
     let oss = match args.session.oss {
         true => Some(oss_provider(args, &config, &ctx.env.utf8_vars())?),

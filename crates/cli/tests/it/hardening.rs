@@ -382,3 +382,41 @@ fn a_missing_or_deleted_working_directory_fails() {
     assert_eq!(deleted.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&deleted.stderr).ends_with(expected));
 }
+
+/// Issue 22.10: a broken `auth.json` stops exec with the parser's words and exit 1, as in the
+/// reference, instead of being ignored; an empty object is accepted.
+#[test]
+fn a_broken_auth_json_is_an_error_in_exec() {
+    let (_dir, home, work) = dirs();
+    write_config(&home, "http://127.0.0.1:9");
+    let cases = [
+        ("garbage", "expected value at line 1 column 1\n"),
+        (
+            "{\"OPENAI_API_KEY\": \"sk-",
+            "EOF while parsing a string at line 1 column 23\n",
+        ),
+        ("", "EOF while parsing a value at line 1 column 0\n"),
+        (
+            "{\"auth_mode\":\"bogus\"}",
+            "unknown variant `bogus`, expected one of `apikey`, `chatgpt`, `chatgptAuthTokens`, `agentIdentity` at line 1 column 20\n",
+        ),
+    ];
+    for (content, expected) in cases {
+        std::fs::write(home.join("auth.json"), content).unwrap();
+        let out = Command::new(BIN)
+            .args(["exec", "--skip-git-repo-check", "hi"])
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", home.parent().unwrap())
+            .env("CODEX_HOME", &home)
+            .env("MOCK_KEY", "k")
+            .current_dir(&work)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{content}: {stderr}");
+        assert!(stderr.ends_with(expected), "{content}: {stderr}");
+        assert!(out.stdout.is_empty());
+    }
+}

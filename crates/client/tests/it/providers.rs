@@ -99,7 +99,7 @@ fn retry_settings_are_capped() {
 #[test]
 fn bearer_token_precedence() {
     let auth_json = AuthDotJson {
-        auth_mode: Some("apikey".into()),
+        auth_mode: Some(recodex_client::AuthMode::ApiKey),
         openai_api_key: Some("sk-from-auth".into()),
     };
     let e = env(&[("MOCK_KEY", "sk-test"), ("CODEX_API_KEY", "sk-codex")]);
