@@ -9,9 +9,14 @@ pub enum CoreError {
     /// The rollout or another state file could not be written.
     #[error("failed to record session: {0}")]
     Record(#[from] std::io::Error),
-    /// A rollout to resume has no `session_meta` line.
-    #[error("the session file has no session metadata; it cannot be resumed")]
-    NotARollout,
+    /// A rollout cannot be resumed (the reference's texts).
+    #[error("failed to read thread {}: {problem}", .path.display())]
+    UnreadableRollout {
+        /// The rollout file.
+        path: std::path::PathBuf,
+        /// What is wrong with it.
+        problem: RolloutProblem,
+    },
     /// The user interrupted the turn (the rollout records it as aborted).
     #[error("turn interrupted")]
     Interrupted,
@@ -30,4 +35,15 @@ pub enum CoreError {
     /// The stream ended without `response.completed`.
     #[error("stream disconnected before completion: stream closed before response.completed")]
     Incomplete,
+}
+
+/// Why a rollout cannot be resumed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RolloutProblem {
+    /// Some byte of the file is not UTF-8 (the reference reads the whole file as text).
+    #[error("stream did not contain valid UTF-8")]
+    NotUtf8,
+    /// The file has no `session_meta` line.
+    #[error("rollout at {} does not start with session metadata", .0.display())]
+    NoSessionMeta(std::path::PathBuf),
 }

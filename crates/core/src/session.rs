@@ -149,6 +149,12 @@ impl Session {
     ) -> Result<Self, CoreError> {
         settings.check_paths()?;
         let contents = recodex_state::read_rollout(rollout)?;
+        if contents.invalid_utf8 {
+            return Err(CoreError::UnreadableRollout {
+                path: rollout.to_path_buf(),
+                problem: crate::error::RolloutProblem::NotUtf8,
+            });
+        }
         let mut thread_id = None;
         let mut history = Vec::new();
         let mut total_usage = TokenUsage::default();
@@ -168,7 +174,10 @@ impl Session {
                 _ => {}
             }
         }
-        let thread_id = thread_id.ok_or(CoreError::NotARollout)?;
+        let thread_id = thread_id.ok_or_else(|| CoreError::UnreadableRollout {
+            path: rollout.to_path_buf(),
+            problem: crate::error::RolloutProblem::NoSessionMeta(rollout.to_path_buf()),
+        })?;
         let recorder = if settings.ephemeral {
             Recorder::new(None)
         } else {

@@ -138,7 +138,13 @@ pub(crate) fn run(
         None => Session::start(settings, client, installation_id),
         Some(rollout) => Session::resume(settings, client, installation_id, &rollout),
     }
-    .map_err(|e| Failure::Other(e.into()))?;
+    .map_err(|err| match err {
+        // Worded as the reference's exec reports its thread store's refusal.
+        err @ recodex_core::CoreError::UnreadableRollout { .. } => Failure::Other(anyhow::anyhow!(
+            "thread/resume: thread/resume failed: failed to read thread: thread-store internal error: {err} (code -32603)"
+        )),
+        err => Failure::Other(err.into()),
+    })?;
     let banner = banner
         .into_iter()
         .map(|line| line.replace("{SESSION}", session.thread_id()))
@@ -196,10 +202,12 @@ fn find_resume_target(
         )),
         None => {
             let filter = (!resume.all).then_some(cwd);
-            Ok(recodex_state::find_latest_rollout(
-                &config.codex_home,
-                filter,
-            ))
+            let latest = recodex_state::find_latest_rollout(&config.codex_home, filter);
+            // A newest session that is not UTF-8 cannot be resumed; as in the reference,
+            // `--last` then starts a new session.
+            Ok(latest.filter(|path| {
+                std::fs::read(path).is_ok_and(|bytes| std::str::from_utf8(&bytes).is_ok())
+            }))
         }
     }
 }

@@ -418,3 +418,69 @@ async fn a_locked_state_database_delays_nothing_but_the_index() {
         .unwrap();
     assert_eq!(count, 0, "nothing was half-written while locked");
 }
+
+/// Issue 22.10: a rollout holding a byte that is not UTF-8 is refused by `exec resume <id>`
+/// with the reference's text and exit 1, and left as it was; `--last` then starts a new
+/// session, as the reference's does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollout_that_is_not_utf8_is_refused() {
+    let server = MockResponsesServer::start(vec![reply(sse::message(0, "m", "New."), "r")])
+        .await
+        .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let id = "01a213c7-0f08-7c91-823c-03d49a51ff70";
+    let sessions = home.join("sessions/2026/11/25");
+    std::fs::create_dir_all(&sessions).unwrap();
+    let path = sessions.join(format!("rollout-2026-11-25T17-35-42-{id}.jsonl"));
+    let mut original = format!(
+        "{{\"timestamp\":\"2026-11-25T17:35:42.375Z\",\"type\":\"session_meta\",\"payload\":{{\"id\":\"{id}\",\"timestamp\":\"2026-11-25T17:35:42.344Z\",\"cwd\":\"{}\",\"originator\":\"codex_exec\",\"cli_version\":\"0.136.0\",\"source\":\"exec\",\"model_provider\":\"mock\"}}}}\n",
+        work.display()
+    )
+    .into_bytes();
+    original.extend_from_slice(b"{\"timestamp\":\"2026-11-25T17:35:42.390Z\",\"type\":\"response_item\",\"payload\":{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"caf\xe9\"}]}}\n");
+    std::fs::write(&path, &original).unwrap();
+    let (h, w) = (home.clone(), work.clone());
+    let by_id = tokio::task::spawn_blocking(move || {
+        exec(
+            &h,
+            &w,
+            &["resume", id, "--skip-git-repo-check", "Go on."],
+            "",
+        )
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&by_id.stderr);
+    assert_eq!(by_id.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.ends_with(&format!(
+            "Error: thread/resume: thread/resume failed: failed to read thread: thread-store internal error: failed to read thread {}: stream did not contain valid UTF-8 (code -32603)\n",
+            path.display()
+        )),
+        "{stderr}"
+    );
+    assert!(server.requests().is_empty());
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+    let (h, w) = (home.clone(), work.clone());
+    let last = tokio::task::spawn_blocking(move || {
+        exec(
+            &h,
+            &w,
+            &[
+                "resume",
+                "--last",
+                "--json",
+                "--skip-git-repo-check",
+                "Go on.",
+            ],
+            "",
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(last.status.code(), Some(0));
+    let started = String::from_utf8_lossy(&last.stdout);
+    assert!(!started.contains(id), "a new session: {started}");
+    assert_eq!(std::fs::read(&path).unwrap(), original);
+}
