@@ -310,6 +310,30 @@ fn notification_line(method: &str, params: Value) -> String {
 }
 
 /// An error answer, `error` before `id` as the reference writes it.
+/// The answer to a request that arrives while the incoming queue is full:
+/// `-32001 Server overloaded; retry later.`, as the reference's transport answers it.
+/// `None` for a line that is not a request (notifications and responses wait for room).
+pub(crate) fn overloaded_reply(line: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        id: Option<RequestId>,
+        method: Option<String>,
+    }
+    let probe: Probe = serde_json::from_str(line).ok()?;
+    let id = probe.id.filter(|_| probe.method.is_some())?;
+    Some(error_line(
+        id,
+        RpcError {
+            code: SERVER_OVERLOADED,
+            message: "Server overloaded; retry later.".to_owned(),
+            data: None,
+        },
+    ))
+}
+
+/// The JSON-RPC code of [`overloaded_reply`].
+const SERVER_OVERLOADED: i64 = -32001;
+
 fn error_line(id: RequestId, error: RpcError) -> String {
     #[derive(Serialize)]
     struct Ordered {
@@ -325,4 +349,27 @@ fn error_line(id: RequestId, error: RpcError) -> String {
         },
     };
     serde_json::to_string(&Ordered { error, id }).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod overload_tests {
+    use super::overloaded_reply;
+
+    #[test]
+    fn requests_are_answered_overloaded_and_other_lines_wait() {
+        assert_eq!(
+            overloaded_reply(r#"{"id":7,"method":"thread/list","params":{}}"#).as_deref(),
+            Some(r#"{"error":{"code":-32001,"message":"Server overloaded; retry later."},"id":7}"#)
+        );
+        assert_eq!(
+            overloaded_reply(r#"{"id":"a","method":"x"}"#).as_deref(),
+            Some(
+                r#"{"error":{"code":-32001,"message":"Server overloaded; retry later."},"id":"a"}"#
+            )
+        );
+        // A notification, a response to a server request, garbage: not refused.
+        assert_eq!(overloaded_reply(r#"{"method":"initialized"}"#), None);
+        assert_eq!(overloaded_reply(r#"{"id":3,"result":{}}"#), None);
+        assert_eq!(overloaded_reply("not json"), None);
+    }
 }

@@ -108,10 +108,24 @@ pub fn serve(
                 None => Box::new(Processor::new(context)),
             }
         },
+        Backpressure::Overload(crate::dispatch::overloaded_reply),
         input,
         output,
         log,
     )
+}
+
+/// Lines waiting for the handler, at most (the reference's incoming channel capacity).
+pub const INCOMING_CAPACITY: usize = 128;
+
+/// What the reader does when [`INCOMING_CAPACITY`] lines are already waiting.
+#[derive(Debug, Clone, Copy)]
+pub enum Backpressure {
+    /// Wait for room (nothing is refused).
+    Wait,
+    /// Answer a request at once with what the function gives for its line (the app-server's
+    /// `-32001 Server overloaded; retry later.`); other messages wait for room.
+    Overload(fn(&str) -> Option<String>),
 }
 
 /// A connection's message handling: each input line gives the lines to send at once;
@@ -132,6 +146,7 @@ impl LineHandler for Processor {
 /// writer thread writes what the handler and its turns send, one line each.
 pub fn serve_lines(
     handler: impl FnOnce(Outbox) -> Box<dyn LineHandler>,
+    backpressure: Backpressure,
     input: impl BufRead + Send + 'static,
     output: impl Write + Send + 'static,
     mut log: impl Write,
@@ -146,11 +161,25 @@ pub fn serve_lines(
         }
         Ok(())
     });
-    let (lines_tx, mut lines) = tokio::sync::mpsc::unbounded_channel::<io::Result<String>>();
+    // Bounded: a client that floods the server cannot grow its memory without limit.
+    let (lines_tx, mut lines) = tokio::sync::mpsc::channel::<io::Result<String>>(INCOMING_CAPACITY);
     // Reading stdin blocks; a thread of its own feeds the loop.
+    let reader_outbox = outbox.clone();
     std::thread::spawn(move || {
+        use tokio::sync::mpsc::error::TrySendError;
         for line in input.lines() {
-            if lines_tx.send(line).is_err() {
+            let line = match lines_tx.try_send(line) {
+                Ok(()) => continue,
+                Err(TrySendError::Closed(_)) => break,
+                Err(TrySendError::Full(line)) => line,
+            };
+            if let (Backpressure::Overload(reply), Ok(text)) = (backpressure, &line)
+                && let Some(answer) = reply(text)
+            {
+                reader_outbox.line(answer);
+                continue;
+            }
+            if lines_tx.blocking_send(line).is_err() {
                 break;
             }
         }

@@ -565,6 +565,7 @@ pub fn serve_mcp(
         move |outbox| -> Box<dyn LineHandler> {
             Box::new(McpServer::new(context, factory, outbox))
         },
+        crate::Backpressure::Wait,
         input,
         output,
         log,

@@ -213,3 +213,67 @@ fn the_login_is_reported_as_the_reference_reports_it() {
         json!({"authMethod": null, "authToken": null, "requiresOpenaiAuth": false})
     );
 }
+
+/// A handler that takes a while per line, to fill the incoming queue.
+struct Slow(Vec<String>);
+
+impl recodex_server::LineHandler for Slow {
+    fn handle_line(&mut self, line: &str, _log: &mut dyn std::io::Write) -> Vec<String> {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let id: serde_json::Value =
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["id"].clone();
+        self.0.push(line.to_owned());
+        vec![json!({"id": id, "result": {}}).to_string()]
+    }
+}
+
+/// Issue 22.10: a flood of requests is answered `-32001 Server overloaded; retry later.` for
+/// what does not fit the queue of 128 (the reference's transport), every request gets exactly
+/// one answer, and memory stays bounded (the queue was unbounded).
+#[test]
+fn a_flood_of_requests_is_answered_overloaded_beyond_the_queue() {
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let total = 1000;
+    let input: String = (0..total)
+        .map(|i| format!("{{\"id\":{i},\"method\":\"thread/list\",\"params\":{{}}}}\n"))
+        .collect();
+    let output = Shared(Arc::default());
+    recodex_server::serve_lines(
+        |_outbox| Box::new(Slow(Vec::new())),
+        recodex_server::Backpressure::Overload(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).ok()?;
+            Some(json!({"error": {"code": -32001, "message": "Server overloaded; retry later."}, "id": value["id"]}).to_string())
+        }),
+        std::io::Cursor::new(input.into_bytes()),
+        output.clone(),
+        std::io::sink(),
+    )
+    .unwrap();
+    let text = String::from_utf8(output.0.lock().unwrap().clone()).unwrap();
+    let answers: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), total);
+    let overloaded = answers
+        .iter()
+        .filter(|a| a["error"]["code"] == -32001)
+        .count();
+    assert!(overloaded > 0, "nothing was refused");
+    assert!(overloaded < total - 128, "{overloaded}");
+    let mut ids: Vec<i64> = answers.iter().map(|a| a["id"].as_i64().unwrap()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, (0..total as i64).collect::<Vec<_>>());
+}
