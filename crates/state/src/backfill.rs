@@ -148,7 +148,11 @@ fn reconcile_since(
             if known > 0 {
                 continue;
             }
-            if let Some(row) = row_from_rollout(&id, &path) {
+            // A session that never recorded a user message took no turn: the reference
+            // would not even have written its file, so it is not listed.
+            if let Some(row) = row_from_rollout(&id, &path)
+                && !row.first_user_message.is_empty()
+            {
                 upsert_on_conn(&conn, &db, &row)?;
                 added += 1;
             }
