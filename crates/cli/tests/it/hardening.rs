@@ -113,13 +113,10 @@ fn a_killed_sandbox_command_takes_its_command_with_it() {
 
 /// Issue 22.5: a command the model runs never reaches the user's terminal: `/dev/tty` is not
 /// there for it (ENXIO), so it can neither turn echo off nor print past the output capture.
-/// recodex runs under `script`, which gives it a controlling terminal as a user's shell would.
+/// recodex runs under `script` (util-linux, essential on Debian), which gives it a controlling
+/// terminal as a user's shell would.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn model_commands_cannot_reach_the_users_terminal() {
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: util-linux `script` is not installed");
-        return;
-    }
     let call = sse::function_call(
         0,
         "call_1",
