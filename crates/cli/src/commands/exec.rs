@@ -15,7 +15,9 @@ use recodex_protocol::SandboxMode as ConfigSandboxMode;
 use recodex_protocol::permissions::SandboxPolicy;
 
 use super::Context;
-use super::session_setup::{Prepared, SessionChoice, prepare, prepare_state};
+use super::session_setup::{
+    Prepared, SessionChoice, open_databases, prepare, with_installation_id,
+};
 use crate::args::{ExecArgs, ExecCommand, ExecResumeArgs, SandboxMode};
 use crate::exit::Failure;
 
@@ -51,11 +53,15 @@ pub(crate) fn run(
         false => None,
     };
     let prompt = read_prompt(prompt_arg)?;
+    // The databases are opened (created) before the directory check, as the reference's
+    // are, so a refused run leaves the same files behind.
+    let sqlite_dir = open_databases(&config, ctx);
     let trusted = config.is_project_trusted(&cwd);
     if !args.skip_git_repo_check && !trusted && !inside_git_repo(&cwd) {
-        return Err(Failure::Other(anyhow::anyhow!(
+        return Err(Failure::Bare(
             "Not inside a trusted directory and --skip-git-repo-check was not specified."
-        )));
+                .to_owned(),
+        ));
     }
     let env: EnvMap = ctx.env.utf8_vars();
     let toml = &config.toml;
@@ -110,7 +116,7 @@ pub(crate) fn run(
     } = prepare(
         &config,
         ctx,
-        &prepare_state(&config, ctx)?,
+        &with_installation_id(&config, sqlite_dir)?,
         SessionChoice {
             cwd: cwd.clone(),
             model,
@@ -345,7 +351,12 @@ fn read_prompt(arg: Option<&str>) -> Result<String, Failure> {
     let piped = !stdin.is_terminal();
     let mut input = String::new();
     if piped {
-        eprintln!("Reading additional input from stdin...");
+        // The reference words it by whether stdin is the prompt or an addition to it.
+        if arg.is_some_and(|prompt| prompt != "-") {
+            eprintln!("Reading additional input from stdin...");
+        } else {
+            eprintln!("Reading prompt from stdin...");
+        }
         stdin
             .lock()
             .read_to_string(&mut input)

@@ -128,6 +128,12 @@ const RECONCILE_DAYS: u32 = 7;
 /// reference does at start-up, and reads (creating) the installation id. Database
 /// failures are printed as warnings: they only lose indexing.
 pub(super) fn prepare_state(config: &Config, ctx: &Context) -> Result<StateHome, Failure> {
+    let sqlite_dir = open_databases(config, ctx);
+    with_installation_id(config, sqlite_dir)
+}
+
+/// The databases half of [`prepare_state`]: where they live, opened and backfilled.
+pub(super) fn open_databases(config: &Config, ctx: &Context) -> PathBuf {
     let sqlite_dir =
         recodex_state::sqlite_home(&config.codex_home, ctx.env.get("CODEX_SQLITE_HOME"));
     for kind in recodex_state::DbKind::ALL {
@@ -148,6 +154,14 @@ pub(super) fn prepare_state(config: &Config, ctx: &Context) -> Result<StateHome,
     {
         eprintln!("warning: {err}");
     }
+    sqlite_dir
+}
+
+/// The installation id half of [`prepare_state`] (read, or created).
+pub(super) fn with_installation_id(
+    config: &Config,
+    sqlite_dir: PathBuf,
+) -> Result<StateHome, Failure> {
     let installation_id =
         recodex_state::installation_id(&config.codex_home).map_err(|e| Failure::Other(e.into()))?;
     Ok(StateHome {

@@ -592,3 +592,36 @@ fn a_codex_home_that_is_not_a_directory_is_reported_per_command() {
         );
     }
 }
+
+/// The stdin notice says whether stdin is the prompt or an addition to it, as the
+/// reference's does (issue 14).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stdin_notice_names_what_stdin_is() {
+    let server = MockResponsesServer::start(vec![
+        reply(sse::message(0, "m1", "one"), "r1"),
+        reply(sse::message(0, "m2", "two"), "r2"),
+    ])
+    .await
+    .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let (h, w) = (home.clone(), work.clone());
+    let (only_stdin, appended) = tokio::task::spawn_blocking(move || {
+        (
+            exec(&h, &w, &["--skip-git-repo-check"], "The prompt.\n"),
+            exec(&h, &w, &["--skip-git-repo-check", "Prompt."], "more\n"),
+        )
+    })
+    .await
+    .unwrap();
+    let first = String::from_utf8_lossy(&only_stdin.stderr);
+    assert!(
+        first.starts_with("Reading prompt from stdin...\n"),
+        "{first}"
+    );
+    let second = String::from_utf8_lossy(&appended.stderr);
+    assert!(
+        second.starts_with("Reading additional input from stdin...\n"),
+        "{second}"
+    );
+}
