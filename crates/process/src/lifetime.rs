@@ -2,10 +2,11 @@
 //!
 //! Every command recodex starts for the model must end when recodex ends, however it ends:
 //! a `kill -9` leaves no chance to clean up, so the kernel does it. Between `fork` and `exec`
-//! the child asks for `SIGKILL` when its parent dies (`PR_SET_PDEATHSIG`), and exits at once
-//! if the parent is already gone. A sandboxed command is the sandbox helper's grandchild: the
-//! helper dies with recodex, the sandbox's PID 1 dies with the helper, and the kernel then
-//! kills everything in the sandbox's PID namespace.
+//! the child asks for `SIGTERM` when its parent dies (`PR_SET_PDEATHSIG`, the reference's
+//! signal), and exits at once if the parent is already gone. A sandboxed command is the
+//! sandbox helper's grandchild: the helper, on that SIGTERM, kills the sandbox's PID 1 (whose
+//! own death signal is SIGKILL) and removes its mount placeholders; the kernel then kills
+//! everything in the sandbox's PID namespace.
 //!
 //! The child also starts a new session, so it never keeps the user's controlling terminal
 //! (`stty -F /dev/tty` cannot touch it and `> /dev/tty` cannot bypass output capture); a PTY
@@ -60,7 +61,7 @@ fn in_child(parent: Option<Pid>, controlling_tty: bool) -> io::Result<()> {
         // Stdin is the PTY's slave side; make it this session's terminal.
         rustix::process::ioctl_tiocsctty(io::stdin().as_fd())?;
     }
-    rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
+    rustix::process::set_parent_process_death_signal(Some(Signal::TERM))?;
     // The parent may have died between `fork` and the call above; the signal then never
     // comes, so look at who the parent is now.
     if rustix::process::getppid() != parent {
@@ -101,7 +102,7 @@ pub fn tie_to_parent(command: &mut std::process::Command) {
     #[allow(unsafe_code)]
     unsafe {
         command.pre_exec(move || {
-            rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
+            rustix::process::set_parent_process_death_signal(Some(Signal::TERM))?;
             if rustix::process::getppid() != parent {
                 return Err(io::Error::other("the parent process has exited"));
             }

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 
 use crate::buffer::HeadTailBuffer;
 use crate::spawn::Spawned;
-use crate::spawn::kill_group;
+use crate::spawn::stop;
 
 /// How long to wait for the last output once the process has exited.
 const POST_EXIT_OUTPUT_WAIT: Duration = Duration::from_millis(50);
@@ -34,6 +34,7 @@ pub(crate) struct Process {
     exit: watch::Receiver<Option<i32>>,
     // Held so the terminal stays open while the process runs.
     _master: Option<std::os::fd::OwnedFd>,
+    sandbox_helper: bool,
 }
 
 impl Process {
@@ -45,6 +46,7 @@ impl Process {
             mut output,
             exit,
             master,
+            sandbox_helper,
         } = spawned;
         let shared = Arc::new(Shared {
             buffer: Mutex::new(HeadTailBuffer::default()),
@@ -74,6 +76,7 @@ impl Process {
             shared,
             exit: exit_rx,
             _master: master,
+            sandbox_helper,
         }
     }
 
@@ -169,10 +172,10 @@ impl Process {
         Some(result)
     }
 
-    /// Kills the process group unless the process has already ended.
+    /// Stops the process and everything it started unless it has already ended.
     pub(crate) fn terminate(&self) {
         if self.exit_code().is_none() {
-            kill_group(self.pid);
+            stop(self.pid, self.sandbox_helper);
         }
     }
 }

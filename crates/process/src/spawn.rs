@@ -82,6 +82,8 @@ pub(crate) struct Spawned {
     pub(crate) exit: oneshot::Receiver<i32>,
     /// The PTY master, kept open for the child's lifetime.
     pub(crate) master: Option<OwnedFd>,
+    /// The child is the sandbox helper (see [`stop`]).
+    pub(crate) sandbox_helper: bool,
 }
 
 /// Starts `request` (already wrapped).
@@ -168,6 +170,7 @@ fn spawn_pipes(request: &ExecRequest) -> Result<Spawned, ProcessError> {
         output: rx,
         exit: exit_rx,
         master: None,
+        sandbox_helper: is_sandbox_helper(request),
     })
 }
 
@@ -237,6 +240,7 @@ fn spawn_pty(request: &ExecRequest) -> Result<Spawned, ProcessError> {
         output: rx,
         exit: exit_rx,
         master: Some(pty.master),
+        sandbox_helper: is_sandbox_helper(request),
     })
 }
 
@@ -278,9 +282,24 @@ fn wait_pid(pid: i32) -> i32 {
     }
 }
 
-/// Sends SIGKILL to the process group led by `pid`.
-pub(crate) fn kill_group(pid: i32) {
-    if let Some(pid) = Pid::from_raw(pid) {
+/// Stops the child `pid` and everything it started. A sandbox helper gets SIGTERM: it
+/// kills its sandbox (the whole PID namespace) and removes its mount placeholders before it
+/// exits, which SIGKILL would not let it do. Any other child's process group gets SIGKILL.
+pub(crate) fn stop(pid: i32, sandbox_helper: bool) {
+    let Some(pid) = Pid::from_raw(pid) else {
+        return;
+    };
+    if sandbox_helper {
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+    } else {
         let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
     }
+}
+
+/// Whether `request` starts this binary as the sandbox helper.
+pub(crate) fn is_sandbox_helper(request: &ExecRequest) -> bool {
+    request
+        .argv
+        .get(1)
+        .is_some_and(|arg| arg == crate::confine::RUN_AS_LINUX_SANDBOX_FLAG)
 }

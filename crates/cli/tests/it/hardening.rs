@@ -74,6 +74,14 @@ async fn a_killed_exec_takes_its_commands_with_it() {
                 !w.join("survived").exists(),
                 "{sandbox_name}: the command outlived recodex"
             );
+            // The sandbox helper, told by SIGTERM, removed its mount placeholders.
+            let tmpdir = h.parent().unwrap().join("tmp");
+            for name in [".git", ".agents", ".codex"] {
+                assert!(
+                    !tmpdir.join(name).exists(),
+                    "{sandbox_name}: placeholder {name} left in $TMPDIR"
+                );
+            }
         })
         .await
         .unwrap();

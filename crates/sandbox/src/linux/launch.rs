@@ -4,7 +4,8 @@
 //! caller (this process, single-threaded)      outside: waits, cleans placeholders
 //!   └─ init  (clone: new user, mount, PID, IPC [, network] namespaces; PID 1)
 //!        builds the filesystem view, then reaps; when it exits the kernel kills
-//!        everything left in the PID namespace. Dies with the caller (PDEATHSIG).
+//!        everything left in the PID namespace. Dies with the caller (PDEATHSIG); the
+//!        caller, sent SIGTERM (its own parent died), kills it and cleans up first.
 //!        └─ command  (fork) chdir, no_new_privs, Landlock, all capabilities dropped,
 //!                    seccomp, execvp
 //! ```
@@ -189,10 +190,16 @@ fn run_in_namespaces(command: &ConfinedCommand, argv: Vec<CString>) -> Result<i3
     // too (the child then sees EOF and exits).
     let _ = File::from(sync_write).write_all(b"1");
 
+    // The caller's death (or a `kill`) sends SIGTERM: the sandbox is killed and the
+    // placeholders removed before this process exits, so nothing is left in /tmp.
+    let _ = sys::catch_termination();
     let mut report = Vec::new();
     let _ = File::from(report_read).read_to_end(&mut report);
-    let waited = sys::wait_for(pid);
+    let waited = sys::wait_for_or_terminate(pid);
     placeholders.cleanup();
+    if let Some(signal) = sys::termination_requested() {
+        return Ok(128 + signal);
+    }
     if !report.is_empty() {
         return Err(decode_report(&report, &command.argv));
     }

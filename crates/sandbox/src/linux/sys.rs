@@ -223,6 +223,61 @@ pub(crate) unsafe fn fork() -> io::Result<libc::pid_t> {
     }
 }
 
+/// The termination signal this process was sent, once [`catch_termination`] is in place.
+static TERMINATION: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+extern "C" fn note_termination(signal: libc::c_int) {
+    TERMINATION.store(signal, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Catches `SIGTERM` (what the caller's death sends the helper): it only interrupts
+/// `waitpid`, so the helper can kill its sandbox and remove its placeholders.
+pub(crate) fn catch_termination() -> io::Result<()> {
+    #[allow(unsafe_code)]
+    // SAFETY: the handler only stores into an atomic, which is async-signal-safe; the
+    // `sigaction` struct is fully initialised (zeroed, then the handler set). No
+    // SA_RESTART, so a blocked `waitpid` returns EINTR.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = note_termination as extern "C" fn(libc::c_int) as usize;
+        libc::sigemptyset(&mut action.sa_mask);
+        if libc::sigaction(libc::SIGTERM, &action, std::ptr::null_mut()) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// The termination signal received since [`catch_termination`], if any.
+pub(crate) fn termination_requested() -> Option<libc::c_int> {
+    match TERMINATION.load(std::sync::atomic::Ordering::SeqCst) {
+        0 => None,
+        signal => Some(signal),
+    }
+}
+
+/// `waitpid(pid, 0)` that kills `pid` (SIGKILL) once a termination signal arrives, then
+/// goes on waiting for it; returns the raw wait status.
+pub(crate) fn wait_for_or_terminate(pid: libc::pid_t) -> io::Result<(libc::pid_t, libc::c_int)> {
+    loop {
+        if termination_requested().is_some() {
+            kill(pid, libc::SIGKILL);
+            return wait_for(pid);
+        }
+        let mut status: libc::c_int = 0;
+        #[allow(unsafe_code)]
+        // SAFETY: `status` is a valid out-pointer for the duration of the call.
+        let ret = unsafe { libc::waitpid(pid, &mut status, 0) };
+        if ret >= 0 {
+            return Ok((ret, status));
+        }
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+}
+
 /// `waitpid(pid, 0)`, retried on `EINTR`; returns the raw wait status.
 pub(crate) fn wait_for(pid: libc::pid_t) -> io::Result<(libc::pid_t, libc::c_int)> {
     loop {
