@@ -32,3 +32,4 @@ pub use merge::merge_toml_values;
 pub use overrides::{CliOverrides, parse_override};
 pub use permission_profiles::{ResolvedProfile, resolve_named_profile};
 pub use resolved::{BUILT_IN_PROVIDER_IDS, Config};
+pub use trust::{TrustLevel, is_marker as is_project_marker};

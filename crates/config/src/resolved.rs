@@ -89,6 +89,19 @@ impl Config {
     pub fn is_project_trusted(&self, cwd: &std::path::Path) -> bool {
         crate::trust::ProjectTrust::new(&self.stack.merged, cwd).is_trusted(cwd)
     }
+
+    /// The trust level recorded for `cwd` or its project root, if any.
+    pub fn project_trust_level(&self, cwd: &std::path::Path) -> Option<crate::TrustLevel> {
+        crate::trust::ProjectTrust::new(&self.stack.merged, cwd).level(cwd)
+    }
+
+    /// The project root of `cwd`: the nearest directory holding a `project_root_markers`
+    /// entry (`.git` by default), else `cwd` itself. Trust is recorded for it.
+    pub fn project_root(&self, cwd: &std::path::Path) -> std::path::PathBuf {
+        crate::trust::ProjectTrust::new(&self.stack.merged, cwd)
+            .root()
+            .to_path_buf()
+    }
 }
 
 /// The feature set: registry defaults, then the legacy top-level toggle, then the merged

@@ -6,12 +6,23 @@ use std::path::{Path, PathBuf};
 
 use toml::Value;
 
+/// A project's `trust_level` in `[projects."<path>"]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrustLevel {
+    /// `trusted`: project layers load, writable sandboxes are the default.
+    Trusted,
+    /// `untrusted`: the user said no; commands not known to be safe are asked about.
+    Untrusted,
+}
+
 /// The trust facts for one working directory.
 #[derive(Debug, Clone)]
 pub(crate) struct ProjectTrust {
     root: PathBuf,
     /// Trusted project paths, canonicalized once.
     trusted: Vec<PathBuf>,
+    /// Project paths marked untrusted, canonicalized once.
+    untrusted: Vec<PathBuf>,
 }
 
 impl ProjectTrust {
@@ -24,18 +35,35 @@ impl ProjectTrust {
                 .collect(),
             _ => vec![".git".to_owned()],
         };
-        let trusted = merged
-            .get("projects")
-            .and_then(Value::as_table)
-            .into_iter()
-            .flatten()
-            .filter(|(_, v)| v.get("trust_level").and_then(Value::as_str) == Some("trusted"))
-            .map(|(k, _)| canonical(Path::new(k)))
-            .collect();
+        let with_level = |level: &str| -> Vec<PathBuf> {
+            merged
+                .get("projects")
+                .and_then(Value::as_table)
+                .into_iter()
+                .flatten()
+                .filter(|(_, v)| v.get("trust_level").and_then(Value::as_str) == Some(level))
+                .map(|(k, _)| canonical(Path::new(k)))
+                .collect()
+        };
         Self {
             root: find_project_root(cwd, &markers),
-            trusted,
+            trusted: with_level("trusted"),
+            untrusted: with_level("untrusted"),
         }
+    }
+
+    /// The trust level recorded for `dir` itself, else for the project root.
+    pub(crate) fn level(&self, dir: &Path) -> Option<TrustLevel> {
+        [dir, self.root.as_path()].into_iter().find_map(|d| {
+            let d = canonical(d);
+            if self.trusted.contains(&d) {
+                Some(TrustLevel::Trusted)
+            } else if self.untrusted.contains(&d) {
+                Some(TrustLevel::Untrusted)
+            } else {
+                None
+            }
+        })
     }
 
     /// The project root of the working directory.
@@ -56,9 +84,22 @@ fn find_project_root(cwd: &Path, markers: &[String]) -> PathBuf {
         return cwd.to_path_buf();
     }
     cwd.ancestors()
-        .find(|dir| markers.iter().any(|m| dir.join(m).exists()))
+        .find(|dir| markers.iter().any(|m| is_marker(&dir.join(m))))
         .unwrap_or(cwd)
         .to_path_buf()
+}
+
+/// Whether a project root marker is really there: an empty directory is not one. A running
+/// sandbox mounts over empty placeholder directories named `.git` in its writable roots
+/// (`/tmp/.git`, say), which must not make `/tmp` everyone's project root meanwhile.
+pub fn is_marker(path: &Path) -> bool {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => std::fs::read_dir(path)
+            .map(|mut entries| entries.next().is_some())
+            .unwrap_or(false),
+        Ok(_) => true,
+        Err(_) => false,
+    }
 }
 
 /// `path` with symlinks resolved, or as given when it does not exist.
@@ -80,6 +121,7 @@ mod tests {
         let repo = canonical(dir.path()).join("repo");
         let sub = repo.join("sub");
         std::fs::create_dir_all(repo.join(".git")).unwrap();
+        std::fs::write(repo.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
         std::fs::create_dir_all(&sub).unwrap();
         let config = merged(&format!(
             "[projects.{:?}]\ntrust_level = \"trusted\"\n",
@@ -102,5 +144,20 @@ mod tests {
             "trusted directly"
         );
         assert!(!ProjectTrust::new(&merged(""), &sub).is_trusted(&sub));
+    }
+
+    #[test]
+    fn an_empty_marker_directory_is_not_a_project_root() {
+        // A sandbox's placeholder `.git` in a parent directory must not move the root.
+        let dir = tempfile::tempdir().unwrap();
+        let base = canonical(dir.path());
+        let cwd = base.join("work");
+        std::fs::create_dir_all(&cwd).unwrap();
+        std::fs::create_dir(base.join(".git")).unwrap();
+        let trust = ProjectTrust::new(&merged(""), &cwd);
+        assert_eq!(trust.root(), cwd.as_path());
+        std::fs::write(base.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+        let trust = ProjectTrust::new(&merged(""), &cwd);
+        assert_eq!(trust.root(), base.as_path());
     }
 }

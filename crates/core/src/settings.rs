@@ -35,6 +35,11 @@ pub struct SessionSettings {
         recodex_protocol::permissions::PermissionProfile,
         Vec<PathBuf>,
     )>,
+    /// The name of the active permission profile when the sandbox came from one (`:read-only`
+    /// or `:workspace` chosen by project trust, a `[permissions]` profile); `None` when a
+    /// sandbox mode was given (by the client, a flag or `sandbox_mode`). The app-server
+    /// reports it as `activePermissionProfile`.
+    pub active_profile: Option<String>,
     /// `originator` header and session-meta value (`codex_exec`, `codex-tui`, ...).
     pub originator: String,
     /// Session source (`exec`, `cli`, `vscode`, `mcp`).

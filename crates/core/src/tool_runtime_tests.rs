@@ -69,6 +69,7 @@ fn runtime_sandboxed_by(
         denied_paths: Vec::new(),
         glob_scan_max_depth: None,
         recorded_profile: None,
+        active_profile: None,
         originator: "codex_exec".to_owned(),
         source: "exec".to_owned(),
         user_agent: "test".to_owned(),

@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 pub use dispatch::Processor;
-pub use live::{OpenRequest, SessionFactory};
+pub use live::{OpenRequest, SessionFactory, sandbox_v2};
 pub use mcp::{McpServer, serve_mcp};
 pub use outbox::Outbox;
 

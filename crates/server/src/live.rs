@@ -178,6 +178,7 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
     };
     let model = settings.model.slug.clone();
     let provider = settings.provider_id.clone();
+    let session_settings = settings.clone();
     let id = thread.id.clone();
     server.loaded.insert(id.clone());
     server.live.borrow_mut().insert(
@@ -196,32 +197,18 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
         cwd.display().to_string(),
         thread.clone(),
     );
-    if let Some(policy) = policy {
-        result.insert("approvalPolicy".into(), json!(policy));
-    }
-    // A sandbox the client chose replaces the configured one in what is reported.
-    let chosen = match sandbox {
-        Some("read-only") => Some((
-            json!({"type": "readOnly", "networkAccess": false}),
-            ":read-only",
-        )),
-        Some("danger-full-access") => {
-            Some((json!({"type": "dangerFullAccess"}), ":danger-full-access"))
-        }
-        Some(_) => Some((
-            json!({"type": "workspaceWrite", "writableRoots": [], "networkAccess": false,
-                   "excludeTmpdirEnvVar": false, "excludeSlashTmp": false}),
-            ":workspace",
-        )),
-        None => None,
-    };
-    if let Some((policy, profile)) = chosen {
-        result.insert("sandbox".into(), policy);
-        result.insert(
-            "activePermissionProfile".into(),
-            json!({"id": profile, "extends": null}),
-        );
-    }
+    // What the thread runs with, as the engine resolved it: the client's sandbox, or the
+    // configured one, or the one the project's trust gives.
+    let settings = session_settings;
+    result.insert("approvalPolicy".into(), json!(settings.approval_policy));
+    result.insert("sandbox".into(), sandbox_v2(&settings.sandbox_policy));
+    result.insert(
+        "activePermissionProfile".into(),
+        settings
+            .active_profile
+            .as_ref()
+            .map_or(Value::Null, |id| json!({"id": id, "extends": null})),
+    );
     Ok(Reply {
         result: Value::Object(result),
         ..Reply::default()
@@ -370,6 +357,32 @@ fn not_served() -> RpcError {
 
 /// The engine input of a `turn/start` (texts joined by newlines, local images) and the
 /// user message item's content.
+/// A sandbox policy as the app-server's v2 protocol spells it.
+pub fn sandbox_v2(policy: &recodex_protocol::permissions::SandboxPolicy) -> Value {
+    use recodex_protocol::permissions::SandboxPolicy;
+    match policy {
+        SandboxPolicy::DangerFullAccess => json!({"type": "dangerFullAccess"}),
+        SandboxPolicy::ReadOnly { network_access } => {
+            json!({"type": "readOnly", "networkAccess": network_access})
+        }
+        SandboxPolicy::ExternalSandbox { network_access } => {
+            json!({"type": "externalSandbox", "networkAccess": network_access})
+        }
+        SandboxPolicy::WorkspaceWrite {
+            writable_roots,
+            network_access,
+            exclude_tmpdir_env_var,
+            exclude_slash_tmp,
+        } => json!({
+            "type": "workspaceWrite",
+            "writableRoots": writable_roots,
+            "networkAccess": network_access,
+            "excludeTmpdirEnvVar": exclude_tmpdir_env_var,
+            "excludeSlashTmp": exclude_slash_tmp,
+        }),
+    }
+}
+
 /// Refuses input whose text items hold more than the engine's limit together, as the
 /// reference does (-32602 with the counts in `data`); no turn is started.
 fn check_input_size(input: &[Value]) -> Result<(), RpcError> {

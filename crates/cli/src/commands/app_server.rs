@@ -12,7 +12,7 @@ use recodex_core::Session;
 use recodex_protocol::SandboxMode;
 use recodex_protocol::permissions::SandboxPolicy;
 use recodex_server::{OpenRequest, ServerContext, SessionFactory, ThreadSettings};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::Context;
 use super::policy::{Selected, configured_selection, profile_policy, sandbox_policy};
@@ -87,6 +87,7 @@ fn server_parts(config: &Config, ctx: &Context) -> Result<(ServerContext, Sessio
         },
         exec_policy: super::exec::load_rules(config, false)?,
         state,
+        trusted_now: std::cell::RefCell::default(),
     };
     Ok((context, factory))
 }
@@ -100,6 +101,8 @@ struct Sessions {
     ctx: Context,
     exec_policy: Option<Arc<recodex_execpolicy::Policy>>,
     state: StateHome,
+    /// Project roots this server trusted (the configuration it loaded predates them).
+    trusted_now: std::cell::RefCell<Vec<PathBuf>>,
 }
 
 impl SessionFactory for Sessions {
@@ -137,12 +140,9 @@ impl SessionFactory for Sessions {
         )
         .ok_or_else(|| format!("Model provider `{provider_id}` not found"))?;
         let home = self.ctx.env.get("HOME").map(PathBuf::from);
-        let profile = match request.sandbox.as_deref().map(parse_mode).transpose()? {
-            Some(mode) => {
-                ResolvedProfile::plain(sandbox_policy(mode, &self.config, &[], &request.cwd))
-            }
-            None => server_profile(&self.config, &request.cwd, home.as_deref()).0,
-        };
+        let explicit = request.sandbox.as_deref().map(parse_mode).transpose()?;
+        let choice = self.thread_sandbox(explicit, &request.cwd, home.as_deref());
+        self.trust_if_writable(&choice.profile.policy, &request.cwd);
         let prepared = prepare(
             &self.config,
             &self.ctx,
@@ -156,10 +156,11 @@ impl SessionFactory for Sessions {
                 source: request.source,
                 approval_policy: match (&request.approval_policy, &request.approvals) {
                     (Some(policy), Some(_)) => policy.clone(),
-                    (_, Some(_)) => "on-request".to_owned(),
+                    (_, Some(_)) => choice.approval.to_owned(),
                     (_, None) => "never".to_owned(),
                 },
-                profile,
+                profile: choice.profile,
+                active_profile: choice.active_profile,
                 exec_policy: self.exec_policy.clone(),
                 ephemeral: request.ephemeral,
                 output_schema: None,
@@ -181,6 +182,94 @@ impl SessionFactory for Sessions {
             ),
         }
         .map_err(|e| e.to_string())
+    }
+}
+
+/// The sandbox a thread runs with, how it was chosen, and the approval policy it implies.
+struct ThreadSandbox {
+    profile: ResolvedProfile,
+    /// `activePermissionProfile`'s id (none when a sandbox mode was given).
+    active_profile: Option<String>,
+    /// The approval policy when the client names none (`on-request`, or `untrusted` in a
+    /// project the user marked untrusted).
+    approval: &'static str,
+}
+
+impl Sessions {
+    /// The reference's choice for a thread in `cwd`: the client's sandbox mode, else the
+    /// configured `default_permissions` profile or `sandbox_mode`, else by project trust:
+    /// trusted (or explicitly untrusted, whose commands are then asked about) runs
+    /// `:workspace`, a project with no trust entry runs `:read-only`.
+    fn thread_sandbox(
+        &self,
+        explicit: Option<SandboxMode>,
+        cwd: &Path,
+        home: Option<&Path>,
+    ) -> ThreadSandbox {
+        let config = &self.config;
+        let plain = |mode, active: Option<&str>, approval| ThreadSandbox {
+            profile: ResolvedProfile::plain(sandbox_policy(mode, config, &[], cwd)),
+            active_profile: active.map(str::to_owned),
+            approval,
+        };
+        if let Some(mode) = explicit {
+            return plain(mode, None, APPROVAL);
+        }
+        match configured_selection(config) {
+            Some(Selected::Profile(name)) => match profile_policy(&name, config, cwd, home) {
+                Ok(profile) => {
+                    return ThreadSandbox {
+                        profile,
+                        active_profile: Some(name),
+                        approval: APPROVAL,
+                    };
+                }
+                Err(_) => return plain(SandboxMode::ReadOnly, Some(":read-only"), APPROVAL),
+            },
+            Some(Selected::Mode(mode)) => return plain(mode, None, APPROVAL),
+            None => {}
+        }
+        let trusted = self
+            .trusted_now
+            .borrow()
+            .iter()
+            .any(|root| *root == config.project_root(cwd));
+        match config.project_trust_level(cwd) {
+            Some(recodex_config::TrustLevel::Trusted) => {
+                plain(SandboxMode::WorkspaceWrite, Some(":workspace"), APPROVAL)
+            }
+            Some(recodex_config::TrustLevel::Untrusted) => {
+                plain(SandboxMode::WorkspaceWrite, Some(":workspace"), "untrusted")
+            }
+            None if trusted => plain(SandboxMode::WorkspaceWrite, Some(":workspace"), APPROVAL),
+            None => plain(SandboxMode::ReadOnly, Some(":read-only"), APPROVAL),
+        }
+    }
+
+    /// A writable sandbox in a project with no trust entry trusts the project from now
+    /// on, as the reference records it (`[projects."<root>"] trust_level = "trusted"`); a
+    /// project the user marked untrusted keeps its entry.
+    fn trust_if_writable(&self, policy: &SandboxPolicy, cwd: &Path) {
+        if matches!(policy, SandboxPolicy::ReadOnly { .. })
+            || self.config.project_trust_level(cwd).is_some()
+        {
+            return;
+        }
+        let root = self.config.project_root(cwd);
+        if self.trusted_now.borrow().contains(&root) {
+            return;
+        }
+        let edit = recodex_config::ConfigEdit::Set {
+            path: vec![
+                "projects".to_owned(),
+                root.display().to_string(),
+                "trust_level".to_owned(),
+            ],
+            value: toml_edit::Value::from("trusted"),
+        };
+        if recodex_config::apply_edits(&self.config.codex_home, &[edit]).is_ok() {
+            self.trusted_now.borrow_mut().push(root);
+        }
     }
 }
 
@@ -237,34 +326,9 @@ fn thread_settings(config: &Config, ctx: &Context) -> ThreadSettings {
         service_tier: toml.service_tier.clone(),
         approval_policy: json!(APPROVAL),
         approvals_reviewer: "user".to_owned(),
-        sandbox: sandbox_v2(&profile.policy),
+        sandbox: recodex_server::sandbox_v2(&profile.policy),
         active_permission_profile: json!({"id": id, "extends": null}),
         reasoning_effort: toml.model_reasoning_effort.map(|e| e.as_str().to_owned()),
-    }
-}
-
-/// A sandbox policy as the app-server's v2 protocol spells it.
-fn sandbox_v2(policy: &SandboxPolicy) -> Value {
-    match policy {
-        SandboxPolicy::DangerFullAccess => json!({"type": "dangerFullAccess"}),
-        SandboxPolicy::ReadOnly { network_access } => {
-            json!({"type": "readOnly", "networkAccess": network_access})
-        }
-        SandboxPolicy::ExternalSandbox { network_access } => {
-            json!({"type": "externalSandbox", "networkAccess": network_access})
-        }
-        SandboxPolicy::WorkspaceWrite {
-            writable_roots,
-            network_access,
-            exclude_tmpdir_env_var,
-            exclude_slash_tmp,
-        } => json!({
-            "type": "workspaceWrite",
-            "writableRoots": writable_roots,
-            "networkAccess": network_access,
-            "excludeTmpdirEnvVar": exclude_tmpdir_env_var,
-            "excludeSlashTmp": exclude_slash_tmp,
-        }),
     }
 }
 

@@ -46,6 +46,7 @@ pub(crate) fn prompt_input(
         recorded_profile: resolved
             .recorded
             .map(|profile| (profile, resolved.workspace_roots)),
+        active_profile: None,
         user_agent: String::new(),
         originator: "codex_cli_rs".to_owned(),
         source: "cli".to_owned(),

@@ -126,6 +126,7 @@ pub(crate) fn run(
             source: "exec",
             approval_policy: "never".to_owned(),
             profile,
+            active_profile: None,
             exec_policy,
             ephemeral: args.ephemeral,
             output_schema,
@@ -382,10 +383,11 @@ fn inside_git_repo(cwd: &Path) -> bool {
     git_root(cwd).is_some()
 }
 
-/// The nearest directory at or above `cwd` holding `.git`.
+/// The nearest directory at or above `cwd` holding `.git` (not an empty directory: a
+/// sandbox's mount placeholder is not a repository).
 fn git_root(cwd: &Path) -> Option<PathBuf> {
     cwd.ancestors()
-        .find(|dir| dir.join(".git").exists())
+        .find(|dir| recodex_config::is_project_marker(&dir.join(".git")))
         .map(Path::to_path_buf)
 }
 

@@ -32,6 +32,8 @@ pub(super) struct SessionChoice {
     pub(super) approval_policy: String,
     /// The sandbox, as resolved from flags or configuration.
     pub(super) profile: ResolvedProfile,
+    /// The active permission profile's name, when the sandbox came from one.
+    pub(super) active_profile: Option<String>,
     /// `.rules` in force.
     pub(super) exec_policy: Option<Arc<recodex_execpolicy::Policy>>,
     /// Keep nothing on disk.
@@ -93,6 +95,7 @@ pub(super) fn prepare(
         denied_paths,
         glob_scan_max_depth,
         recorded_profile: recorded.map(|profile| (profile, workspace_roots)),
+        active_profile: choice.active_profile,
         user_agent: user_agent(&super::exec::user_agent_info(&choice.originator, &env)),
         originator: choice.originator,
         source: choice.source.to_owned(),

@@ -196,3 +196,112 @@ fn the_databases_are_opened_at_start_up() {
         assert!(home.join(name).is_file(), "{name} missing");
     }
 }
+
+/// Issue 14 (security): a thread in a project with no trust entry runs read-only unless the
+/// client asks for more, as the reference's; asking for workspace-write trusts the project in
+/// config.toml (so later threads there are writable), and a project the user marked
+/// untrusted is writable with every command not known to be safe asked about.
+#[test]
+fn a_threads_sandbox_follows_project_trust() {
+    let root = tempfile::tempdir().unwrap();
+    let home = root.path().join("codex");
+    let plain = root.path().join("plain");
+    let marked = root.path().join("marked");
+    for dir in [&home, &plain, &marked] {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    std::fs::write(
+        home.join("config.toml"),
+        format!(
+            "model_provider = \"mock\"\n[model_providers.mock]\nname = \"mock\"\nbase_url = \"http://127.0.0.1:9\"\nenv_key = \"MOCK_KEY\"\n\n[projects.\"{}\"]\ntrust_level = \"untrusted\"\n",
+            marked.display()
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(BIN)
+        .arg("app-server")
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", root.path())
+        .env("CODEX_HOME", &home)
+        .env("MOCK_KEY", "k")
+        .current_dir(root.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next_id = 0;
+    let mut call = |method: &str, params: Value| -> Value {
+        next_id += 1;
+        let request = json!({"id": next_id, "method": method, "params": params});
+        writeln!(stdin, "{request}").unwrap();
+        for line in lines.by_ref() {
+            let message: Value = serde_json::from_str(&line.unwrap()).unwrap();
+            if message["id"] == next_id {
+                return message["result"].clone();
+            }
+        }
+        panic!("the server closed its output");
+    };
+    call(
+        "initialize",
+        json!({"clientInfo": {"name": "t", "version": "1"}}),
+    );
+    let shape = |r: &Value| {
+        (
+            r["sandbox"]["type"].as_str().unwrap_or_default().to_owned(),
+            r["activePermissionProfile"]["id"]
+                .as_str()
+                .map(str::to_owned),
+            r["approvalPolicy"].as_str().unwrap_or_default().to_owned(),
+        )
+    };
+    let some = |s: &str| Some(s.to_owned());
+    let first = call("thread/start", json!({"cwd": plain}));
+    assert_eq!(
+        shape(&first),
+        ("readOnly".into(), some(":read-only"), "on-request".into())
+    );
+    let config = || std::fs::read_to_string(home.join("config.toml")).unwrap();
+    assert!(!config().contains(&format!("[projects.\"{}\"]", plain.display())));
+    let asked = call(
+        "thread/start",
+        json!({"cwd": plain, "sandbox": "workspace-write"}),
+    );
+    assert_eq!(
+        shape(&asked),
+        ("workspaceWrite".into(), None, "on-request".into())
+    );
+    assert!(
+        config().contains(&format!(
+            "[projects.\"{}\"]\ntrust_level = \"trusted\"",
+            plain.display()
+        )),
+        "{}",
+        config()
+    );
+    let later = call("thread/start", json!({"cwd": plain}));
+    assert_eq!(
+        shape(&later),
+        (
+            "workspaceWrite".into(),
+            some(":workspace"),
+            "on-request".into()
+        )
+    );
+    let untrusted = call("thread/start", json!({"cwd": marked}));
+    assert_eq!(
+        shape(&untrusted),
+        (
+            "workspaceWrite".into(),
+            some(":workspace"),
+            "untrusted".into()
+        )
+    );
+    assert!(config().contains("trust_level = \"untrusted\""));
+    drop(stdin);
+    let _ = child.wait();
+}

@@ -43,6 +43,7 @@ fn settings(
         denied_paths: Vec::new(),
         glob_scan_max_depth: None,
         recorded_profile: None,
+        active_profile: None,
         sandbox_policy: SandboxPolicy::WorkspaceWrite {
             writable_roots: Vec::new(),
             network_access: false,

@@ -65,6 +65,7 @@ impl SessionFactory for MockSessions {
             denied_paths: Vec::new(),
             glob_scan_max_depth: None,
             recorded_profile: None,
+            active_profile: None,
             sandbox_policy: if request.sandbox.as_deref() == Some("read-only") {
                 SandboxPolicy::ReadOnly {
                     network_access: false,
@@ -666,7 +667,8 @@ async fn the_clients_sandbox_choice_confines_the_thread() {
             );
             let result = &started[0]["result"];
             assert_eq!(result["sandbox"], json!({"type": "readOnly", "networkAccess": false}));
-            assert_eq!(result["activePermissionProfile"]["id"], ":read-only");
+            // A sandbox the client names is no permission profile (the reference: null).
+            assert_eq!(result["activePermissionProfile"], serde_json::Value::Null);
             let id = result["thread"]["id"].as_str().unwrap().to_owned();
             client.send(
                 "turn/start",
