@@ -21,3 +21,4 @@ mod misuse;
 mod parse;
 mod sandbox;
 mod surface;
+mod tidy;
