@@ -77,7 +77,12 @@ fn the_workspace_profile_may_write_the_directory_but_not_outside() {
             &script,
         ],
     );
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "wrote\ndenied\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "wrote\ndenied\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(work.join("x").exists());
     assert!(!outside.exists());
 }
@@ -158,6 +163,44 @@ fn concurrent_sandboxes_in_one_directory_all_start() {
         !work.join(".codex").exists(),
         "placeholders are removed at the end"
     );
+}
+
+/// Sandboxes with different `$TMPDIR`s share the placeholders in `/tmp` (a writable root of
+/// all of them): each must see the others' markers, or it binds a placeholder that another
+/// removes ("copying /tmp/.agents: No such file or directory"; seen in the full suite once
+/// `/tmp` got placeholders of its own).
+#[test]
+fn concurrent_sandboxes_with_different_temp_dirs_all_start() {
+    let (_dir, home, work) = dirs();
+    for round in 0..5 {
+        let children: Vec<_> = (0..8)
+            .map(|i| {
+                let tmpdir = home.join(format!("tmp-{round}-{i}"));
+                std::fs::create_dir_all(&tmpdir).unwrap();
+                Command::new(BIN)
+                    .args(["sandbox", "--permissions-profile", ":workspace", "--"])
+                    .args(["sh", "-c", &format!("sleep 0.0{i}; true")])
+                    .env_clear()
+                    .env("PATH", "/usr/bin:/bin")
+                    .env("HOME", &home)
+                    .env("CODEX_HOME", &home)
+                    .env("TMPDIR", tmpdir)
+                    .current_dir(&work)
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
 }
 
 /// What runs when nothing names a profile: the configuration's choice, the higher layer

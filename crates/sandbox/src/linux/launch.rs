@@ -39,7 +39,8 @@ pub struct ConfinedCommand {
     pub policy: ResolvedPolicy,
     /// Mount a fresh `/proc` (false: an empty one, the `--no-proc` flag).
     pub mount_proc: bool,
-    /// Directory for the placeholder markers; `None`: `<temp dir>/recodex-sandbox-mountpoints-<uid>`.
+    /// Directory for the placeholder markers; `None`: `/tmp/recodex-sandbox-mountpoints-<uid>`
+    /// (the same for every sandbox of the user, whatever its `$TMPDIR`).
     pub marker_dir: Option<PathBuf>,
 }
 
@@ -127,12 +128,15 @@ fn run_in_namespaces(command: &ConfinedCommand, argv: Vec<CString>) -> Result<i3
     };
     let (uid, gid) = sys::effective_ids();
     let marker_dir = command.marker_dir.clone().unwrap_or_else(|| {
-        // `$TMPDIR` may name a directory that does not exist; /tmp always does.
-        let temp = std::env::temp_dir();
-        let base = if temp.is_dir() {
-            temp
+        // One place for every sandbox of this user, whatever its `$TMPDIR`: sandboxes share
+        // placeholders in `/tmp` (a writable root of every workspace-write policy), and one
+        // that looked for markers elsewhere would take another's placeholder for a real
+        // directory and fail when that one removes it.
+        let tmp = Path::new("/tmp");
+        let base = if tmp.is_dir() {
+            tmp.to_path_buf()
         } else {
-            std::path::PathBuf::from("/tmp")
+            std::env::temp_dir()
         };
         base.join(format!("recodex-sandbox-mountpoints-{uid}"))
     });
