@@ -9,7 +9,8 @@ use crate::settings::SessionSettings;
 
 /// Our own wording of the permissions the agent has, tagged like the reference's block.
 fn permissions_instructions(settings: &SessionSettings) -> String {
-    let (policy, approval) = (&settings.sandbox_policy, settings.approval_policy.as_str());
+    use recodex_protocol::AskForApproval;
+    let (policy, approval) = (&settings.sandbox_policy, settings.approval_policy);
     let sandbox = match policy {
         SandboxPolicy::DangerFullAccess => {
             "Commands run without a sandbox: they can read and write anything the user can, and use the network."
@@ -31,16 +32,16 @@ fn permissions_instructions(settings: &SessionSettings) -> String {
         }
     };
     let approvals = match approval {
-        "never" => {
+        AskForApproval::Never => {
             "Nobody will approve commands interactively: never ask for approval; work within the sandbox and report what could not be done."
         }
-        "on-request" => {
+        AskForApproval::OnRequest => {
             "You may ask the user to approve a command that needs more than the sandbox allows; explain why when you do."
         }
-        "on-failure" => {
+        AskForApproval::OnFailure => {
             "Commands run in the sandbox first; when one fails because of the sandbox, the user is asked whether to run it without."
         }
-        _ => {
+        AskForApproval::UnlessTrusted | AskForApproval::Granular(_) => {
             "Commands outside a small set of known-safe ones need the user's approval before they run."
         }
     };

@@ -19,8 +19,8 @@ pub struct SessionSettings {
     pub provider_id: String,
     /// The provider to talk to.
     pub provider: Provider,
-    /// Approval policy as written in `turn_context` (`never`, `on-request`, ...).
-    pub approval_policy: String,
+    /// When the user is asked before a command runs.
+    pub approval_policy: recodex_protocol::AskForApproval,
     /// The sandbox policy of the session.
     pub sandbox_policy: SandboxPolicy,
     /// Paths nothing may read or write inside the sandbox (a permission profile's `deny`

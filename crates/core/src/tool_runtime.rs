@@ -9,6 +9,7 @@ use recodex_process::{
     LinuxSandbox, NoSandbox, SandboxWrapper, Shell, TruncationPolicy, UnifiedExecManager,
     build_env, join_for_display,
 };
+use recodex_protocol::AskForApproval;
 use recodex_protocol::permissions::SandboxPolicy;
 use recodex_tools::unified_exec::{ExecContext, handle_write_stdin, prepare_exec_command};
 use tokio::sync::mpsc;
@@ -155,7 +156,7 @@ impl ToolRuntime {
             shell,
             env,
             allow_login_shell: settings.allow_login_shell,
-            escalation_refused: settings.approval_policy == "never",
+            escalation_refused: settings.approval_policy == AskForApproval::Never,
             truncation,
             snapshot,
         };
@@ -170,8 +171,8 @@ impl ToolRuntime {
             thread_id: thread_id.to_owned(),
             turn_id: Mutex::new(String::new()),
             approved_for_session: Mutex::new(std::collections::HashSet::new()),
-            ask_unless_safe: settings.approval_policy == "untrusted",
-            retry_on_failure: settings.approval_policy == "on-failure",
+            ask_unless_safe: settings.approval_policy == AskForApproval::UnlessTrusted,
+            retry_on_failure: settings.approval_policy == AskForApproval::OnFailure,
             interrupt: Mutex::new(None),
             sandboxed: !matches!(
                 settings.sandbox_policy,

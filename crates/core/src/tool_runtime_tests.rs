@@ -58,7 +58,11 @@ fn runtime_sandboxed_by(
         model: recodex_client::models::fallback_model_info("gpt-5.1-codex"),
         provider_id: "mock".to_owned(),
         provider,
-        approval_policy: if approvals.is_some() { policy } else { "never" }.to_owned(),
+        approval_policy: if approvals.is_some() {
+            serde_json::from_value(serde_json::json!(policy)).unwrap()
+        } else {
+            recodex_protocol::AskForApproval::Never
+        },
         sandbox_policy: if approvals.is_some() {
             SandboxPolicy::ReadOnly {
                 network_access: false,

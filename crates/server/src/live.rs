@@ -11,6 +11,7 @@ use chrono::Utc;
 use recodex_app_protocol::jsonrpc::{INTERNAL_ERROR, INVALID_PARAMS, RequestId};
 use recodex_app_protocol::thread::{GitInfo, SessionSource, Thread, ThreadStatus};
 use recodex_core::{Event, InterruptHandle, Session, UserInput};
+use recodex_protocol::AskForApproval;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -51,8 +52,8 @@ pub struct OpenRequest {
     pub sandbox: Option<String>,
     /// Where the session asks the client for approvals (none: it never asks).
     pub approvals: Option<recodex_core::Approvals>,
-    /// The approval policy the client chose (`untrusted`, `on-request`, `never`, ...).
-    pub approval_policy: Option<String>,
+    /// The approval policy the client chose.
+    pub approval_policy: Option<AskForApproval>,
 }
 
 /// A thread loaded here.
@@ -117,11 +118,13 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
         .as_ref()
         .and_then(Value::as_str)
         .map(|p| match p {
-            "never" | "untrusted" | "on-failure" => p.to_owned(),
-            _ => "on-request".to_owned(),
+            "never" => AskForApproval::Never,
+            "untrusted" => AskForApproval::UnlessTrusted,
+            "on-failure" => AskForApproval::OnFailure,
+            _ => AskForApproval::OnRequest,
         });
     let (approvals, questions) = crate::approvals::channel();
-    let asks = policy.as_deref() != Some("never");
+    let asks = policy != Some(AskForApproval::Never);
     let sandbox = match params.sandbox.as_deref() {
         None => None,
         Some(mode @ ("read-only" | "workspace-write" | "danger-full-access")) => Some(mode),
@@ -141,7 +144,7 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
             source: "vscode",
             sandbox: sandbox.map(str::to_owned),
             approvals: asks.then_some(approvals),
-            approval_policy: policy.clone(),
+            approval_policy: policy,
         })
         .map_err(|message| RpcError {
             code: INTERNAL_ERROR,

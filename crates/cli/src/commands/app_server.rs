@@ -9,6 +9,7 @@ use std::sync::Arc;
 use recodex_client::models::{bundled_catalog, resolve_model_info};
 use recodex_config::{Config, ResolvedProfile};
 use recodex_core::Session;
+use recodex_protocol::AskForApproval;
 use recodex_protocol::SandboxMode;
 use recodex_protocol::permissions::SandboxPolicy;
 use recodex_server::{OpenRequest, ServerContext, SessionFactory, ThreadSettings};
@@ -154,10 +155,10 @@ impl SessionFactory for Sessions {
                 provider,
                 originator: request.originator.clone(),
                 source: request.source,
-                approval_policy: match (&request.approval_policy, &request.approvals) {
-                    (Some(policy), Some(_)) => policy.clone(),
-                    (_, Some(_)) => choice.approval.to_owned(),
-                    (_, None) => "never".to_owned(),
+                approval_policy: match (request.approval_policy, &request.approvals) {
+                    (Some(policy), Some(_)) => policy,
+                    (_, Some(_)) => choice.approval,
+                    (_, None) => AskForApproval::Never,
                 },
                 profile: choice.profile,
                 active_profile: choice.active_profile,
@@ -192,7 +193,7 @@ struct ThreadSandbox {
     active_profile: Option<String>,
     /// The approval policy when the client names none (`on-request`, or `untrusted` in a
     /// project the user marked untrusted).
-    approval: &'static str,
+    approval: AskForApproval,
 }
 
 impl Sessions {
@@ -207,7 +208,7 @@ impl Sessions {
         home: Option<&Path>,
     ) -> ThreadSandbox {
         let config = &self.config;
-        let plain = |mode, active: Option<&str>, approval| ThreadSandbox {
+        let plain = |mode, active: Option<&str>, approval: AskForApproval| ThreadSandbox {
             profile: ResolvedProfile::plain(sandbox_policy(mode, config, &[], cwd)),
             active_profile: active.map(str::to_owned),
             approval,
@@ -239,7 +240,11 @@ impl Sessions {
                 plain(SandboxMode::WorkspaceWrite, Some(":workspace"), APPROVAL)
             }
             Some(recodex_config::TrustLevel::Untrusted) => {
-                plain(SandboxMode::WorkspaceWrite, Some(":workspace"), "untrusted")
+                plain(
+                SandboxMode::WorkspaceWrite,
+                Some(":workspace"),
+                AskForApproval::UnlessTrusted,
+            )
             }
             None if trusted => plain(SandboxMode::WorkspaceWrite, Some(":workspace"), APPROVAL),
             None => plain(SandboxMode::ReadOnly, Some(":read-only"), APPROVAL),
@@ -279,7 +284,7 @@ fn parse_mode(mode: &str) -> Result<SandboxMode, String> {
 }
 
 /// What the app-server's threads run with: the client is asked (`on-request`).
-const APPROVAL: &str = "on-request";
+const APPROVAL: AskForApproval = AskForApproval::OnRequest;
 
 /// The sandbox of the app-server's threads and its permission profile id: the
 /// configured `default_permissions` or `sandbox_mode`, else `workspace-write`.

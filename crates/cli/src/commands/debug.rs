@@ -37,9 +37,7 @@ pub(crate) fn prompt_input(
         cwd: cwd.clone(),
         provider_id: config.model_provider_id.clone(),
         provider: Provider::from_info(&config.model_provider_id, &Default::default(), &env),
-        approval_policy: toml
-            .approval_policy
-            .map_or_else(|| "on-request".to_owned(), |p| p.as_str().to_owned()),
+        approval_policy: toml.approval_policy.unwrap_or_default(),
         sandbox_policy: resolved.policy,
         denied_paths: resolved.denied,
         glob_scan_max_depth: resolved.glob_scan_max_depth,

@@ -124,7 +124,7 @@ pub(crate) fn run(
             provider,
             originator,
             source: "exec",
-            approval_policy: "never".to_owned(),
+            approval_policy: recodex_protocol::AskForApproval::Never,
             profile,
             active_profile: None,
             exec_policy,

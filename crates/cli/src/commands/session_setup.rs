@@ -28,8 +28,8 @@ pub(super) struct SessionChoice {
     pub(super) originator: String,
     /// `session_meta.source` (`exec`, `vscode`, ...).
     pub(super) source: &'static str,
-    /// `never`, `on-request`, ...
-    pub(super) approval_policy: String,
+    /// When the user is asked before a command runs.
+    pub(super) approval_policy: recodex_protocol::AskForApproval,
     /// The sandbox, as resolved from flags or configuration.
     pub(super) profile: ResolvedProfile,
     /// The active permission profile's name, when the sandbox came from one.

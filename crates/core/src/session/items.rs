@@ -38,7 +38,7 @@ impl Session {
             first_user_message: self.first_user_message.clone().unwrap_or_default(),
             sandbox_policy: serde_json::to_string(&self.settings.permission_profile())
                 .unwrap_or_default(),
-            approval_mode: self.settings.approval_policy.clone(),
+            approval_mode: self.settings.approval_policy.as_str().to_owned(),
             tokens_used: self.total_usage.total_tokens,
             model: self.settings.model.slug.clone(),
             reasoning_effort: self

@@ -39,7 +39,7 @@ fn settings(
         model: fallback_model_info("gpt-5.1-codex"),
         provider_id: "mock".to_owned(),
         provider,
-        approval_policy: "never".to_owned(),
+        approval_policy: recodex_protocol::AskForApproval::Never,
         denied_paths: Vec::new(),
         glob_scan_max_depth: None,
         recorded_profile: None,

@@ -10,6 +10,7 @@ use recodex_client::models::fallback_model_info;
 use recodex_client::{EnvMap, LoginAuth, ModelClient, Provider};
 use recodex_config::schema::ModelProviderInfo;
 use recodex_core::{Session, SessionSettings};
+use recodex_protocol::AskForApproval;
 use recodex_protocol::permissions::SandboxPolicy;
 use recodex_server::{OpenRequest, Outbox, Processor, SessionFactory};
 use recodex_testkit::{MockReply, MockResponsesServer, sse};
@@ -57,10 +58,10 @@ impl SessionFactory for MockSessions {
             model: fallback_model_info("gpt-5.1-codex"),
             provider_id: "mock".to_owned(),
             provider,
-            approval_policy: match (&request.approval_policy, &request.approvals) {
-                (Some(policy), Some(_)) => policy.clone(),
-                (_, Some(_)) => "on-request".to_owned(),
-                (_, None) => "never".to_owned(),
+            approval_policy: match (request.approval_policy, &request.approvals) {
+                (Some(policy), Some(_)) => policy,
+                (_, Some(_)) => AskForApproval::OnRequest,
+                (_, None) => AskForApproval::Never,
             },
             denied_paths: Vec::new(),
             glob_scan_max_depth: None,
