@@ -89,10 +89,15 @@ pub fn main_entry() -> ExitCode {
         Ok(cwd) => (cwd, None),
         Err(err) => (std::path::PathBuf::new(), Some(err)),
     };
+    let identity = match personality {
+        Personality::Recodex => recodex_session::Identity::Recodex,
+        _ => recodex_session::Identity::Codex,
+    };
     let ctx = Context {
         env,
         cwd,
         cwd_error,
+        identity,
     };
     match commands::run(cli, &ctx) {
         Ok(()) => ExitCode::SUCCESS,

@@ -69,22 +69,47 @@ pub struct UserAgentInfo {
     pub arch: String,
     /// Terminal token (`TERM` program and version, or `unknown`).
     pub terminal: String,
+    /// The last parenthesis: the product and its version.
+    pub product: Product,
 }
 
-/// Our `user-agent`: `<originator>/<compatible CLI version> (<os> <os version>; <arch>)
-/// <terminal> (recodex; <our version>)`. The first token is the reference's, because
-/// servers and the parity harness key on it; the last parenthesis says which program
-/// actually sent the request (the reference puts `(<originator>; <version>)` there).
+/// Who the last parenthesis of the `user-agent` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Product {
+    /// The reference's own words, `(<originator>; 0.136.0)`: recodex invoked as `codex`
+    /// presents itself exactly as 0.136.0 does (servers gate on it).
+    Reference,
+    /// `(recodex; <our version>)`: invoked as `recodex`, it says which program sent it.
+    Recodex,
+    /// An app-server client's `clientInfo` name and version, as the reference reports them.
+    Client {
+        /// `clientInfo.name`.
+        name: String,
+        /// `clientInfo.version`.
+        version: String,
+    },
+}
+
+/// The `user-agent`: `<originator>/<compatible CLI version> (<os> <os version>; <arch>)
+/// <terminal> (<product>; <version>)`. The first token is the reference's, because servers
+/// and the parity harness key on it; the last parenthesis is [`UserAgentInfo::product`].
 pub fn user_agent(info: &UserAgentInfo) -> String {
+    let (product, version) = match &info.product {
+        Product::Reference => (
+            info.originator.as_str(),
+            crate::provider::COMPATIBLE_CLI_VERSION,
+        ),
+        Product::Recodex => ("recodex", env!("CARGO_PKG_VERSION")),
+        Product::Client { name, version } => (name.as_str(), version.as_str()),
+    };
     format!(
-        "{}/{} ({} {}; {}) {} (recodex; {})",
+        "{}/{} ({} {}; {}) {} ({product}; {version})",
         info.originator,
         crate::provider::COMPATIBLE_CLI_VERSION,
         info.os_name,
         info.os_version,
         info.arch,
         info.terminal,
-        env!("CARGO_PKG_VERSION"),
     )
 }
 

@@ -39,7 +39,7 @@ pub use client::{ModelClient, ResponseStream, install_crypto_provider};
 pub use error::{ClientError, UnexpectedStatus, UsageLimitReached};
 pub use events::{CYBER_POLICY_FALLBACK_MESSAGE, ResponseEvent, decode_event, parse_try_again_in};
 pub use headers::{
-    DEFAULT_BETA_FEATURES, TurnContextHeaders, UserAgentInfo, request_headers, user_agent,
+    DEFAULT_BETA_FEATURES, Product, TurnContextHeaders, UserAgentInfo, request_headers, user_agent,
 };
 pub use provider::{
     COMPATIBLE_CLI_VERSION, DEFAULT_LMSTUDIO_PORT, DEFAULT_OLLAMA_PORT,

@@ -82,12 +82,14 @@ pub struct Processor {
     initialized: bool,
     /// The client's name (`originator` of the threads it creates).
     pub(crate) client_name: String,
+    /// `clientInfo.version` of the initialize request.
+    pub(crate) client_version: String,
     /// Threads loaded in this server (started, resumed or forked here).
     pub(crate) loaded: BTreeSet<String>,
     /// Sessions of loaded threads, shared with their running turns.
     pub(crate) live: crate::live::LiveThreads,
     /// Opens engine sessions (absent: the methods that run turns are not served).
-    pub(crate) factory: Option<std::rc::Rc<dyn crate::live::SessionFactory>>,
+    pub(crate) factory: Option<std::rc::Rc<dyn recodex_session::SessionFactory>>,
     /// Where running turns send their messages.
     pub(crate) outbox: Option<crate::outbox::Outbox>,
     /// Approval requests waiting for the client's answer.
@@ -112,6 +114,7 @@ impl Processor {
             context,
             initialized: false,
             client_name: String::new(),
+            client_version: String::new(),
             loaded: BTreeSet::new(),
             live: crate::live::LiveThreads::default(),
             factory: None,
@@ -124,7 +127,7 @@ impl Processor {
     /// through `outbox`. Must be driven inside a `tokio::task::LocalSet`.
     pub fn with_engine(
         context: ServerContext,
-        factory: std::rc::Rc<dyn crate::live::SessionFactory>,
+        factory: std::rc::Rc<dyn recodex_session::SessionFactory>,
         outbox: crate::outbox::Outbox,
     ) -> Self {
         Self {
@@ -265,6 +268,7 @@ impl Processor {
         }
         self.initialized = true;
         self.client_name.clone_from(&parsed.client_info.name);
+        self.client_version.clone_from(&parsed.client_info.version);
         let client = &parsed.client_info;
         let context = &self.context;
         let response = InitializeResponse {

@@ -27,9 +27,10 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 pub use dispatch::Processor;
-pub use live::{OpenRequest, SessionFactory, sandbox_v2};
+pub use live::sandbox_v2;
 pub use mcp::{McpServer, serve_mcp};
 pub use outbox::Outbox;
+pub use recodex_session::{OpenRequest, SessionFactory};
 
 /// What the server needs to know about its host and configuration.
 #[derive(Debug, Clone)]

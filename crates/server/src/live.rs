@@ -12,6 +12,7 @@ use recodex_app_protocol::jsonrpc::{INTERNAL_ERROR, INVALID_PARAMS, RequestId};
 use recodex_app_protocol::thread::{GitInfo, SessionSource, Thread, ThreadStatus};
 use recodex_core::{Event, InterruptHandle, Session, UserInput};
 use recodex_protocol::AskForApproval;
+use recodex_session::OpenRequest;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -20,41 +21,6 @@ use crate::approvals::next_question;
 use crate::dispatch::{Processor, Reply, RpcError};
 use crate::outbox::Outbox;
 use crate::turn_events::TurnReporter;
-
-/// How the server gets sessions from the engine (the binary builds them from the
-/// configuration, as `exec` does).
-pub trait SessionFactory {
-    /// A new thread, or the thread recorded in `request.resume`.
-    fn open(&self, request: &OpenRequest) -> Result<Session, String>;
-
-    /// Model `slug`'s facts and the tools `session` would offer it (for a client that
-    /// switches models between turns).
-    fn model_tools(&self, session: &Session, slug: &str) -> recodex_core::ModelTools;
-}
-
-/// What a session is opened with.
-#[derive(Debug, Clone)]
-pub struct OpenRequest {
-    /// Session directory.
-    pub cwd: PathBuf,
-    /// Model slug chosen by the client, if any.
-    pub model: Option<String>,
-    /// The client's name (`originator`).
-    pub originator: String,
-    /// Keep nothing on disk.
-    pub ephemeral: bool,
-    /// The rollout to continue.
-    pub resume: Option<PathBuf>,
-    /// `session_meta.source`: `vscode` for the app-server, `mcp` for the MCP server.
-    pub source: &'static str,
-    /// A sandbox mode chosen by the client (`read-only`, `workspace-write`,
-    /// `danger-full-access`) instead of the configured one.
-    pub sandbox: Option<String>,
-    /// Where the session asks the client for approvals (none: it never asks).
-    pub approvals: Option<recodex_core::Approvals>,
-    /// The approval policy the client chose.
-    pub approval_policy: Option<AskForApproval>,
-}
 
 /// A thread loaded here.
 #[derive(Default)]
@@ -127,7 +93,9 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
     let asks = policy != Some(AskForApproval::Never);
     let sandbox = match params.sandbox.as_deref() {
         None => None,
-        Some(mode @ ("read-only" | "workspace-write" | "danger-full-access")) => Some(mode),
+        Some("read-only") => Some(recodex_protocol::SandboxMode::ReadOnly),
+        Some("workspace-write") => Some(recodex_protocol::SandboxMode::WorkspaceWrite),
+        Some("danger-full-access") => Some(recodex_protocol::SandboxMode::DangerFullAccess),
         Some(other) => {
             return Err(RpcError::invalid(format!(
                 "Invalid request: unknown variant `{other}`, expected one of `read-only`, `workspace-write`, `danger-full-access`"
@@ -139,16 +107,17 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
             cwd: cwd.clone(),
             model: params.model,
             originator: server.client_name.clone(),
+            client: Some((server.client_name.clone(), server.client_version.clone())),
             ephemeral,
             resume: None,
             source: "vscode",
-            sandbox: sandbox.map(str::to_owned),
+            sandbox,
             approvals: asks.then_some(approvals),
             approval_policy: policy,
         })
-        .map_err(|message| RpcError {
+        .map_err(|err| RpcError {
             code: INTERNAL_ERROR,
-            message,
+            message: err.to_string(),
             data: None,
         })?;
     let now = Utc::now().timestamp();
@@ -261,6 +230,7 @@ pub(crate) fn turn_start(
                     cwd: thread.cwd.clone(),
                     model: None,
                     originator: server.client_name.clone(),
+                    client: Some((server.client_name.clone(), server.client_version.clone())),
                     ephemeral: false,
                     resume: thread.rollout.clone(),
                     source: "vscode",
@@ -268,9 +238,9 @@ pub(crate) fn turn_start(
                     approvals: Some(approvals),
                     approval_policy: None,
                 })
-                .map_err(|message| RpcError {
+                .map_err(|err| RpcError {
                     code: INTERNAL_ERROR,
-                    message,
+                    message: err.to_string(),
                     data: None,
                 })?;
             thread.questions = Some(questions);

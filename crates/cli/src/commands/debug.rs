@@ -21,16 +21,22 @@ pub(crate) fn prompt_input(
 ) -> Result<String, Failure> {
     let env: EnvMap = ctx.env.utf8_vars();
     let toml = &config.toml;
-    let slug = toml.model.clone().unwrap_or_else(|| "gpt-5.5".to_owned());
+    let slug = toml
+        .model
+        .clone()
+        .unwrap_or_else(|| recodex_session::DEFAULT_MODEL.to_owned());
     let home = ctx.env.get("HOME").map(PathBuf::from);
-    let resolved = super::policy::configured_policy(
+    let resolved = recodex_session::sandbox::resolve_sandbox(
+        &recodex_session::SandboxRequest::Configured {
+            add_dirs: Vec::new(),
+        },
         config,
         &cwd,
         home.as_deref(),
-        config.is_project_trusted(&cwd),
-        &[],
+        false,
     )
-    .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
+    .map_err(|e| Failure::Other(e.into()))?
+    .profile;
     let settings = SessionSettings {
         exec_policy: None,
         codex_home: config.codex_home.clone(),
@@ -50,7 +56,7 @@ pub(crate) fn prompt_input(
         source: "cli".to_owned(),
         env,
         ephemeral: true,
-        timezone: super::exec::timezone(ctx.env.get("TZ")),
+        timezone: recodex_session::host::timezone(ctx.env.get("TZ")),
         model: resolve_model_info(&slug, bundled_catalog()),
         tools: Vec::new(),
         parallel_tool_calls: false,

@@ -6,23 +6,17 @@
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
-use recodex_client::models::{ModelInfo, bundled_catalog, resolve_model_info};
-use recodex_client::{EnvMap, UserAgentInfo, resolve_provider};
+use recodex_client::EnvMap;
 use recodex_config::Config;
-use recodex_core::{Session, SessionSettings};
+use recodex_core::SessionSettings;
 use recodex_exec::{ExecRequest, run_exec};
 use recodex_protocol::SandboxMode as ConfigSandboxMode;
 use recodex_protocol::permissions::SandboxPolicy;
+use recodex_session::{SandboxRequest, SessionError, SessionRequest};
 
 use super::Context;
-use super::session_setup::{
-    Prepared, SessionChoice, open_databases, prepare, with_installation_id,
-};
 use crate::args::{ExecArgs, ExecCommand, ExecResumeArgs, SandboxMode};
 use crate::exit::Failure;
-
-/// The model a session uses when neither flags nor config choose one.
-pub(super) const DEFAULT_MODEL: &str = "gpt-5.5";
 
 /// Runs `exec` with the loaded configuration; `cwd` is the session directory (`-C`).
 pub(crate) fn run(
@@ -42,20 +36,24 @@ pub(crate) fn run(
         Some(resume) => resume.session_and_prompt().1,
         None => args.prompt.as_deref(),
     };
-    let exec_policy = load_rules(&config, args.ignore_rules)?;
+    let rules = load_rules(&config, args.ignore_rules)?;
     // A broken auth.json stops exec whatever the provider, as in the reference, rather than
     // being ignored (the servers ignore it, as the reference's do).
     recodex_client::AuthDotJson::load(&config.codex_home)
         .map_err(|err| Failure::Bare(err.to_string()))?;
     // The local provider is checked before anything is read, as the reference does.
     let oss = match args.session.oss {
-        true => Some(oss_provider(args, &config, &ctx.env.utf8_vars())?),
+        true => {
+            let (id, model) = oss_provider(args, &config, &ctx.env.utf8_vars())?;
+            Some((id.to_owned(), model))
+        }
         false => None,
     };
     let prompt = read_prompt(prompt_arg)?;
     // The databases are opened (created) before the directory check, as the reference's
     // are, so a refused run leaves the same files behind.
-    let sqlite_dir = open_databases(&config, ctx);
+    let engine = super::engine(config, ctx, rules)?;
+    let config = engine.config();
     let trusted = config.is_project_trusted(&cwd);
     if !args.skip_git_repo_check && !trusted && !inside_git_repo(&cwd) {
         return Err(Failure::Bare(
@@ -63,45 +61,8 @@ pub(crate) fn run(
                 .to_owned(),
         ));
     }
-    let env: EnvMap = ctx.env.utf8_vars();
-    let toml = &config.toml;
-    let provider_id = oss.map_or(config.model_provider_id.as_str(), |(id, _)| id);
-    let slug = args
-        .session
-        .model
-        .clone()
-        .or_else(|| oss.map(|(_, model)| model.to_owned()))
-        .or_else(|| toml.model.clone())
-        .unwrap_or_else(|| DEFAULT_MODEL.to_owned());
-    // Longest catalog prefix wins (`gpt-5.2-codex` uses gpt-5.2's facts), else fallback.
-    let model: ModelInfo = resolve_model_info(&slug, bundled_catalog());
-    let provider = resolve_provider(
-        provider_id,
-        &toml.model_providers,
-        toml.openai_base_url.clone(),
-        &env,
-    )
-    .ok_or_else(|| Failure::Other(anyhow::anyhow!("Model provider `{provider_id}` not found")))?;
-    let home = ctx.env.get("HOME").map(PathBuf::from);
-    let profile = sandbox_policy(args, &config, trusted, &cwd, home.as_deref())?;
-    if !trusted && !matches!(profile.policy, SandboxPolicy::ReadOnly { .. }) {
-        // Running with a writable sandbox (from the flags or the configuration) on an
-        // untrusted project trusts it from now on, as the reference does (the git root,
-        // else the directory itself).
-        let root = git_root(&cwd).unwrap_or_else(|| cwd.clone());
-        let edit = recodex_config::ConfigEdit::Set {
-            path: vec![
-                "projects".to_owned(),
-                root.display().to_string(),
-                "trust_level".to_owned(),
-            ],
-            value: toml_edit::Value::from("trusted"),
-        };
-        if let Err(err) = recodex_config::apply_edits(&config.codex_home, &[edit]) {
-            eprintln!("warning: could not record project trust: {err}");
-        }
-    }
-    let originator = env
+    let originator = engine
+        .env()
         .get("CODEX_INTERNAL_ORIGINATOR_OVERRIDE")
         .cloned()
         .unwrap_or_else(|| "codex_exec".to_owned());
@@ -109,50 +70,44 @@ pub(crate) fn run(
         Some(path) => Some(read_output_schema(&cwd.join(path))?),
         None => None,
     };
-    let Prepared {
-        settings,
-        client,
-        installation_id,
-    } = prepare(
-        &config,
-        ctx,
-        &with_installation_id(&config, sqlite_dir)?,
-        SessionChoice {
-            cwd: cwd.clone(),
-            model,
-            provider_id: provider_id.to_owned(),
-            provider,
-            originator,
-            source: "exec",
-            approval_policy: recodex_protocol::AskForApproval::Never,
-            profile,
-            active_profile: None,
-            exec_policy,
-            ephemeral: args.ephemeral,
-            output_schema,
-        },
-    )?;
+    let rollout = match resume {
+        Some(resume) => find_resume_target(resume, config, &cwd)?,
+        None => None,
+    };
+    let request = SessionRequest {
+        cwd: cwd.clone(),
+        model: args
+            .session
+            .model
+            .clone()
+            .or_else(|| oss.as_ref().map(|(_, model)| (*model).to_owned())),
+        provider_id: oss.map(|(id, _)| id),
+        originator,
+        product: None,
+        source: "exec",
+        sandbox: sandbox_request(args),
+        approval_policy: Some(recodex_protocol::AskForApproval::Never),
+        approvals: None,
+        ephemeral: args.ephemeral,
+        output_schema,
+        resume: rollout,
+    };
+    let opened = engine.open(&request);
+    super::print_warnings(&engine);
+    let session = opened.map_err(|err| match err {
+        // Worded as the reference's exec reports its thread store's refusal.
+        SessionError::Core(err @ recodex_core::CoreError::UnreadableRollout { .. }) => {
+            Failure::Other(anyhow::anyhow!(
+                "thread/resume: thread/resume failed: failed to read thread: thread-store internal error: {err} (code -32603)"
+            ))
+        }
+        err => Failure::Other(err.into()),
+    })?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::Other(e.into()))?;
-    let banner = banner(&settings);
-    let rollout = match resume {
-        Some(resume) => find_resume_target(resume, &config, &cwd)?,
-        None => None,
-    };
-    let session = match rollout {
-        None => Session::start(settings, client, installation_id),
-        Some(rollout) => Session::resume(settings, client, installation_id, &rollout),
-    }
-    .map_err(|err| match err {
-        // Worded as the reference's exec reports its thread store's refusal.
-        err @ recodex_core::CoreError::UnreadableRollout { .. } => Failure::Other(anyhow::anyhow!(
-            "thread/resume: thread/resume failed: failed to read thread: thread-store internal error: {err} (code -32603)"
-        )),
-        err => Failure::Other(err.into()),
-    })?;
-    let banner = banner
+    let banner = banner(session.settings())
         .into_iter()
         .map(|line| line.replace("{SESSION}", session.thread_id()))
         .collect();
@@ -281,45 +236,14 @@ fn server_answers(base_url: &str) -> bool {
     })
 }
 
-/// The exec policy: the `rules/*.rules` files (in name order) of each configuration
-/// layer that has a folder, lowest precedence first: the system folder (`/etc/codex`),
-/// CODEX_HOME, then each trusted project's `.codex` from the project root down to the
-/// working directory. `--ignore-rules` leaves out CODEX_HOME's and the projects'. A file
-/// that does not load stops exec, as in the reference.
+/// The exec policy ([`recodex_session::load_rules`]); a file that does not load is
+/// reported as the reference reports it and stops the command.
 pub(super) fn load_rules(
     config: &Config,
     ignore_rules: bool,
 ) -> Result<Option<std::sync::Arc<recodex_execpolicy::Policy>>, Failure> {
-    use recodex_config::LayerSource;
-    let mut files: Vec<PathBuf> = Vec::new();
-    for layer in &config.stack.layers {
-        let folder = match layer.source {
-            LayerSource::System | LayerSource::Project => {
-                layer.path.as_deref().and_then(Path::parent)
-            }
-            LayerSource::User => Some(config.codex_home.as_path()),
-            _ => None,
-        };
-        let user_or_project = matches!(layer.source, LayerSource::User | LayerSource::Project);
-        let Some(folder) = folder.filter(|_| !(ignore_rules && user_or_project)) else {
-            continue;
-        };
-        let Ok(entries) = std::fs::read_dir(folder.join("rules")) else {
-            continue;
-        };
-        let mut layer_files: Vec<PathBuf> = entries
-            .flatten()
-            .map(|entry| entry.path())
-            .filter(|path| path.extension().is_some_and(|ext| ext == "rules") && path.is_file())
-            .collect();
-        layer_files.sort();
-        files.extend(layer_files);
-    }
-    if files.is_empty() {
-        return Ok(None);
-    }
-    match recodex_execpolicy::Policy::load(&files, None) {
-        Ok(policy) => Ok(Some(std::sync::Arc::new(policy))),
+    match recodex_session::load_rules(config, ignore_rules) {
+        Ok(policy) => Ok(policy),
         Err(err) => {
             let detail = match &err {
                 recodex_execpolicy::LoadError::Read { path, source } => {
@@ -391,17 +315,10 @@ fn git_root(cwd: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// The sandbox of the session: the flags' choice (`-s`, `--full-auto`, the bypass flag),
-/// else the configuration's (`sandbox_mode` or a `default_permissions` profile, whichever
-/// the higher layer sets), else workspace-write in a trusted project and read-only
-/// elsewhere.
-fn sandbox_policy(
-    args: &ExecArgs,
-    config: &Config,
-    trusted: bool,
-    cwd: &Path,
-    home: Option<&Path>,
-) -> Result<recodex_config::ResolvedProfile, Failure> {
+/// The sandbox exec asks for: the flags' choice (the bypass flag, `-s`, `--full-auto`),
+/// else the configuration's, else by the project's trust; `--add-dir` extends
+/// workspace-write.
+fn sandbox_request(args: &ExecArgs) -> SandboxRequest {
     let mode = if args.session.dangerously_bypass_approvals_and_sandbox {
         Some(ConfigSandboxMode::DangerFullAccess)
     } else if let Some(mode) = args.session.sandbox_mode {
@@ -415,18 +332,11 @@ fn sandbox_policy(
     } else {
         None
     };
-    let add_dirs = &args.session.add_dir;
-    if let Some(mode) = mode {
-        return Ok(recodex_config::ResolvedProfile::plain(
-            super::policy::sandbox_policy(mode, config, add_dirs, cwd),
-        ));
+    let add_dirs = args.session.add_dir.clone();
+    match mode {
+        Some(mode) => SandboxRequest::Mode { mode, add_dirs },
+        None => SandboxRequest::Configured { add_dirs },
     }
-    let resolved = super::policy::configured_policy(config, cwd, home, trusted, add_dirs)
-        .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
-    for warning in &resolved.warnings {
-        eprintln!("warning: {warning}");
-    }
-    Ok(resolved)
 }
 
 /// Reads `--output-schema FILE`: a JSON schema for the final answer.
@@ -443,68 +353,6 @@ fn read_output_schema(path: &Path) -> Result<serde_json::Value, Failure> {
             path.display()
         ))
     })
-}
-
-pub(super) fn user_agent_info(originator: &str, env: &EnvMap) -> UserAgentInfo {
-    let os_release = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
-    let field = |key: &str| {
-        os_release
-            .lines()
-            .find_map(|l| l.strip_prefix(&format!("{key}=")))
-            .map(|v| v.trim_matches('"').to_owned())
-    };
-    let mut name = field("ID").unwrap_or_else(|| "linux".to_owned());
-    if let Some(first) = name.get(..1) {
-        name = format!("{}{}", first.to_uppercase(), &name[1..]);
-    }
-    UserAgentInfo {
-        originator: originator.to_owned(),
-        os_name: name,
-        os_version: semantic_version(&field("VERSION_ID").unwrap_or_default()),
-        arch: std::env::consts::ARCH.to_owned(),
-        terminal: env
-            .get("TERM")
-            .cloned()
-            .unwrap_or_else(|| "unknown".to_owned()),
-    }
-}
-
-/// An os-release version as the reference's user agent shows it: numeric versions
-/// as three parts (`12` is `12.0.0`, `22.04` is `22.4.0`); anything else unchanged.
-fn semantic_version(raw: &str) -> String {
-    let parts: Option<Vec<u64>> = raw.split('.').map(|p| p.parse().ok()).collect();
-    match parts {
-        Some(mut parts) if !raw.is_empty() && parts.len() <= 3 => {
-            parts.resize(3, 0);
-            format!("{}.{}.{}", parts[0], parts[1], parts[2])
-        }
-        _ => raw.to_owned(),
-    }
-}
-
-/// IANA name of the local time zone: `TZ`, else `/etc/timezone`, else the target of
-/// `/etc/localtime`; plain `UTC` is reported as `Etc/UTC`, as the reference does.
-pub(super) fn timezone(tz: Option<&str>) -> String {
-    let name = tz
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .or_else(|| {
-            std::fs::read_to_string("/etc/timezone")
-                .ok()
-                .map(|s| s.trim().to_owned())
-        })
-        .or_else(|| {
-            std::fs::read_link("/etc/localtime").ok().and_then(|p| {
-                let text = p.to_string_lossy().into_owned();
-                text.split_once("zoneinfo/")
-                    .map(|(_, name)| name.to_owned())
-            })
-        })
-        .unwrap_or_else(|| "Etc/UTC".to_owned());
-    match name.trim_start_matches(':') {
-        "UTC" | "" => "Etc/UTC".to_owned(),
-        other => other.to_owned(),
-    }
 }
 
 /// The human-mode header, as the reference prints it on stderr.
@@ -571,18 +419,4 @@ fn banner(settings: &SessionSettings) -> Vec<String> {
         "session id: {SESSION}".to_owned(),
         "--------".to_owned(),
     ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::semantic_version;
-
-    #[test]
-    fn os_versions_read_as_three_numbers_when_numeric() {
-        assert_eq!(semantic_version("12"), "12.0.0");
-        assert_eq!(semantic_version("22.04"), "22.4.0");
-        assert_eq!(semantic_version("1.2.3"), "1.2.3");
-        assert_eq!(semantic_version("rolling"), "rolling");
-        assert_eq!(semantic_version(""), "");
-    }
 }

@@ -8,9 +8,7 @@ mod archive;
 mod debug;
 mod exec;
 mod features;
-mod policy;
 mod sandbox;
-mod session_setup;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -30,6 +28,36 @@ pub(crate) struct Context {
     pub(crate) cwd: PathBuf,
     /// Why the working directory could not be determined (it was deleted, say).
     pub(crate) cwd_error: Option<std::io::Error>,
+    /// Who recodex says it is on the wire (`codex` or `recodex`, from argv[0]).
+    pub(crate) identity: recodex_session::Identity,
+}
+
+/// The session engine of a runtime command: the configuration, the rules given, the state
+/// databases opened. Its warnings so far are printed.
+fn engine(
+    config: Config,
+    ctx: &Context,
+    rules: Option<std::sync::Arc<recodex_execpolicy::Policy>>,
+) -> Result<recodex_session::Engine, Failure> {
+    let engine = recodex_session::Engine::new(
+        config,
+        recodex_session::EngineOptions {
+            env: ctx.env.utf8_vars(),
+            sandbox_exe: std::env::current_exe().ok(),
+            rules,
+            identity: ctx.identity,
+        },
+    )
+    .map_err(|e| Failure::Other(e.into()))?;
+    print_warnings(&engine);
+    Ok(engine)
+}
+
+/// Prints the engine's warnings on stderr, one `warning: ...` line each.
+fn print_warnings(engine: &recodex_session::Engine) {
+    for warning in engine.take_warnings() {
+        eprintln!("warning: {warning}");
+    }
 }
 
 /// Commands that accept `-p/--profile` given before the subcommand.

@@ -23,7 +23,7 @@ pub(crate) fn run(
 ) -> Result<(), Failure> {
     // `--permissions-profile`, else what the configuration selects; with no selection the
     // command runs read-only, even in a trusted project (as in the reference).
-    use super::policy::{
+    use recodex_session::sandbox::{
         Selected, configured_selection, profile_policy, unselected_profiles_error,
     };
     let selection = match &args.permissions_profile {
@@ -42,7 +42,9 @@ pub(crate) fn run(
                 .map(|p| recodex_process::with_globs_expanded(&p, resolved.glob_scan_max_depth));
             resolved.policy
         }
-        Some(Selected::Mode(mode)) => super::policy::sandbox_policy(mode, config, &[], &cwd),
+        Some(Selected::Mode(mode)) => {
+            recodex_session::sandbox::sandbox_policy(mode, config, &[], &cwd)
+        }
         None => {
             if let Some(error) = unselected_profiles_error(config) {
                 return Err(Failure::Other(anyhow::anyhow!(error)));

@@ -135,18 +135,34 @@ async fn requests_match_the_reference_capture() {
 fn user_agent_keeps_the_reference_product_token() {
     // Captured from the reference (transcripts/exec-requests.jsonl):
     // "codex_exec/0.136.0 (Debian 12.0.0; x86_64) xterm (codex_exec; 0.136.0)".
-    let ours = recodex_client::user_agent(&recodex_client::UserAgentInfo {
+    let info = |product| recodex_client::UserAgentInfo {
         originator: "codex_exec".to_owned(),
         os_name: "Debian".to_owned(),
         os_version: "12.0.0".to_owned(),
         arch: "x86_64".to_owned(),
         terminal: "xterm".to_owned(),
-    });
+        product,
+    };
+    // Invoked as `codex`: exactly the reference's.
     assert_eq!(
-        ours,
+        recodex_client::user_agent(&info(recodex_client::Product::Reference)),
+        "codex_exec/0.136.0 (Debian 12.0.0; x86_64) xterm (codex_exec; 0.136.0)"
+    );
+    // Invoked as `recodex`: the last parenthesis says so.
+    assert_eq!(
+        recodex_client::user_agent(&info(recodex_client::Product::Recodex)),
         format!(
             "codex_exec/0.136.0 (Debian 12.0.0; x86_64) xterm (recodex; {})",
             env!("CARGO_PKG_VERSION")
         )
+    );
+    // An app-server client's own name and version.
+    let client = recodex_client::Product::Client {
+        name: "t".to_owned(),
+        version: "1".to_owned(),
+    };
+    assert_eq!(
+        recodex_client::user_agent(&info(client)),
+        "codex_exec/0.136.0 (Debian 12.0.0; x86_64) xterm (t; 1)"
     );
 }

@@ -17,10 +17,10 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use crate::approvals::next_question;
-use crate::live::{OpenRequest, SessionFactory};
 use crate::outbox::Outbox;
 use crate::{LineHandler, ServerContext};
 use events::McpTurn;
+use recodex_session::{OpenRequest, SessionFactory};
 
 /// The originator of the threads this server starts.
 const ORIGINATOR: &str = "codex_cli_rs";
@@ -166,17 +166,18 @@ impl McpServer {
                     cwd,
                     model: args.model.clone(),
                     originator: ORIGINATOR.to_owned(),
+                    client: None,
                     ephemeral: false,
                     resume: None,
                     source: "mcp",
-                    sandbox: args.sandbox.map(|s| s.as_str().to_owned()),
+                    sandbox: args.sandbox.map(SandboxArg::mode),
                     approvals: Some(approvals),
                     approval_policy: None,
                 }) {
                     Ok(session) => session,
-                    Err(message) => {
+                    Err(err) => {
                         return Ok(Some(tool_error(&format!(
-                            "Failed to load Codex configuration from overrides: {message}"
+                            "Failed to load Codex configuration from overrides: {err}"
                         ))));
                     }
                 };
@@ -409,11 +410,11 @@ enum SandboxArg {
 }
 
 impl SandboxArg {
-    fn as_str(self) -> &'static str {
+    fn mode(self) -> recodex_protocol::SandboxMode {
         match self {
-            Self::ReadOnly => "read-only",
-            Self::WorkspaceWrite => "workspace-write",
-            Self::DangerFullAccess => "danger-full-access",
+            Self::ReadOnly => recodex_protocol::SandboxMode::ReadOnly,
+            Self::WorkspaceWrite => recodex_protocol::SandboxMode::WorkspaceWrite,
+            Self::DangerFullAccess => recodex_protocol::SandboxMode::DangerFullAccess,
         }
     }
 }

@@ -37,7 +37,7 @@ impl SessionFactory for MockSessions {
         }
     }
 
-    fn open(&self, request: &OpenRequest) -> Result<Session, String> {
+    fn open(&self, request: &OpenRequest) -> Result<Session, recodex_session::SessionError> {
         let env = EnvMap::from([
             ("MOCK_KEY".to_owned(), "sk-test".to_owned()),
             ("PATH".to_owned(), "/usr/bin:/bin".to_owned()),
@@ -67,7 +67,7 @@ impl SessionFactory for MockSessions {
             glob_scan_max_depth: None,
             recorded_profile: None,
             active_profile: None,
-            sandbox_policy: if request.sandbox.as_deref() == Some("read-only") {
+            sandbox_policy: if request.sandbox == Some(recodex_protocol::SandboxMode::ReadOnly) {
                 SandboxPolicy::ReadOnly {
                     network_access: false,
                 }
@@ -106,7 +106,7 @@ impl SessionFactory for MockSessions {
             None => Session::start(settings, client, "install".to_owned()),
             Some(rollout) => Session::resume(settings, client, "install".to_owned(), rollout),
         }
-        .map_err(|e| e.to_string())
+        .map_err(Into::into)
     }
 }
 
