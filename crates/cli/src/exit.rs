@@ -67,7 +67,7 @@ pub(crate) fn render(failure: Failure) -> (Option<String>, u8) {
         Failure::Config(err) => (Some(error_chain_text(&config_chain(err))), 1),
         Failure::NotBuilt(command) => (
             Some(format!(
-                "error: recodex: `{command}` is not implemented yet; this build covers the command line, configuration, feature flags and the model catalog\n"
+                "error: recodex: `{command}` is not implemented yet (built: exec, app-server and mcp-server over stdio, sandbox, execpolicy, features, archive, debug models)\n"
             )),
             1,
         ),
