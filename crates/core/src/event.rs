@@ -39,10 +39,45 @@ pub enum Event {
         /// The text.
         text: String,
     },
-    /// The model produced a reasoning summary.
+    /// A reasoning item began streaming (its model item id); its summary parts and text
+    /// follow, and it ends with [`Event::Reasoning`].
+    ReasoningStarted {
+        /// The model's item id.
+        item_id: String,
+    },
+    /// A new summary part of the reasoning being streamed.
+    ReasoningSummaryPartAdded {
+        /// The model's item id.
+        item_id: String,
+        /// Which summary part.
+        summary_index: i64,
+    },
+    /// More summary text of the reasoning being streamed.
+    ReasoningSummaryDelta {
+        /// The model's item id.
+        item_id: String,
+        /// The text.
+        delta: String,
+        /// Which summary part.
+        summary_index: i64,
+    },
+    /// More raw reasoning text of the reasoning being streamed.
+    ReasoningContentDelta {
+        /// The model's item id.
+        item_id: String,
+        /// The text.
+        delta: String,
+        /// Which content part.
+        content_index: i64,
+    },
+    /// The model produced a reasoning item (possibly with no summary: encrypted only).
     Reasoning {
-        /// The summary text.
-        text: String,
+        /// The model's item id.
+        item_id: String,
+        /// The summary parts.
+        summary: Vec<String>,
+        /// The raw reasoning parts, when the model sent them.
+        content: Vec<String>,
     },
     /// Token usage after a response.
     TokenCount {
@@ -63,6 +98,16 @@ pub enum Event {
         command: String,
         /// Where it runs.
         cwd: std::path::PathBuf,
+        /// The unified-exec session id of the process (what `write_stdin` names), when it
+        /// has one.
+        process_id: Option<String>,
+    },
+    /// Output of a running command, as it arrives (stdout and stderr interleaved).
+    CommandOutputDelta {
+        /// The tool call that started it.
+        call_id: String,
+        /// The text (invalid UTF-8 replaced).
+        delta: String,
     },
     /// A command the model asked for ended (possibly reported by a later `write_stdin`
     /// call; a command still running when the turn ends gets no end).

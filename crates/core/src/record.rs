@@ -78,12 +78,18 @@ impl Recorder {
             "originator": settings.originator,
             "cli_version": recodex_client::COMPATIBLE_CLI_VERSION,
             "source": settings.source,
-            "thread_source": "user",
+            "thread_source": settings.thread_source,
             "model_provider": settings.provider_id,
             "base_instructions": {"text": settings.model.base_instructions},
         });
         if let (Some(git), Value::Object(map)) = (git, &mut meta) {
             map.insert("git".to_owned(), git);
+        }
+        // No thread source is no key at all (the reference's app-server threads).
+        if let (None, None, Value::Object(map)) =
+            (settings.thread_source, &settings.subagent, &mut meta)
+        {
+            map.remove("thread_source");
         }
         if let (Some(origin), Value::Object(map)) = (&settings.subagent, &mut meta) {
             // A spawned thread names its parent and carries its spawn details, in the

@@ -528,12 +528,20 @@ impl Session {
             &self.thread_id,
         );
         let mut metadata = match &self.settings.subagent {
-            None => serde_json::json!({
-                "session_id": self.thread_id,
-                "thread_id": self.thread_id,
-                "thread_source": "user",
-                "turn_id": turn_id,
-            }),
+            None => {
+                let mut metadata = serde_json::json!({
+                    "session_id": self.thread_id,
+                    "thread_id": self.thread_id,
+                    "thread_source": self.settings.thread_source,
+                    "turn_id": turn_id,
+                });
+                if let (None, serde_json::Value::Object(map)) =
+                    (self.settings.thread_source, &mut metadata)
+                {
+                    map.remove("thread_source");
+                }
+                metadata
+            }
             Some(origin) => {
                 headers.session_id.clone_from(&origin.session_id);
                 headers.subagent =
@@ -595,6 +603,8 @@ impl Session {
         let mut completed = false;
         // The assistant message being streamed, for its text deltas.
         let mut streaming: Option<String> = None;
+        // The reasoning item being streamed, for its summary and text deltas.
+        let mut reasoning: Option<String> = None;
         loop {
             // The stream first: a response that already completed is still recorded.
             let next = tokio::select! {
@@ -629,6 +639,48 @@ impl Session {
                     streaming = Some(item_id.clone());
                     let _ = events.send(Event::AgentMessageStarted { item_id }).await;
                 }
+                ResponseEvent::OutputItemAdded(ResponseItem::Reasoning { id, .. }) => {
+                    reasoning = Some(id.clone());
+                    let _ = events.send(Event::ReasoningStarted { item_id: id }).await;
+                }
+                ResponseEvent::ReasoningSummaryPartAdded { summary_index } => {
+                    if let Some(item_id) = reasoning.clone() {
+                        let _ = events
+                            .send(Event::ReasoningSummaryPartAdded {
+                                item_id,
+                                summary_index,
+                            })
+                            .await;
+                    }
+                }
+                ResponseEvent::ReasoningSummaryDelta {
+                    delta,
+                    summary_index,
+                } => {
+                    if let Some(item_id) = reasoning.clone() {
+                        let _ = events
+                            .send(Event::ReasoningSummaryDelta {
+                                item_id,
+                                delta,
+                                summary_index,
+                            })
+                            .await;
+                    }
+                }
+                ResponseEvent::ReasoningContentDelta {
+                    delta,
+                    content_index,
+                } => {
+                    if let Some(item_id) = reasoning.clone() {
+                        let _ = events
+                            .send(Event::ReasoningContentDelta {
+                                item_id,
+                                delta,
+                                content_index,
+                            })
+                            .await;
+                    }
+                }
                 ResponseEvent::OutputTextDelta(delta) => {
                     if let Some(item_id) = &streaming {
                         let item_id = item_id.clone();
@@ -652,8 +704,10 @@ impl Session {
                         .await;
                 }
                 ResponseEvent::OutputItemDone(item) => {
-                    if matches!(item, ResponseItem::Message { .. }) {
-                        streaming = None;
+                    match &item {
+                        ResponseItem::Message { .. } => streaming = None,
+                        ResponseItem::Reasoning { .. } => reasoning = None,
+                        _ => {}
                     }
                     self.on_item(item, events, &mut round).await?
                 }

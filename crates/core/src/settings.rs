@@ -42,6 +42,9 @@ pub struct SessionSettings {
     pub active_profile: Option<String>,
     /// `originator` header and session-meta value (`codex_exec`, `codex-tui`, ...).
     pub originator: String,
+    /// Who started the thread (`thread_source`); `None` leaves it out, as the reference's
+    /// app-server does when its client names none. A sub-agent is always `subagent`.
+    pub thread_source: Option<recodex_protocol::ThreadSource>,
     /// Session source (`exec`, `cli`, `vscode`, `mcp`).
     pub source: String,
     /// `user-agent` header value.

@@ -256,18 +256,28 @@ impl ToolRuntime {
         };
         let mut announced = approval.announced;
         let inside = !prepared.outside_sandbox();
+        // The session id is taken before the start, so the item can name its process; the
+        // tap streams the output to the front end while the call waits.
+        let session_id = self.manager.reserve_session_id();
+        let (tap, mut tapped) = tokio::sync::mpsc::unbounded_channel();
         let begin = (!announced).then(|| Event::CommandBegin {
             call_id: call_id.to_owned(),
             command: prepared.command().to_owned(),
             cwd: prepared.cwd().to_path_buf(),
+            process_id: Some(session_id.to_string()),
         });
         let (command, cwd) = (prepared.command().to_owned(), prepared.cwd().to_path_buf());
         let started = std::time::Instant::now();
-        let run = prepared.run(&self.manager, &self.ctx);
+        let hooks = recodex_process::ExecHooks {
+            session_id: Some(session_id),
+            tap: Some(tap),
+        };
+        let run = prepared.run_with(&self.manager, &self.ctx, hooks);
         let out = self
             .announce(
                 run,
                 begin,
+                Some((call_id, &mut tapped)),
                 events,
                 |out: &recodex_tools::unified_exec::ExecToolOutput| {
                     out.exec
@@ -293,6 +303,7 @@ impl ToolRuntime {
                                 call_id: call_id.to_owned(),
                                 command: command.clone(),
                                 cwd: cwd.clone(),
+                                process_id: None,
                             })
                             .await;
                     }
@@ -343,6 +354,7 @@ impl ToolRuntime {
         &self,
         run: impl std::future::Future<Output = T>,
         begin: Option<Event>,
+        tap: Option<(&str, &mut OutputTap)>,
         events: &mpsc::Sender<Event>,
         exit: impl Fn(&T) -> Option<(i32, String)>,
     ) -> Announced<T> {
@@ -365,13 +377,32 @@ impl ToolRuntime {
                 if let Some(begin) = begin {
                     let _ = events.send(begin).await;
                 }
+                if let Some((call_id, tap)) = tap {
+                    forward_output(call_id, tap, events).await;
+                }
                 Announced::Begun(out)
             }
             None => {
                 if let Some(begin) = begin {
                     let _ = events.send(begin).await;
                 }
-                Announced::Begun(run.await)
+                let Some((call_id, tap)) = tap else {
+                    return Announced::Begun(run.await);
+                };
+                // Output streams to the front end while the call waits; what arrived
+                // before the announcement goes first (nothing is lost).
+                let out = loop {
+                    tokio::select! {
+                        out = &mut run => break out,
+                        Some(chunk) = tap.recv() => {
+                            let delta = String::from_utf8_lossy(&chunk).into_owned();
+                            let call_id = call_id.to_owned();
+                            let _ = events.send(Event::CommandOutputDelta { call_id, delta }).await;
+                        }
+                    }
+                };
+                forward_output(call_id, tap, events).await;
+                Announced::Begun(out)
             }
         }
     }
@@ -439,6 +470,7 @@ impl ToolRuntime {
             call_id: call_id.to_owned(),
             command: command.clone(),
             cwd: cwd.clone(),
+            process_id: None,
         };
         let verdict = match self.judge(&argv, &command) {
             // shell_command does not ask (yet): a command a rule holds back is refused.
@@ -466,6 +498,7 @@ impl ToolRuntime {
             .announce(
                 run,
                 Some(begin),
+                None,
                 events,
                 |out: &recodex_tools::shell_command::ShellToolOutput| {
                     out.run.as_ref().map(|r| (r.exit_code, r.text()))
@@ -575,6 +608,20 @@ impl ToolRuntime {
     /// Stops every process the thread started.
     pub(crate) fn shutdown(&self) {
         self.manager.terminate_all();
+    }
+}
+
+/// A command's output chunks, as the process crate's tap delivers them.
+type OutputTap = tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>;
+
+/// Sends what `tap` holds now as [`Event::CommandOutputDelta`]s.
+async fn forward_output(call_id: &str, tap: &mut OutputTap, events: &mpsc::Sender<Event>) {
+    while let Ok(chunk) = tap.try_recv() {
+        let delta = String::from_utf8_lossy(&chunk).into_owned();
+        let call_id = call_id.to_owned();
+        let _ = events
+            .send(Event::CommandOutputDelta { call_id, delta })
+            .await;
     }
 }
 

@@ -97,6 +97,7 @@ impl ToolRuntime {
                 call_id: call_id.to_owned(),
                 command: command.clone(),
                 cwd: cwd.clone(),
+                process_id: None,
             })
             .await;
         let decision = match answer {

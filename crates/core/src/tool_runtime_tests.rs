@@ -75,6 +75,7 @@ fn runtime_sandboxed_by(
         recorded_profile: None,
         active_profile: None,
         originator: "codex_exec".to_owned(),
+        thread_source: Some(recodex_protocol::ThreadSource::User),
         source: "exec".to_owned(),
         user_agent: "test".to_owned(),
         env,
@@ -122,16 +123,22 @@ async fn a_command_still_running_ends_when_write_stdin_sees_it_exit() {
         .await
         .unwrap();
     let events = drain(&mut rx);
-    assert!(
-        matches!(&events[..], [Event::CommandBegin { call_id, .. }] if call_id == "call_1"),
-        "{events:?}"
-    );
     let id: i32 = text
         .split("session ID ")
         .nth(1)
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no session id in {text}"));
+    // The item names its process by the session id, and the output streams while the
+    // call waits.
+    let process = id.to_string();
+    assert!(
+        matches!(&events[..], [
+            Event::CommandBegin { call_id, process_id: Some(p), .. },
+            Event::CommandOutputDelta { call_id: delta_call, delta },
+        ] if call_id == "call_1" && *p == process && delta_call == "call_1" && delta == "start\n"),
+        "{events:?}"
+    );
     let poll = format!(r#"{{"session_id":{id},"chars":"","yield_time_ms":5000}}"#);
     rt.call("write_stdin", "call_2", &poll, &tx).await.unwrap();
     let events = drain(&mut rx);

@@ -117,7 +117,14 @@ impl Printer<'_> {
                     let _ = writeln!(self.stderr, "{}\n{text}", self.styles.section("codex"));
                 }
             }
-            Event::Reasoning { text } => {
+            // Reasoning is reported once complete, and only when it has a summary.
+            Event::ReasoningStarted { .. }
+            | Event::ReasoningSummaryPartAdded { .. }
+            | Event::ReasoningSummaryDelta { .. }
+            | Event::ReasoningContentDelta { .. } => {}
+            Event::Reasoning { summary, .. } if summary.is_empty() => {}
+            Event::Reasoning { summary, .. } => {
+                let text = summary.join("\n");
                 if self.json {
                     let item = self.item(ItemDetails::Reasoning { text });
                     self.emit(&ThreadEvent::ItemCompleted { item });
@@ -165,10 +172,13 @@ impl Printer<'_> {
                     });
                 }
             }
+            // exec shows a command's output once it has ended, as the reference does.
+            Event::CommandOutputDelta { .. } => {}
             Event::CommandBegin {
                 call_id,
                 command,
                 cwd,
+                ..
             } => {
                 if self.json {
                     let id = self.next_id();

@@ -109,6 +109,7 @@ fn a_command_item_starts_when_the_command_starts_and_completes_with_its_end() {
         call_id: "call_1".to_owned(),
         command: "/bin/bash -lc 'echo hi'".to_owned(),
         cwd: "/w".into(),
+        process_id: None,
     };
     let end = |code| Event::CommandEnd {
         call_id: "call_1".to_owned(),

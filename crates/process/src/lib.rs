@@ -45,8 +45,8 @@ pub use ids::chunk_id;
 pub use lifetime::{detach_and_tie_std, tie_to_parent};
 pub use manager::{
     DEFAULT_EXEC_YIELD_TIME_MS, DEFAULT_MAX_EMPTY_YIELD_TIME_MS, DEFAULT_WRITE_STDIN_YIELD_TIME_MS,
-    ExecCommandRequest, ExecOutput, MAX_SESSIONS, MAX_YIELD_TIME_MS, MIN_EMPTY_YIELD_TIME_MS,
-    MIN_YIELD_TIME_MS, UnifiedExecManager, WARNING_SESSIONS,
+    ExecCommandRequest, ExecHooks, ExecOutput, MAX_SESSIONS, MAX_YIELD_TIME_MS,
+    MIN_EMPTY_YIELD_TIME_MS, MIN_YIELD_TIME_MS, UnifiedExecManager, WARNING_SESSIONS,
 };
 pub use oneshot::{
     DEFAULT_SHELL_TIMEOUT_MS, RunOutput, TIMEOUT_EXIT_CODE, Termination, run_to_completion,

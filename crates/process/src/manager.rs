@@ -59,6 +59,16 @@ pub struct ExecCommandRequest {
     pub bypass_sandbox: bool,
 }
 
+/// Optional extras of an `exec_command` call.
+#[derive(Debug, Default)]
+pub struct ExecHooks {
+    /// A session id reserved beforehand ([`UnifiedExecManager::reserve_session_id`]), so the
+    /// caller can name the process before it starts.
+    pub session_id: Option<i32>,
+    /// Receives a copy of every output chunk as it arrives.
+    pub tap: Option<tokio::sync::mpsc::UnboundedSender<Vec<u8>>>,
+}
+
 /// What one `exec_command` or `write_stdin` call saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecOutput {
@@ -166,14 +176,31 @@ impl UnifiedExecManager {
         cell.0.sessions.remove(&id)
     }
 
+    /// Reserves a session id for a command about to start ([`ExecHooks::session_id`]).
+    pub fn reserve_session_id(&self) -> i32 {
+        self.allocate_id()
+    }
+
     /// Starts a command and waits for its first output.
     pub async fn exec_command(
         &self,
         request: ExecCommandRequest,
     ) -> Result<ExecOutput, ProcessError> {
+        self.exec_command_with(request, ExecHooks::default()).await
+    }
+
+    /// [`UnifiedExecManager::exec_command`] with a reserved id and an output tap.
+    pub async fn exec_command_with(
+        &self,
+        request: ExecCommandRequest,
+        hooks: ExecHooks,
+    ) -> Result<ExecOutput, ProcessError> {
         let command = request.exec.argv.clone();
         let tty = request.exec.tty;
-        let id = self.allocate_id();
+        let id = match hooks.session_id {
+            Some(id) => id,
+            None => self.allocate_id(),
+        };
         let spawned = if request.bypass_sandbox {
             spawn(&request.exec)
         } else {
@@ -188,7 +215,7 @@ impl UnifiedExecManager {
                 return Err(err);
             }
         };
-        let process = Arc::new(Process::start(spawned, tty));
+        let process = Arc::new(Process::start(spawned, tty, hooks.tap));
         let start = Instant::now();
         let mut warning = None;
         if process.exit_code().is_none() {

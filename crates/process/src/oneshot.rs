@@ -67,7 +67,7 @@ pub async fn run_to_completion(
 ) -> Result<RunOutput, ProcessError> {
     request.tty = false;
     let wrapped = wrapper.wrap(request)?;
-    let process = Process::start(spawn(&wrapped)?, false);
+    let process = Process::start(spawn(&wrapped)?, false, None);
     let start = Instant::now();
     let termination = tokio::select! {
         _ = process.wait() => Termination::Exited,

@@ -39,7 +39,12 @@ pub(crate) struct Process {
 
 impl Process {
     /// Wraps a spawned child and starts moving its output into the buffer.
-    pub(crate) fn start(spawned: Spawned, tty: bool) -> Self {
+    /// `tap` receives a copy of every output chunk as it arrives (for live streaming).
+    pub(crate) fn start(
+        spawned: Spawned,
+        tty: bool,
+        tap: Option<tokio::sync::mpsc::UnboundedSender<Vec<u8>>>,
+    ) -> Self {
         let Spawned {
             pid,
             stdin,
@@ -56,6 +61,9 @@ impl Process {
         let pump = Arc::clone(&shared);
         tokio::spawn(async move {
             while let Some(chunk) = output.recv().await {
+                if let Some(tap) = &tap {
+                    let _ = tap.send(chunk.clone());
+                }
                 if let Ok(mut buffer) = pump.buffer.lock() {
                     buffer.push(&chunk);
                 }

@@ -198,6 +198,25 @@ impl_spelling!(ApprovalsReviewer {
     AutoReview => "auto_review",
 });
 
+/// Who started a thread, as rollouts, the index and request metadata record it
+/// (`thread_source`); app-server threads carry it only when their client names one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThreadSource {
+    /// A person (exec, the TUI).
+    User,
+    /// A sub-agent spawned by another thread.
+    Subagent,
+    /// The memory consolidation job.
+    MemoryConsolidation,
+}
+
+impl_spelling!(ThreadSource {
+    User => "user",
+    Subagent => "subagent",
+    MemoryConsolidation => "memory_consolidation",
+});
+
 /// The hosted web search tool mode (`web_search`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

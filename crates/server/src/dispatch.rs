@@ -84,6 +84,8 @@ pub struct Processor {
     pub(crate) client_name: String,
     /// `clientInfo.version` of the initialize request.
     pub(crate) client_version: String,
+    /// The client opted into experimental methods (`capabilities.experimentalApi`).
+    pub(crate) experimental_api: bool,
     /// Threads loaded in this server (started, resumed or forked here).
     pub(crate) loaded: BTreeSet<String>,
     /// Sessions of loaded threads, shared with their running turns.
@@ -115,6 +117,7 @@ impl Processor {
             initialized: false,
             client_name: String::new(),
             client_version: String::new(),
+            experimental_api: false,
             loaded: BTreeSet::new(),
             live: crate::live::LiveThreads::default(),
             factory: None,
@@ -197,6 +200,13 @@ impl Processor {
         if method == "initialize" {
             return self.initialize(id, params);
         }
+        // Methods without params take them absent, null or `{}` alike.
+        let params = match params {
+            None | Some(Value::Null) if NO_PARAMS_METHODS.contains(&method.as_str()) => {
+                Some(Value::Object(serde_json::Map::new()))
+            }
+            other => other,
+        };
         let outcome = match params {
             None | Some(Value::Null) => {
                 Err(RpcError::invalid("Invalid request: missing field `params`"))
@@ -234,7 +244,23 @@ impl Processor {
     }
 
     fn route(&mut self, method: &str, raw: Option<Value>) -> Result<Reply, RpcError> {
+        if EXPERIMENTAL_METHODS.contains(&method) && !self.experimental_api {
+            return Err(RpcError::invalid(format!(
+                "{method} requires experimentalApi capability"
+            )));
+        }
         match method {
+            // Nothing here is configured from outside: no requirements, no Windows sandbox,
+            // no MCP servers to reload (their issue builds them).
+            "configRequirements/read" => Ok(Reply::result(json!({"requirements": null}))),
+            "windowsSandbox/readiness" => Ok(Reply::result(json!({"status": "notConfigured"}))),
+            "config/mcpServer/reload" => Ok(Reply::result(json!({}))),
+            "remoteControl/status/read" | "remoteControl/disable" => {
+                Ok(Reply::result(self.remote_control_status()))
+            }
+            "account/rateLimits/read" if !self.context.auth.chatgpt => Err(RpcError::invalid(
+                "codex account authentication required to read rate limits",
+            )),
             "thread/list" => crate::listing::list(self, params(raw)?),
             "thread/read" => crate::threads::read(self, params(raw)?),
             "thread/archive" => crate::threads::archive(self, params(raw)?),
@@ -258,6 +284,16 @@ impl Processor {
         }
     }
 
+    /// Remote control is never on in recodex: `disabled`, with this host and installation.
+    fn remote_control_status(&self) -> Value {
+        json!({
+            "status": "disabled",
+            "serverName": self.context.host_name,
+            "installationId": self.context.installation_id,
+            "environmentId": null,
+        })
+    }
+
     fn initialize(&mut self, id: RequestId, raw: Option<Value>) -> Vec<String> {
         let parsed: InitializeParams = match params(raw) {
             Ok(parsed) => parsed,
@@ -269,6 +305,10 @@ impl Processor {
         self.initialized = true;
         self.client_name.clone_from(&parsed.client_info.name);
         self.client_version.clone_from(&parsed.client_info.version);
+        self.experimental_api = parsed
+            .capabilities
+            .as_ref()
+            .is_some_and(|c| c.experimental_api);
         let client = &parsed.client_info;
         let context = &self.context;
         let response = InitializeResponse {
@@ -300,6 +340,52 @@ impl Processor {
         ]
     }
 }
+
+/// Client methods whose params are nothing: absent, null and `{}` are all accepted (the
+/// reference schema's "none: null/omitted").
+const NO_PARAMS_METHODS: &[&str] = &[
+    "account/logout",
+    "account/rateLimits/read",
+    "configRequirements/read",
+    "memory/reset",
+    "remoteControl/status/read",
+    "remoteControl/enable",
+    "remoteControl/disable",
+    "config/mcpServer/reload",
+    "windowsSandbox/readiness",
+];
+
+/// Client methods that need the experimentalApi capability (the reference schema's
+/// experimental-only methods; checked once params are there).
+const EXPERIMENTAL_METHODS: &[&str] = &[
+    "thread/increment_elicitation",
+    "thread/decrement_elicitation",
+    "thread/settings/update",
+    "thread/memoryMode/set",
+    "memory/reset",
+    "thread/backgroundTerminals/clean",
+    "thread/search",
+    "thread/turns/list",
+    "thread/turns/items/list",
+    "thread/realtime/start",
+    "thread/realtime/appendAudio",
+    "thread/realtime/appendText",
+    "thread/realtime/stop",
+    "thread/realtime/listVoices",
+    "remoteControl/enable",
+    "remoteControl/disable",
+    "remoteControl/status/read",
+    "collaborationMode/list",
+    "mock/experimentalMethod",
+    "environment/add",
+    "process/spawn",
+    "process/writeStdin",
+    "process/kill",
+    "process/resizePty",
+    "fuzzyFileSearch/sessionStart",
+    "fuzzyFileSearch/sessionUpdate",
+    "fuzzyFileSearch/sessionStop",
+];
 
 fn response_line(id: RequestId, result: Value) -> String {
     serde_json::to_string(&Response { id, result }).unwrap_or_default()

@@ -116,8 +116,8 @@ pub(crate) fn list(server: &mut Processor, params: ThreadListParams) -> Result<R
             .iter()
             .map(|row| {
                 let mut thread = thread_from_row(row, &names);
-                if server.loaded.contains(&thread.id) {
-                    thread.status = recodex_app_protocol::thread::ThreadStatus::Idle;
+                if let Some(status) = crate::live::loaded_status(server, &thread.id) {
+                    thread.status = status;
                 }
                 thread
             })

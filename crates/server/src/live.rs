@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use chrono::Utc;
 use recodex_app_protocol::jsonrpc::{INTERNAL_ERROR, INVALID_PARAMS, RequestId};
-use recodex_app_protocol::thread::{GitInfo, SessionSource, Thread, ThreadStatus};
+use recodex_app_protocol::thread::{SessionSource, Thread, ThreadStatus};
 use recodex_core::{Event, InterruptHandle, Session, UserInput};
 use recodex_protocol::AskForApproval;
 use recodex_session::OpenRequest;
@@ -35,6 +35,22 @@ pub(crate) struct LiveThread {
     running: Option<(String, InterruptHandle)>,
     /// The session's approval questions, read by its running turn.
     questions: Option<Questions>,
+    /// The last turn failed: the thread shows `systemError` until its next turn.
+    system_error: bool,
+}
+
+/// The status a loaded thread lists with: `systemError` after a failed turn, else idle;
+/// `None` for a thread not loaded here.
+pub(crate) fn loaded_status(server: &Processor, id: &str) -> Option<ThreadStatus> {
+    if !server.loaded.contains(id) {
+        return None;
+    }
+    let failed = server.live.borrow().get(id).is_some_and(|t| t.system_error);
+    Some(if failed {
+        ThreadStatus::SystemError
+    } else {
+        ThreadStatus::Idle
+    })
 }
 
 /// The threads loaded in this server, shared with their running turns.
@@ -65,6 +81,9 @@ pub(crate) struct ThreadStartParams {
     /// `read-only`, `workspace-write` or `danger-full-access`.
     #[serde(default)]
     sandbox: Option<String>,
+    /// Who the client says started the thread; echoed in the thread and recorded.
+    #[serde(default)]
+    thread_source: Option<recodex_protocol::ThreadSource>,
 }
 
 /// `thread/start`: a new session; answered with the thread and its settings, then
@@ -111,6 +130,7 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
             ephemeral,
             resume: None,
             source: "vscode",
+            thread_source: params.thread_source,
             sandbox,
             approvals: asks.then_some(approvals),
             approval_policy: policy,
@@ -122,7 +142,6 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
         })?;
     let now = Utc::now().timestamp();
     let settings = session.settings();
-    let git = session.git_info();
     let thread = Thread {
         id: session.thread_id().to_owned(),
         session_id: session.thread_id().to_owned(),
@@ -137,14 +156,12 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
         cwd: cwd.display().to_string(),
         cli_version: recodex_state::CLI_VERSION.to_owned(),
         source: SessionSource::VsCode,
-        thread_source: None,
+        thread_source: params.thread_source.map(|s| s.as_str().to_owned()),
         agent_nickname: None,
         agent_role: None,
-        git_info: git.filter(|g| g.is_object()).map(|g| GitInfo {
-            sha: g["commit_hash"].as_str().map(str::to_owned),
-            branch: g["branch"].as_str().map(str::to_owned),
-            origin_url: g["repository_url"].as_str().map(str::to_owned),
-        }),
+        // As in the reference, a thread has no git facts before its first turn is
+        // recorded.
+        git_info: None,
         name: None,
         turns: Vec::new(),
     };
@@ -234,6 +251,7 @@ pub(crate) fn turn_start(
                     ephemeral: false,
                     resume: thread.rollout.clone(),
                     source: "vscode",
+                    thread_source: None,
                     sandbox: None,
                     approvals: Some(approvals),
                     approval_policy: None,
@@ -515,10 +533,12 @@ async fn drive(
                 .to_string(),
         );
     }
+    let failed = reporter.error.is_some() && !reporter.interrupted;
     if let Some(thread) = live.borrow_mut().get_mut(&thread_id) {
         thread.session = Some(session);
         thread.questions = questions;
         thread.running = None;
+        thread.system_error = failed;
     }
 }
 

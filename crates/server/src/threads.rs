@@ -78,8 +78,8 @@ fn stored_thread(
     else {
         return Ok(None);
     };
-    if server.loaded.contains(id) {
-        thread.status = recodex_app_protocol::thread::ThreadStatus::Idle;
+    if let Some(status) = crate::live::loaded_status(server, id) {
+        thread.status = status;
     }
     if include_turns {
         // Read with its turns, a thread reports the index's update time.

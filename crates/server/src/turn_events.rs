@@ -23,6 +23,10 @@ pub(crate) struct TurnReporter {
     clock: Instant,
     /// The agent message being streamed.
     streaming: Option<String>,
+    /// The reasoning item announced by `item/started` and not completed yet.
+    reasoning: Option<String>,
+    /// The process id each running command was announced with.
+    process_ids: std::collections::HashMap<String, String>,
     /// Set when the engine reported the turn failed.
     pub(crate) error: Option<TurnError>,
     pub(crate) interrupted: bool,
@@ -40,6 +44,8 @@ impl TurnReporter {
             error: None,
             interrupted: false,
             streaming: None,
+            reasoning: None,
+            process_ids: std::collections::HashMap::new(),
         }
     }
 
@@ -123,20 +129,75 @@ impl TurnReporter {
                 };
                 self.item_completed(&agent_message(&id, &text));
             }
-            Event::Reasoning { text } => {
-                let item = ThreadItem::Reasoning {
-                    id: format!("rs_{}", uuid::Uuid::new_v4().simple()),
-                    summary: vec![text],
+            Event::ReasoningStarted { item_id } => {
+                self.item_started(&ThreadItem::Reasoning {
+                    id: item_id.clone(),
+                    summary: Vec::new(),
                     content: Vec::new(),
-                };
-                self.item_started(&item);
-                self.item_completed(&item);
+                });
+                self.reasoning = Some(item_id);
+            }
+            Event::ReasoningSummaryPartAdded {
+                item_id,
+                summary_index,
+            } => self.outbox.notify(
+                "item/reasoning/summaryPartAdded",
+                json!({"threadId": self.thread_id, "turnId": self.turn_id, "itemId": item_id,
+                       "summaryIndex": summary_index}),
+            ),
+            Event::ReasoningSummaryDelta {
+                item_id,
+                delta,
+                summary_index,
+            } => self.outbox.notify(
+                "item/reasoning/summaryTextDelta",
+                json!({"threadId": self.thread_id, "turnId": self.turn_id, "itemId": item_id,
+                       "delta": delta, "summaryIndex": summary_index}),
+            ),
+            Event::ReasoningContentDelta {
+                item_id,
+                delta,
+                content_index,
+            } => self.outbox.notify(
+                "item/reasoning/textDelta",
+                json!({"threadId": self.thread_id, "turnId": self.turn_id, "itemId": item_id,
+                       "delta": delta, "contentIndex": content_index}),
+            ),
+            Event::Reasoning {
+                item_id,
+                summary,
+                content,
+            } => {
+                // A reasoning item that was not streamed is announced whole.
+                if self.reasoning.take().as_deref() != Some(item_id.as_str()) {
+                    self.item_started(&ThreadItem::Reasoning {
+                        id: item_id.clone(),
+                        summary: Vec::new(),
+                        content: Vec::new(),
+                    });
+                }
+                self.item_completed(&ThreadItem::Reasoning {
+                    id: item_id,
+                    summary,
+                    content,
+                });
             }
             Event::CommandBegin {
                 call_id,
                 command,
                 cwd,
-            } => self.item_started(&command_item(call_id, &command, &cwd, None)),
+                process_id,
+            } => {
+                if let Some(id) = &process_id {
+                    self.process_ids.insert(call_id.clone(), id.clone());
+                }
+                self.item_started(&command_item(call_id, &command, &cwd, process_id, None));
+            }
+            Event::CommandOutputDelta { call_id, delta } => self.outbox.notify(
+                "item/commandExecution/outputDelta",
+                json!({"threadId": self.thread_id, "turnId": self.turn_id, "itemId": call_id,
+                       "delta": delta}),
+            ),
             Event::CommandEnd {
                 call_id,
                 command,
@@ -152,7 +213,14 @@ impl TurnReporter {
                     duration_ms,
                     declined,
                 };
-                self.item_completed(&command_item(call_id, &command, &cwd, Some(end)));
+                let process_id = self.process_ids.remove(&call_id);
+                self.item_completed(&command_item(
+                    call_id,
+                    &command,
+                    &cwd,
+                    process_id,
+                    Some(end),
+                ));
             }
             Event::PatchApplyBegin { call_id, changes } => {
                 self.item_started(&file_change(call_id, &changes, "inProgress"));
@@ -216,14 +284,7 @@ impl TurnReporter {
                 );
             }
             Event::StreamError { message } => self.error_notice(message, true),
-            Event::Error { message } => {
-                self.error_notice(message.clone(), false);
-                self.error = Some(TurnError {
-                    message,
-                    codex_error_info: None,
-                    additional_details: None,
-                });
-            }
+            Event::Error { message } => self.failed(message),
             Event::Warning { message } | Event::ToolError { message } => self.outbox.notify(
                 "warning",
                 json!({"threadId": self.thread_id, "message": message}),
@@ -238,25 +299,45 @@ impl TurnReporter {
     }
 
     fn error_notice(&self, message: String, will_retry: bool) {
+        // A retried error is not classified; the turn's failure is (`other` for the
+        // request and stream failures recodex reports, as the reference classifies them).
+        let info = if will_retry {
+            json!(null)
+        } else {
+            json!(FAILURE_INFO)
+        };
         self.outbox.notify(
             "error",
-            json!({"error": {"message": message, "codexErrorInfo": null, "additionalDetails": null},
+            json!({"error": {"message": message, "codexErrorInfo": info, "additionalDetails": null},
                    "willRetry": will_retry, "threadId": self.thread_id, "turnId": self.turn_id}),
         );
     }
 
-    /// `thread/status/changed` idle, then `turn/completed` with the outcome.
+    /// The turn failed: the thread's status turns `systemError` first, then the error is
+    /// reported, as the reference orders them.
+    fn failed(&mut self, message: String) {
+        if self.error.is_some() {
+            return;
+        }
+        self.outbox.notify(
+            "thread/status/changed",
+            json!({"threadId": self.thread_id, "status": {"type": "systemError"}}),
+        );
+        self.error_notice(message.clone(), false);
+        self.error = Some(TurnError {
+            message,
+            codex_error_info: Some(json!(FAILURE_INFO)),
+            additional_details: None,
+        });
+    }
+
+    /// `turn/completed` with the outcome, after `thread/status/changed` idle (a failed
+    /// turn left the thread in `systemError`, already announced).
     pub(crate) fn finished(&mut self, failure: Option<String>) {
         if let Some(message) = failure
-            && self.error.is_none()
             && !self.interrupted
         {
-            self.error_notice(message.clone(), false);
-            self.error = Some(TurnError {
-                message,
-                codex_error_info: None,
-                additional_details: None,
-            });
+            self.failed(message);
         }
         let status = if self.interrupted {
             TurnStatus::Interrupted
@@ -265,10 +346,12 @@ impl TurnReporter {
         } else {
             TurnStatus::Completed
         };
-        self.outbox.notify(
-            "thread/status/changed",
-            json!({"threadId": self.thread_id, "status": {"type": "idle"}}),
-        );
+        if self.error.is_none() {
+            self.outbox.notify(
+                "thread/status/changed",
+                json!({"threadId": self.thread_id, "status": {"type": "idle"}}),
+            );
+        }
         let turn = Turn {
             status,
             error: self.error.clone(),
@@ -282,6 +365,9 @@ impl TurnReporter {
         );
     }
 }
+
+/// `codexErrorInfo` of a failed turn.
+const FAILURE_INFO: &str = "other";
 
 /// Plan steps as `{step, status}` objects; `in_progress` spells the running status (the
 /// app-server and the MCP server spell it differently).
@@ -330,6 +416,7 @@ fn command_item(
     call_id: String,
     command: &str,
     cwd: &std::path::Path,
+    process_id: Option<String>,
     end: Option<CommandEnd>,
 ) -> ThreadItem {
     let inner = inner_script(command);
@@ -343,7 +430,7 @@ fn command_item(
         id: call_id,
         command: command.to_owned(),
         cwd: cwd.display().to_string(),
-        process_id: None,
+        process_id,
         source: "unifiedExecStartup".to_owned(),
         status: status.to_owned(),
         command_actions: vec![json!({"type": "unknown", "command": inner})],

@@ -1,6 +1,7 @@
 //! Turns rebuilt from a rollout for `thread/read` with `includeTurns`: one turn per
-//! `task_started`, holding the user and agent messages recorded in it, numbered
-//! `item-1`, `item-2`, ... across the thread.
+//! `task_started`, holding the user messages, reasoning and agent messages recorded in it,
+//! numbered `item-1`, `item-2`, ... across the thread. Consecutive `agent_reasoning` events
+//! (one per summary part) make one reasoning item, as the reference rebuilds it.
 
 use recodex_app_protocol::turn::{ThreadItem, Turn, TurnError, TurnItemsView, TurnStatus};
 use recodex_state::{RolloutContents, RolloutItem};
@@ -11,11 +12,48 @@ pub(crate) fn turns_from_rollout(contents: &RolloutContents) -> Vec<Turn> {
     let mut turns: Vec<Turn> = Vec::new();
     let mut items = 0usize;
     let mut open = false;
+    // Whether the last event was reasoning, so that the next part joins its item.
+    let mut in_reasoning = false;
     for line in &contents.lines {
         let RolloutItem::EventMsg(event) = &line.item else {
             continue;
         };
-        match event["type"].as_str().unwrap_or_default() {
+        let kind = event["type"].as_str().unwrap_or_default();
+        let reasoning_part = matches!(kind, "agent_reasoning" | "agent_reasoning_raw_content");
+        if reasoning_part {
+            let text = event["text"].as_str().unwrap_or_default().to_owned();
+            let current = turns
+                .last_mut()
+                .and_then(|turn| turn.items.last_mut())
+                .filter(|_| in_reasoning);
+            if let Some(ThreadItem::Reasoning {
+                summary, content, ..
+            }) = current
+            {
+                if kind == "agent_reasoning" {
+                    summary.push(text);
+                } else {
+                    content.push(text);
+                }
+            } else {
+                items += 1;
+                let (summary, content) = if kind == "agent_reasoning" {
+                    (vec![text], Vec::new())
+                } else {
+                    (Vec::new(), vec![text])
+                };
+                push(
+                    &mut turns,
+                    ThreadItem::Reasoning {
+                        id: format!("item-{items}"),
+                        summary,
+                        content,
+                    },
+                );
+            }
+        }
+        in_reasoning = reasoning_part;
+        match kind {
             "task_started" | "turn_started" => {
                 close_unfinished(&mut turns, open);
                 turns.push(new_turn(

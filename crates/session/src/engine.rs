@@ -62,6 +62,8 @@ pub struct SessionRequest {
     pub product: Option<Product>,
     /// `session_meta.source` (`exec`, `vscode`, `mcp`, ...).
     pub source: &'static str,
+    /// Who started the thread (`user` for exec and the TUI; a server's client may name one).
+    pub thread_source: Option<recodex_protocol::ThreadSource>,
     /// How the sandbox is chosen.
     pub sandbox: SandboxRequest,
     /// The approval policy, or `None` for `on-request` unless the project's trust implies
@@ -283,6 +285,7 @@ impl Engine {
                 env,
             )),
             originator: request.originator.clone(),
+            thread_source: request.thread_source,
             source: request.source.to_owned(),
             env: env.clone(),
             ephemeral: request.ephemeral,

@@ -40,6 +40,8 @@ pub struct OpenRequest {
     pub resume: Option<PathBuf>,
     /// `session_meta.source`: `vscode` for the app-server, `mcp` for the MCP server.
     pub source: &'static str,
+    /// The `threadSource` the client named, if any.
+    pub thread_source: Option<recodex_protocol::ThreadSource>,
     /// A sandbox mode chosen by the client instead of the configured one.
     pub sandbox: Option<SandboxMode>,
     /// Where the session asks the client for approvals (none: it never asks).
@@ -76,6 +78,7 @@ impl SessionFactory for Engine {
                 .clone()
                 .map(|(name, version)| Product::Client { name, version }),
             source: request.source,
+            thread_source: request.thread_source,
             sandbox,
             approval_policy,
             approvals: request.approvals.clone(),

@@ -241,13 +241,24 @@ impl PreparedExec {
 
     /// Starts it and waits as the call asked.
     pub async fn run(self, manager: &UnifiedExecManager, ctx: &ExecContext) -> ExecToolOutput {
+        self.run_with(manager, ctx, recodex_process::ExecHooks::default())
+            .await
+    }
+
+    /// [`PreparedExec::run`] with a reserved session id and an output tap.
+    pub async fn run_with(
+        self,
+        manager: &UnifiedExecManager,
+        ctx: &ExecContext,
+        hooks: recodex_process::ExecHooks,
+    ) -> ExecToolOutput {
         let Self {
             args,
             mut request,
             command,
         } = self;
         ctx.use_snapshot(&mut request.exec);
-        match manager.exec_command(request).await {
+        match manager.exec_command_with(request, hooks).await {
             Ok(output) => ExecToolOutput {
                 text: format_exec_output(&output, args.max_output_tokens, ctx.truncation),
                 exec: Some(output),

@@ -53,6 +53,7 @@ pub(crate) fn prompt_input(
         active_profile: None,
         user_agent: String::new(),
         originator: "codex_cli_rs".to_owned(),
+        thread_source: Some(recodex_protocol::ThreadSource::User),
         source: "cli".to_owned(),
         env,
         ephemeral: true,

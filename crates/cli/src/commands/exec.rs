@@ -85,6 +85,7 @@ pub(crate) fn run(
         originator,
         product: None,
         source: "exec",
+        thread_source: Some(recodex_protocol::ThreadSource::User),
         sandbox: sandbox_request(args),
         approval_policy: Some(recodex_protocol::AskForApproval::Never),
         approvals: None,

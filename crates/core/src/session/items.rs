@@ -27,10 +27,10 @@ impl Session {
                 Some(origin) => origin.source_json().to_string(),
                 None => self.settings.source.clone(),
             },
-            thread_source: Some(match self.settings.subagent {
-                Some(_) => "subagent".to_owned(),
-                None => "user".to_owned(),
-            }),
+            thread_source: match self.settings.subagent {
+                Some(_) => Some("subagent".to_owned()),
+                None => self.settings.thread_source.map(|s| s.as_str().to_owned()),
+            },
             agent_nickname: self.settings.subagent.as_ref().map(|o| o.nickname.clone()),
             agent_role: self.settings.subagent.as_ref().and_then(|o| o.role.clone()),
             model_provider: self.settings.provider_id.clone(),
@@ -461,7 +461,12 @@ impl Session {
                     })
                     .await;
             }
-            ResponseItem::Reasoning { summary, .. } => {
+            ResponseItem::Reasoning {
+                id,
+                summary,
+                content,
+                ..
+            } => {
                 let parts: Vec<String> = summary
                     .iter()
                     .map(|part| match part {
@@ -470,18 +475,29 @@ impl Session {
                         } => text.clone(),
                     })
                     .collect();
+                let raw: Vec<String> = content
+                    .iter()
+                    .flatten()
+                    .map(|part| match part {
+                        recodex_protocol::models::ReasoningItemContent::ReasoningText { text }
+                        | recodex_protocol::models::ReasoningItemContent::Text { text } => {
+                            text.clone()
+                        }
+                    })
+                    .collect();
+                let item_id = id.clone();
                 for part in &parts {
                     self.recorder.event(record::agent_reasoning(part))?;
                 }
                 self.recorder.response_item(&item)?;
                 self.history.push(item);
-                if !parts.is_empty() {
-                    let _ = events
-                        .send(Event::Reasoning {
-                            text: parts.join("\n"),
-                        })
-                        .await;
-                }
+                let _ = events
+                    .send(Event::Reasoning {
+                        item_id,
+                        summary: parts,
+                        content: raw,
+                    })
+                    .await;
             }
             _ => {
                 self.recorder.response_item(&item)?;

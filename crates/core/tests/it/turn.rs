@@ -51,6 +51,7 @@ fn settings(
             exclude_slash_tmp: false,
         },
         originator: "codex_exec".to_owned(),
+        thread_source: Some(recodex_protocol::ThreadSource::User),
         source: "exec".to_owned(),
         user_agent: "codex_exec/0.136.0 (test) (recodex; test)".to_owned(),
         env,

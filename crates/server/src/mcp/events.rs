@@ -238,20 +238,31 @@ impl McpTurn {
                 );
                 self.last_message = Some(text);
             }
-            Event::Reasoning { text } => {
-                self.turn_event(json!({"type": "agent_reasoning", "text": text}))
+            // One `agent_reasoning` per summary part, as the rollout records them.
+            Event::Reasoning { summary, .. } => {
+                for text in summary {
+                    self.turn_event(json!({"type": "agent_reasoning", "text": text}));
+                }
             }
             Event::CommandBegin {
                 call_id,
                 command,
                 cwd,
+                process_id,
             } => {
                 let argv = shlex::split(&command).unwrap_or_else(|| vec![command.clone()]);
                 self.turn_event(json!({"type": "exec_command_begin", "call_id": call_id,
-                    "process_id": null, "turn_id": self.turn_id,
+                    "process_id": process_id, "turn_id": self.turn_id,
                     "started_at_ms": Utc::now().timestamp_millis(), "command": argv, "cwd": cwd,
                     "parsed_cmd": [{"type": "unknown", "cmd": crate::turn_events::inner_script(&command)}],
                     "source": "unified_exec_startup"}));
+            }
+            // The output as it arrives; its bytes in base64, as the reference's event has them.
+            Event::CommandOutputDelta { call_id, delta } => {
+                self.turn_event(
+                    json!({"type": "exec_command_output_delta", "call_id": call_id,
+                    "stream": "stdout", "chunk": recodex_stdx::base64_encode(delta.as_bytes())}),
+                );
             }
             Event::CommandEnd {
                 call_id,
@@ -335,6 +346,10 @@ impl McpTurn {
                     "time_to_first_token_ms": null}));
             }
             Event::SessionConfigured { .. }
+            | Event::ReasoningStarted { .. }
+            | Event::ReasoningSummaryPartAdded { .. }
+            | Event::ReasoningSummaryDelta { .. }
+            | Event::ReasoningContentDelta { .. }
             | Event::TurnStarted { .. }
             | Event::WebSearchBegin { .. }
             | Event::WebSearchEnd { .. }

@@ -170,6 +170,7 @@ impl McpServer {
                     ephemeral: false,
                     resume: None,
                     source: "mcp",
+                    thread_source: None,
                     sandbox: args.sandbox.map(SandboxArg::mode),
                     approvals: Some(approvals),
                     approval_policy: None,

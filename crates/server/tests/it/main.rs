@@ -5,6 +5,7 @@
 // Helpers outside `#[test]` functions are test code too; a panic is the failure report.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod clients;
 mod fixture;
 mod handshake;
 mod list;

@@ -82,6 +82,7 @@ impl SessionFactory for MockSessions {
                 SandboxPolicy::DangerFullAccess
             },
             originator: request.originator.clone(),
+            thread_source: None,
             source: request.source.to_owned(),
             user_agent: "probe/0.136.0 (test)".to_owned(),
             env,
@@ -116,14 +117,14 @@ pub(crate) fn reply(mut events: Vec<Value>, id: &str) -> MockReply {
 }
 
 /// A connection that runs turns, initialized, and the lines it has sent.
-struct Client {
+pub(crate) struct Client {
     server: Processor,
     lines: std::sync::mpsc::Receiver<String>,
     next_id: i64,
 }
 
 impl Client {
-    fn new(home: &Path, model: &MockResponsesServer) -> Self {
+    pub(crate) fn new(home: &Path, model: &MockResponsesServer) -> Self {
         Self::with(home, model, false)
     }
 
@@ -147,7 +148,7 @@ impl Client {
     }
 
     /// Sends a request; returns the lines answered at once.
-    fn send(&mut self, method: &str, params: Value) -> Vec<Value> {
+    pub(crate) fn send(&mut self, method: &str, params: Value) -> Vec<Value> {
         let id = self.next_id;
         self.next_id += 1;
         let line = json!({"id": id, "method": method, "params": params}).to_string();
@@ -159,8 +160,18 @@ impl Client {
             .collect()
     }
 
+    /// Sends one raw line; returns the lines answered at once.
+    pub(crate) fn send_raw(&mut self, line: &str) -> Vec<Value> {
+        let mut log = Vec::new();
+        self.server
+            .handle_line(line, &mut log)
+            .iter()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
     /// Lets background turns run until `done` says the collected lines are complete.
-    async fn collect_until(&mut self, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    pub(crate) async fn collect_until(&mut self, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
         let mut seen = Vec::new();
         for _ in 0..500 {
             while let Ok(line) = self.lines.try_recv() {
@@ -185,7 +196,7 @@ fn methods(lines: &[Value]) -> Vec<String> {
         .collect()
 }
 
-fn completed(lines: &[Value]) -> bool {
+pub(crate) fn completed(lines: &[Value]) -> bool {
     lines.iter().any(|l| l["method"] == "turn/completed")
 }
 

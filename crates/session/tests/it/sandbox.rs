@@ -209,6 +209,7 @@ fn the_engine_sees_a_project_it_trusted_after_loading_its_configuration() {
         originator: "t".to_owned(),
         product: None,
         source: "vscode",
+        thread_source: None,
         sandbox,
         approval_policy: None,
         approvals: None,

@@ -1,0 +1,241 @@
+//! What real clients (the official SDKs, IDE extensions) found different from the reference,
+//! each pinned here: streamed reasoning and command output, failed turns, methods without
+//! params and the experimentalApi gate, what thread/start reports (issue 14).
+
+use recodex_testkit::{MockResponsesServer, sse};
+use serde_json::{Value, json};
+
+use crate::fixture::Home;
+use crate::turn::{Client, completed, reply};
+
+fn text(t: &str) -> Value {
+    json!([{"type": "text", "text": t, "text_elements": []}])
+}
+
+/// Runs one turn on a new thread; the thread id and every line the turn sent.
+async fn one_turn(client: &mut Client, home: &Home, prompt: &str) -> (String, Vec<Value>) {
+    let started = client.send("thread/start", json!({"cwd": home.path()}));
+    let id = started[0]["result"]["thread"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    client.send("turn/start", json!({"threadId": id, "input": text(prompt)}));
+    (id.clone(), client.collect_until(completed).await)
+}
+
+fn with_method<'a>(lines: &'a [Value], method: &str) -> Vec<&'a Value> {
+    lines.iter().filter(|l| l["method"] == method).collect()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn reasoning_streams_under_the_models_item_id_and_is_read_back() {
+    let mut events = sse::reasoning(
+        0,
+        "rs_model_1",
+        &["first part", "second part"],
+        &["raw one"],
+    );
+    events.extend(sse::message(1, "msg_1", "thought done"));
+    let model = MockResponsesServer::start(vec![reply(events, "r1")])
+        .await
+        .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(home.path(), &model);
+            let (id, lines) = one_turn(&mut client, &home, "think").await;
+            let reasoning: Vec<(String, Value)> = lines
+                .iter()
+                .filter(|l| {
+                    l["method"].as_str().is_some_and(|m| m.starts_with("item/reasoning/"))
+                        || l["params"]["item"]["type"] == "reasoning"
+                })
+                .map(|l| {
+                    let mut params = l["params"].clone();
+                    for key in ["threadId", "turnId", "startedAtMs", "completedAtMs"] {
+                        params.as_object_mut().unwrap().remove(key);
+                    }
+                    (l["method"].as_str().unwrap().to_owned(), params)
+                })
+                .collect();
+            let item = |summary: Value, content: Value| {
+                json!({"item": {"type": "reasoning", "id": "rs_model_1", "summary": summary, "content": content}})
+            };
+            assert_eq!(
+                reasoning,
+                [
+                    ("item/started".to_owned(), item(json!([]), json!([]))),
+                    ("item/reasoning/summaryPartAdded".to_owned(), json!({"itemId": "rs_model_1", "summaryIndex": 0})),
+                    ("item/reasoning/summaryTextDelta".to_owned(), json!({"itemId": "rs_model_1", "delta": "first part", "summaryIndex": 0})),
+                    ("item/reasoning/summaryPartAdded".to_owned(), json!({"itemId": "rs_model_1", "summaryIndex": 1})),
+                    ("item/reasoning/summaryTextDelta".to_owned(), json!({"itemId": "rs_model_1", "delta": "second part", "summaryIndex": 1})),
+                    ("item/reasoning/textDelta".to_owned(), json!({"itemId": "rs_model_1", "delta": "raw one", "contentIndex": 0})),
+                    ("item/completed".to_owned(), item(json!(["first part", "second part"]), json!(["raw one"]))),
+                ]
+            );
+            // Read back, the summary parts are one reasoning item between the messages.
+            let read = client.send("thread/read", json!({"threadId": id, "includeTurns": true}));
+            let items = &read[0]["result"]["thread"]["turns"][0]["items"];
+            let kinds: Vec<&str> = items
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["type"].as_str().unwrap())
+                .collect();
+            assert_eq!(kinds, ["userMessage", "reasoning", "agentMessage"]);
+            assert_eq!(
+                items[1],
+                json!({"type": "reasoning", "id": "item-2", "summary": ["first part", "second part"], "content": []})
+            );
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn command_output_streams_and_the_item_names_its_process() {
+    let call = sse::function_call(
+        0,
+        "call_1",
+        "exec_command",
+        r#"{"cmd":"echo one; sleep 0.4; echo two"}"#,
+    );
+    let model = MockResponsesServer::start(vec![
+        reply(call, "r1"),
+        reply(sse::message(0, "m2", "Done."), "r2"),
+    ])
+    .await
+    .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(home.path(), &model);
+            let (_, lines) = one_turn(&mut client, &home, "run").await;
+            let deltas: String = with_method(&lines, "item/commandExecution/outputDelta")
+                .iter()
+                .map(|l| {
+                    assert_eq!(l["params"]["itemId"], "call_1");
+                    let keys: Vec<&String> = l["params"].as_object().unwrap().keys().collect();
+                    assert_eq!(keys, ["threadId", "turnId", "itemId", "delta"]);
+                    l["params"]["delta"].as_str().unwrap().to_owned()
+                })
+                .collect();
+            // Nothing is lost: the output before the announcement streams too.
+            assert_eq!(deltas, "one\ntwo\n");
+            let command = |method: &str| {
+                with_method(&lines, method)
+                    .into_iter()
+                    .find(|l| l["params"]["item"]["type"] == "commandExecution")
+                    .unwrap()["params"]["item"]
+                    .clone()
+            };
+            let started = command("item/started");
+            let process = started["processId"].as_str().expect("a process id string");
+            assert!(process.parse::<i32>().is_ok(), "{process}");
+            let done = command("item/completed");
+            assert_eq!(done["processId"], process);
+            assert_eq!(done["aggregatedOutput"], "one\ntwo\n");
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_failed_turn_leaves_the_thread_in_system_error_and_listed() {
+    let model = MockResponsesServer::start(vec![recodex_testkit::MockReply::http(
+        400,
+        r#"{"error":{"message":"bad request from mock","type":"invalid_request_error"}}"#,
+    )])
+    .await
+    .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(home.path(), &model);
+            let (id, lines) = one_turn(&mut client, &home, "please fail").await;
+            let tail: Vec<&str> = lines
+                .iter()
+                .skip_while(|l| {
+                    l["method"] != "thread/status/changed"
+                        || l["params"]["status"]["type"] != "systemError"
+                })
+                .map(|l| l["method"].as_str().unwrap_or("answer"))
+                .collect();
+            assert_eq!(
+                tail,
+                ["thread/status/changed", "error", "turn/completed"],
+                "{lines:#?}"
+            );
+            let error = with_method(&lines, "error")[0];
+            assert_eq!(error["params"]["error"]["codexErrorInfo"], "other");
+            let turn = &with_method(&lines, "turn/completed")[0]["params"]["turn"];
+            assert_eq!(turn["status"], "failed");
+            assert_eq!(turn["error"]["codexErrorInfo"], "other");
+            let listed = client.send("thread/list", json!({}));
+            let thread = listed[0]["result"]["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["id"] == id.as_str())
+                .cloned()
+                .expect("the thread is listed");
+            assert_eq!(thread["status"], json!({"type": "systemError"}));
+            assert_eq!(thread["preview"], "please fail");
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn methods_without_params_and_the_experimental_gate() {
+    let model = MockResponsesServer::start(Vec::new()).await.unwrap();
+    let home = Home::new(&[]);
+    let mut client = Client::new(home.path(), &model);
+    let mut call = |method: &str, params: Option<Value>| -> Value {
+        let line = match params {
+            Some(p) => json!({"id": 9, "method": method, "params": p}),
+            None => json!({"id": 9, "method": method}),
+        };
+        client.send_raw(&line.to_string())[0].clone()
+    };
+    for params in [None, Some(Value::Null), Some(json!({}))] {
+        assert_eq!(
+            call("configRequirements/read", params.clone())["result"],
+            json!({"requirements": null})
+        );
+        assert_eq!(
+            call("windowsSandbox/readiness", params.clone())["result"],
+            json!({"status": "notConfigured"})
+        );
+        assert_eq!(
+            call("remoteControl/status/read", params.clone())["error"],
+            json!({"code": -32600, "message": "remoteControl/status/read requires experimentalApi capability"})
+        );
+        assert_eq!(
+            call("account/rateLimits/read", params)["error"]["message"],
+            "codex account authentication required to read rate limits"
+        );
+    }
+    // Methods whose params are a struct still need them.
+    assert_eq!(
+        call("thread/list", None)["error"]["message"],
+        "Invalid request: missing field `params`"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn thread_start_echoes_the_thread_source_and_has_no_git_facts_yet() {
+    let model = MockResponsesServer::start(Vec::new()).await.unwrap();
+    let home = Home::new(&[]);
+    std::fs::create_dir_all(home.path().join(".git")).unwrap();
+    std::fs::write(home.path().join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    let mut client = Client::new(home.path(), &model);
+    let plain = client.send("thread/start", json!({"cwd": home.path()}));
+    assert_eq!(plain[0]["result"]["thread"]["threadSource"], Value::Null);
+    assert_eq!(plain[0]["result"]["thread"]["gitInfo"], Value::Null);
+    let named = client.send(
+        "thread/start",
+        json!({"cwd": home.path(), "threadSource": "subagent"}),
+    );
+    assert_eq!(named[0]["result"]["thread"]["threadSource"], "subagent");
+}
