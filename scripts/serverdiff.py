@@ -60,10 +60,18 @@ def mock_home(work: pathlib.Path) -> Iterator[tuple[pathlib.Path, dict]]:
         mock.terminate()
 
 
+# Streamed command output is left out: the reference drops what a command prints before its
+# item is announced (~100 ms), so its deltas depend on timing; recodex streams all of it
+# (DEVIATIONS.md). The completed item's output is still compared.
+UNCOMPARED = {"item/commandExecution/outputDelta"}
+
+
 def canonical(seen: list[dict], work: pathlib.Path) -> list[str]:
     """Messages as masked JSON lines."""
     lines = []
     for message in seen:
+        if message.get("method") in UNCOMPARED:
+            continue
         text = json.dumps(message)
         for pattern, mask in MASKS:
             text = re.sub(pattern, mask, text)
