@@ -13,9 +13,19 @@
 //! - [`thread`]: threads (the `Thread` object, its status and source) and the
 //!   `thread/*` methods that manage stored threads.
 //! - [`turn`]: turns and the items they hold.
+//! - [`generated`]: every protocol type as a serde type, generated from the reference's
+//!   published schema by `scripts/gen-app-protocol.py` (the hand-written modules above
+//!   predate it; the server moves to these).
+//! - [`schema_gen`]: writes the JSON Schema and TypeScript trees of
+//!   `app-server generate-json-schema` / `generate-ts` from the generated type table.
 
+mod error;
+pub mod generated;
 pub mod initialize;
 pub mod jsonrpc;
 pub mod methods;
+pub mod schema_gen;
 pub mod thread;
 pub mod turn;
+
+pub use error::SchemaGenError;
