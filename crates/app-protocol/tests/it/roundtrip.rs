@@ -1,6 +1,6 @@
-//! Every message of the reference's app-server sessions (`tests/fixtures/app-server-messages.jsonl`,
-//! prose masked) read into the generated types and written back: the JSON must be the same
-//! (compared as values, so key order does not matter).
+//! Every message of the reference's app-server sessions
+//! (`tests/fixtures/app-server-messages.jsonl`, prose masked) read into the generated types and
+//! written back: the JSON must be the same (compared as values, so key order does not matter).
 //!
 //! Requests the reference answered with an error are skipped (they are meant to be invalid).
 
