@@ -127,14 +127,18 @@ impl Engine {
         {
             warn(err.to_string());
         }
-        // Recent sessions whose process died before indexing them (the reference leaves
-        // them out of listings; DEVIATIONS.md).
+    }
+
+    /// Indexes the recent sessions whose process died before indexing them, for a front
+    /// end that lists threads (the servers, the TUI's picker); the reference leaves them
+    /// out of listings (DEVIATIONS.md). `exec` does not list, so it skips this.
+    pub fn reconcile_index(&self) {
         if let Err(err) = recodex_state::reconcile_recent(
             &self.config.codex_home,
             &self.sqlite_dir,
             RECONCILE_DAYS,
         ) {
-            warn(err.to_string());
+            self.warnings.borrow_mut().push(err.to_string());
         }
     }
 

@@ -129,6 +129,21 @@ fn reconcile_since(
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
+        // One query per day for the ids the index has there, not one per session: a day
+        // may hold thousands.
+        let mut known = std::collections::HashSet::new();
+        {
+            let prefix = format!("{}/", dir.display());
+            let mut statement = conn
+                .prepare("SELECT id FROM threads WHERE instr(rollout_path, ?1) = 1")
+                .map_err(sql)?;
+            let ids = statement
+                .query_map(params![prefix], |r| r.get::<_, String>(0))
+                .map_err(sql)?;
+            for id in ids {
+                known.insert(id.map_err(sql)?);
+            }
+        }
         for path in entries.flatten().map(|entry| entry.path()) {
             let Some(id) = path
                 .file_name()
@@ -138,14 +153,18 @@ fn reconcile_since(
             else {
                 continue;
             };
-            let known: i64 = conn
+            if known.contains(&id) {
+                continue;
+            }
+            // Indexed under another path (moved, or an archived copy)?
+            let elsewhere: i64 = conn
                 .query_row(
                     "SELECT COUNT(*) FROM threads WHERE id = ?1",
                     params![id],
                     |r| r.get(0),
                 )
                 .map_err(sql)?;
-            if known > 0 {
+            if elsewhere > 0 {
                 continue;
             }
             // A session that never recorded a user message took no turn: the reference

@@ -58,6 +58,9 @@ pub(super) fn run_mcp(config: &Config, ctx: &Context) -> Result<(), Failure> {
 fn server_parts(config: &Config, ctx: &Context) -> Result<(ServerContext, Engine), Failure> {
     let rules = super::exec::load_rules(config, false)?;
     let engine = super::engine(config.clone(), ctx, rules)?;
+    // Threads are listed here: sessions killed before they were indexed come back.
+    engine.reconcile_index();
+    super::print_warnings(&engine);
     let env = engine.env();
     let installation_id = engine
         .installation_id()
