@@ -503,6 +503,10 @@ class RustEmitter:
                 attrs += ['default', 'skip_serializing_if = "Option::is_none"']
             elif f.get('write_only'):
                 attrs += ['default', 'skip_serializing']
+            elif ty[0] == 'null':
+                # TypeScript `undefined`: never written, `null` or nothing when read.
+                ty = ('opt', ty)
+                attrs += ['default', 'skip_serializing_if = "Option::is_none"']
             elif ty[0] == 'opt' and f['ts'] in ('?', '?null'):
                 attrs += ['default', 'skip_serializing_if = "Option::is_none"']
             elif 'default' in f:

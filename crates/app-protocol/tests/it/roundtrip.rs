@@ -155,10 +155,25 @@ fn reference_messages_round_trip() {
         }
     }
     assert!(checked > 300, "only {checked} messages checked");
+    assert_no_params_requests_read();
     assert!(
         failures.is_empty(),
         "{} of {checked} messages do not round-trip:\n{}",
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Requests without params (`params: undefined`) read with `params` missing or `null`.
+fn assert_no_params_requests_read() {
+    for text in [
+        r#"{"id":7,"method":"memory/reset"}"#,
+        r#"{"id":7,"method":"memory/reset","params":null}"#,
+    ] {
+        let value: Value = serde_json::from_str(text).expect("json");
+        let request: ClientRequest = serde_json::from_value(value).expect("memory/reset reads");
+        assert_eq!(request.method(), "memory/reset");
+        let back = serde_json::to_value(&request).expect("serializes");
+        assert_eq!(back, serde_json::json!({"method": "memory/reset", "id": 7}));
+    }
 }

@@ -119,7 +119,9 @@ impl Defs {
         // maps deep down are left empty).
         if let Some(Value::Object(props)) = s.get("properties") {
             for (name, p) in props {
-                if p.get("writeOnly") != Some(&json!(true)) {
+                // Write-only fields are never written back; `{"type": "null"}` ones (TypeScript
+                // `undefined`) neither.
+                if p.get("writeOnly") != Some(&json!(true)) && *p != json!({"type": "null"}) {
                     out.insert(name.clone(), self.instance(p, depth + 1));
                 }
             }

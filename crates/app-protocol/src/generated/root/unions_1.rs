@@ -91,7 +91,11 @@ pub enum ClientRequest {
         params: crate::generated::v2::ThreadMemoryModeSetParams,
     },
     #[serde(rename = "memory/reset")]
-    MemoryReset { id: RequestId, params: () },
+    MemoryReset {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        params: Option<()>,
+    },
     #[serde(rename = "thread/unarchive")]
     ThreadUnarchive {
         id: RequestId,
@@ -368,11 +372,23 @@ pub enum ClientRequest {
         params: crate::generated::v2::ExperimentalFeatureEnablementSetParams,
     },
     #[serde(rename = "remoteControl/enable")]
-    RemoteControlEnable { id: RequestId, params: () },
+    RemoteControlEnable {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        params: Option<()>,
+    },
     #[serde(rename = "remoteControl/disable")]
-    RemoteControlDisable { id: RequestId, params: () },
+    RemoteControlDisable {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        params: Option<()>,
+    },
     #[serde(rename = "remoteControl/status/read")]
-    RemoteControlStatusRead { id: RequestId, params: () },
+    RemoteControlStatusRead {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        params: Option<()>,
+    },
     #[serde(rename = "collaborationMode/list")]
     CollaborationModeList {
         id: RequestId,
@@ -394,7 +410,11 @@ pub enum ClientRequest {
         params: crate::generated::v2::McpServerOauthLoginParams,
     },
     #[serde(rename = "config/mcpServer/reload")]
-    ConfigMcpServerReload { id: RequestId, params: () },
+    ConfigMcpServerReload {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        params: Option<()>,
+    },
     #[serde(rename = "mcpServerStatus/list")]
     McpServerStatusList {
         id: RequestId,
@@ -416,7 +436,11 @@ pub enum ClientRequest {
         params: crate::generated::v2::WindowsSandboxSetupStartParams,
     },
     #[serde(rename = "windowsSandbox/readiness")]
-    WindowsSandboxReadiness { id: RequestId, params: () },
+    WindowsSandboxReadiness {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        params: Option<()>,
+    },
     #[serde(rename = "account/login/start")]
     AccountLoginStart {
         id: RequestId,
@@ -428,9 +452,17 @@ pub enum ClientRequest {
         params: crate::generated::v2::CancelLoginAccountParams,
     },
     #[serde(rename = "account/logout")]
-    AccountLogout { id: RequestId, params: () },
+    AccountLogout {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        params: Option<()>,
+    },
     #[serde(rename = "account/rateLimits/read")]
-    AccountRateLimitsRead { id: RequestId, params: () },
+    AccountRateLimitsRead {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        params: Option<()>,
+    },
     #[serde(rename = "account/sendAddCreditsNudgeEmail")]
     AccountSendAddCreditsNudgeEmail {
         id: RequestId,
@@ -507,7 +539,11 @@ pub enum ClientRequest {
         params: crate::generated::v2::ConfigBatchWriteParams,
     },
     #[serde(rename = "configRequirements/read")]
-    ConfigRequirementsRead { id: RequestId, params: () },
+    ConfigRequirementsRead {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        params: Option<()>,
+    },
     #[serde(rename = "account/read")]
     AccountRead {
         id: RequestId,
