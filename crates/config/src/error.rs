@@ -87,3 +87,25 @@ pub enum ConfigError {
     #[error(transparent)]
     Write(#[from] recodex_stdx::AtomicWriteError),
 }
+
+/// A value the configuration schema rejects, worded as the reference words it (the message
+/// reaches the user inside the TOML error that names the file and line). Which part of the
+/// schema rejected it is the variant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidValue {
+    /// A `[tui.keymap]` binding that is not a key.
+    #[error("{0}")]
+    Keybinding(String),
+    /// A `[model_providers]` entry.
+    #[error("{0}")]
+    ModelProvider(String),
+    /// A `[permissions]` definition (MITM hooks and the like).
+    #[error("{0}")]
+    Permissions(String),
+}
+
+/// A named permission profile that cannot be resolved (unknown, cyclic `extends`, a path
+/// it may not name, ...), worded as the reference words it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct PermissionProfileError(pub String);

@@ -22,7 +22,7 @@ mod trust;
 
 pub use diagnostics::TomlDiagnostic;
 pub use edit::{ConfigEdit, apply_edits, set_feature_enabled};
-pub use error::ConfigError;
+pub use error::{ConfigError, InvalidValue, PermissionProfileError};
 pub use features::{
     FEATURES, FeatureSpec, Features, Stage, feature_spec, is_known_feature_key, resolve_feature_key,
 };

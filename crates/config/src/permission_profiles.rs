@@ -234,6 +234,15 @@ pub fn resolve_named_profile(
     table: &PermissionsToml,
     cwd: &Path,
     home: Option<&Path>,
+) -> Result<ResolvedProfile, crate::PermissionProfileError> {
+    resolve_profile(name, table, cwd, home).map_err(crate::PermissionProfileError)
+}
+
+fn resolve_profile(
+    name: &str,
+    table: &PermissionsToml,
+    cwd: &Path,
+    home: Option<&Path>,
 ) -> Result<ResolvedProfile, String> {
     if let Some(reserved) = table.entries.keys().find(|k| k.starts_with(':')) {
         return Err(format!(

@@ -15,6 +15,7 @@ fn resolve(toml: &str, name: &str) -> Result<ResolvedProfile, String> {
         Path::new("/w"),
         Some(Path::new("/home/u")),
     )
+    .map_err(|err| err.0)
 }
 
 fn policy(toml: &str, name: &str) -> SandboxPolicy {

@@ -231,7 +231,7 @@ impl ToolRuntime {
     ) -> String {
         let mut prepared = match prepare_exec_command(&self.ctx, arguments) {
             Ok(prepared) => prepared,
-            Err(text) => return text,
+            Err(err) => return err.to_string(),
         };
         let verdict = self.judge(prepared.argv(), prepared.command());
         if let Verdict::Refuse(reason) = &verdict {

@@ -17,7 +17,7 @@ pub enum SessionError {
     Rules(#[from] recodex_execpolicy::LoadError),
     /// The permission profile the configuration selects cannot be used.
     #[error("{0}")]
-    PermissionProfile(String),
+    PermissionProfile(#[from] recodex_config::PermissionProfileError),
     /// The installation id could not be read or created.
     #[error("{0}")]
     InstallationId(std::io::Error),

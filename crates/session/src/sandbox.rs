@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use recodex_config::{Config, ResolvedProfile, TrustLevel};
+use recodex_config::{Config, PermissionProfileError, ResolvedProfile, TrustLevel};
 use recodex_protocol::permissions::SandboxPolicy;
 use recodex_protocol::{AskForApproval, SandboxMode};
 
@@ -83,7 +83,7 @@ pub fn resolve_sandbox(
                     active_profile: Some(name),
                     approval: None,
                 }),
-                Err(message) => Err(SessionError::PermissionProfile(message)),
+                Err(err) => Err(SessionError::PermissionProfile(err)),
             };
         }
         Some(Selected::Mode(mode)) => {
@@ -236,7 +236,7 @@ pub fn profile_policy(
     config: &Config,
     cwd: &Path,
     home: Option<&Path>,
-) -> Result<ResolvedProfile, String> {
+) -> Result<ResolvedProfile, PermissionProfileError> {
     let builtin = |policy| Ok(ResolvedProfile::plain(policy));
     match name {
         ":read-only" => builtin(SandboxPolicy::ReadOnly {
@@ -249,25 +249,29 @@ pub fn profile_policy(
             exclude_slash_tmp: false,
         }),
         ":danger-full-access" => builtin(SandboxPolicy::DangerFullAccess),
-        _ if name.starts_with(':') => Err(format!(
+        _ if name.starts_with(':') => Err(PermissionProfileError(format!(
             "default_permissions refers to unknown built-in profile `{name}`"
-        )),
+        ))),
         _ => match &config.toml.permissions {
-            None => Err("default_permissions requires a `[permissions]` table".to_owned()),
+            None => Err(PermissionProfileError(
+                "default_permissions requires a `[permissions]` table".to_owned(),
+            )),
             Some(table) => recodex_config::resolve_named_profile(name, table, cwd, home),
         },
     }
 }
 
 /// The error when `[permissions]` defines profiles and nothing selects a sandbox.
-pub fn unselected_profiles_error(config: &Config) -> Option<String> {
+pub fn unselected_profiles_error(config: &Config) -> Option<PermissionProfileError> {
     config
         .toml
         .permissions
         .as_ref()
         .filter(|table| !table.entries.is_empty())
         .map(|_| {
-            "config defines `[permissions]` profiles but does not set `default_permissions`"
-                .to_owned()
+            PermissionProfileError(
+                "config defines `[permissions]` profiles but does not set `default_permissions`"
+                    .to_owned(),
+            )
         })
 }

@@ -194,7 +194,7 @@ pub async fn handle_exec_command(
 ) -> ExecToolOutput {
     match prepare_exec_command(ctx, arguments) {
         Ok(prepared) => prepared.run(manager, ctx).await,
-        Err(text) => ExecToolOutput { text, exec: None },
+        Err(err) => ExecToolOutput::from_error(&err),
     }
 }
 
@@ -271,8 +271,9 @@ impl PreparedExec {
     }
 }
 
-/// Parses an `exec_command` call; the text for the model when its arguments are bad.
-pub fn prepare_exec_command(ctx: &ExecContext, arguments: &str) -> Result<PreparedExec, String> {
+/// Parses an `exec_command` call; why not when its arguments are bad (its text is what the
+/// model reads).
+pub fn prepare_exec_command(ctx: &ExecContext, arguments: &str) -> Result<PreparedExec, ToolError> {
     let prepared = parse_exec_command(arguments).and_then(|args| {
         let request = exec_request(&args, ctx)?;
         let command = join_for_display(&request.exec.argv);
@@ -282,7 +283,7 @@ pub fn prepare_exec_command(ctx: &ExecContext, arguments: &str) -> Result<Prepar
             command,
         })
     });
-    prepared.map_err(|err| ExecToolOutput::from_error(&err).text)
+    prepared
 }
 
 /// Runs a `write_stdin` call.

@@ -11,7 +11,11 @@ const KEYMAP_DOCS_HINT: &str =
     "See the Codex keymap documentation for supported actions and examples.";
 
 /// Normalizes one user-written key spec, or explains why it is invalid.
-pub fn normalize_keybinding_spec(raw: &str) -> Result<String, String> {
+pub fn normalize_keybinding_spec(raw: &str) -> Result<String, crate::InvalidValue> {
+    normalize_spec(raw).map_err(crate::InvalidValue::Keybinding)
+}
+
+fn normalize_spec(raw: &str) -> Result<String, String> {
     let lower = raw.trim().to_ascii_lowercase();
     if lower.is_empty() {
         return Err(format!(

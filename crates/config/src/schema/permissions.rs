@@ -182,7 +182,11 @@ impl<'de> Deserialize<'de> for NetworkMitmToml {
 
 impl NetworkMitmToml {
     /// Every action must do something and every hook must name an action.
-    pub fn check_definitions(&self) -> Result<(), String> {
+    pub fn check_definitions(&self) -> Result<(), crate::InvalidValue> {
+        self.check().map_err(crate::InvalidValue::Permissions)
+    }
+
+    fn check(&self) -> Result<(), String> {
         for (name, action) in self.actions.iter().flatten() {
             if action.strip_request_headers.is_empty() && action.inject_request_headers.is_empty() {
                 return Err(format!(

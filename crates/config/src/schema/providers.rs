@@ -79,7 +79,11 @@ pub struct ModelProviderAwsAuthInfo {
 impl ModelProviderInfo {
     /// Checks one user-defined provider the way the reference does while
     /// parsing. `id` is its key in `model_providers`.
-    pub fn validate(&self, id: &str) -> Result<(), String> {
+    pub fn validate(&self, id: &str) -> Result<(), crate::InvalidValue> {
+        self.check(id).map_err(crate::InvalidValue::ModelProvider)
+    }
+
+    fn check(&self, id: &str) -> Result<(), String> {
         // The Bedrock entry only overrides `aws`; it is checked when merged
         // with the built-in provider, not here.
         if id == AMAZON_BEDROCK_PROVIDER_ID {
@@ -136,7 +140,11 @@ pub const AMAZON_BEDROCK_OVERRIDE_ERROR: &str = "model_providers.amazon-bedrock 
 /// entry. Messages match the reference word for word.
 pub fn validate_model_providers(
     providers: &BTreeMap<String, ModelProviderInfo>,
-) -> Result<(), String> {
+) -> Result<(), crate::InvalidValue> {
+    check_model_providers(providers).map_err(crate::InvalidValue::ModelProvider)
+}
+
+fn check_model_providers(providers: &BTreeMap<String, ModelProviderInfo>) -> Result<(), String> {
     let reserved: Vec<String> = providers
         .keys()
         .filter(|id| RESERVED_MODEL_PROVIDER_IDS.contains(&id.as_str()))
@@ -151,7 +159,7 @@ Built-in providers cannot be overridden. Rename your custom provider (for exampl
     }
     for (id, provider) in providers {
         provider
-            .validate(id)
+            .check(id)
             .map_err(|message| format!("model_providers.{id}: {message}"))?;
     }
     Ok(())

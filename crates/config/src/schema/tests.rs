@@ -608,7 +608,7 @@ fn keybindings_are_normalized() {
             Err(fragment) => assert!(
                 actual
                     .as_ref()
-                    .is_err_and(|message| message.contains(fragment)),
+                    .is_err_and(|err| err.to_string().contains(fragment)),
                 "{input}: {actual:?}"
             ),
         }
