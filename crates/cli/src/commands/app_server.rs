@@ -17,10 +17,36 @@ use crate::exit::Failure;
 
 /// Serves one client on stdin/stdout until stdin closes.
 pub(super) fn run(args: &AppServerArgs, config: &Config, ctx: &Context) -> Result<(), Failure> {
-    if args.command.is_some() {
-        return Err(Failure::NotBuilt(
-            "codex app-server (subcommands)".to_owned(),
-        ));
+    use crate::args::AppServerCommand;
+    match &args.command {
+        None => {}
+        Some(AppServerCommand::GenerateJsonSchema(generate)) => {
+            let out = ctx.cwd.join(&generate.out_dir);
+            return recodex_app_protocol::schema_gen::write_json_schema(
+                &out,
+                generate.experimental,
+            )
+            .map_err(|e| Failure::Other(e.into()));
+        }
+        Some(AppServerCommand::GenerateTs(generate)) => {
+            let out = ctx.cwd.join(&generate.out_dir);
+            recodex_app_protocol::schema_gen::write_typescript(&out, generate.experimental)
+                .map_err(|e| Failure::Other(e.into()))?;
+            return match &generate.prettier {
+                Some(prettier) => run_prettier(prettier, &out),
+                None => Ok(()),
+            };
+        }
+        Some(AppServerCommand::GenerateInternalJsonSchema(generate)) => {
+            let out = ctx.cwd.join(&generate.out_dir);
+            return recodex_app_protocol::schema_gen::write_internal_json_schema(&out)
+                .map_err(|e| Failure::Other(e.into()));
+        }
+        Some(_) => {
+            return Err(Failure::NotBuilt(
+                "codex app-server (daemon, proxy)".to_owned(),
+            ));
+        }
     }
     if !args.stdio && args.listen != ListenAddress::Stdio {
         return Err(Failure::NotBuilt(
@@ -37,6 +63,25 @@ pub(super) fn run(args: &AppServerArgs, config: &Config, ctx: &Context) -> Resul
         std::io::stderr(),
     )
     .map_err(|e| Failure::Other(e.into()))
+}
+
+/// `generate-ts --prettier BIN`: formats the written files in place.
+fn run_prettier(prettier: &std::path::Path, out: &std::path::Path) -> Result<(), Failure> {
+    let status = std::process::Command::new(prettier)
+        .arg("--write")
+        .arg(out)
+        .status()
+        .map_err(|e| {
+            Failure::Other(anyhow::anyhow!("failed to run {}: {e}", prettier.display()))
+        })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Failure::Other(anyhow::anyhow!(
+            "{} exited with {status}",
+            prettier.display()
+        )))
+    }
 }
 
 /// `codex mcp-server`: the MCP server on stdin/stdout until stdin closes.

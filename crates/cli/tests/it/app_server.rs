@@ -305,3 +305,51 @@ fn a_threads_sandbox_follows_project_trust() {
     drop(stdin);
     let _ = child.wait();
 }
+
+/// `app-server generate-json-schema`, `generate-ts` and `generate-internal-json-schema`
+/// write the reference's trees (their contents are checked file by file against the
+/// reference's digests in `recodex-app-protocol`'s tests).
+#[test]
+fn the_schema_generators_write_the_reference_trees() {
+    let root = tempfile::tempdir().unwrap();
+    let home = root.path().join("codex");
+    std::fs::create_dir_all(&home).unwrap();
+    let generate = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .arg("app-server")
+            .args(args)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", root.path())
+            .env("CODEX_HOME", &home)
+            .current_dir(root.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let count = |dir: &str| {
+        fn walk(dir: &Path) -> usize {
+            std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .map(|p| if p.is_dir() { walk(&p) } else { 1 })
+                .sum()
+        }
+        walk(&root.path().join(dir))
+    };
+    generate(&["generate-json-schema", "--out", "json"]);
+    generate(&["generate-json-schema", "--out", "json-x", "--experimental"]);
+    generate(&["generate-ts", "-o", "ts"]);
+    generate(&["generate-internal-json-schema", "--out", "internal"]);
+    assert_eq!(count("json"), 256);
+    assert_eq!(count("json-x"), 306);
+    assert_eq!(count("ts"), 546);
+    assert!(root.path().join("json/ClientRequest.json").is_file());
+    assert!(root.path().join("ts/v2/ThreadStartParams.ts").is_file());
+    assert!(root.path().join("internal/RolloutLine.json").is_file());
+}
