@@ -15,6 +15,7 @@ mod exec_policy;
 mod git;
 mod patch;
 mod record;
+mod registry;
 mod session;
 mod settings;
 mod tool_runtime;

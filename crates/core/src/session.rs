@@ -54,6 +54,8 @@ pub struct Session {
     recorder: Recorder,
     started_context: bool,
     tools: ToolRuntime,
+    /// What runs each tool the session declares (rebuilt when the model changes).
+    registry: crate::registry::ToolRegistry,
     created_at_ms: i64,
     /// `session_meta.git` of a new thread (the index's git columns).
     git: Option<serde_json::Value>,
@@ -126,6 +128,10 @@ impl Session {
             goal_mark: None,
             agents: crate::agents::Agents::default(),
             steer: SteerQueue::default(),
+            registry: crate::registry::ToolRegistry::new(
+                &settings.tools,
+                settings.multi_agent.is_some(),
+            ),
             tools,
             settings,
             client,
@@ -202,6 +208,10 @@ impl Session {
             goal_mark,
             agents: crate::agents::Agents::default(),
             steer: SteerQueue::default(),
+            registry: crate::registry::ToolRegistry::new(
+                &settings.tools,
+                settings.multi_agent.is_some(),
+            ),
             tools,
             settings,
             client,
@@ -264,6 +274,8 @@ impl Session {
     /// Runs the next turns with another model: its facts, and the tools offered for it.
     pub fn set_model(&mut self, model: ModelTools) {
         self.settings.model = model.model;
+        self.registry =
+            crate::registry::ToolRegistry::new(&model.tools, self.settings.multi_agent.is_some());
         self.settings.tools = model.tools;
         self.settings.parallel_tool_calls = model.parallel_tool_calls;
         self.settings.deferred_tools = model.deferred_tools;

@@ -199,14 +199,15 @@ impl ToolRuntime {
     /// model, or `None` when the tool is not one we run.
     pub(crate) async fn call(
         &self,
-        name: &str,
+        shell: crate::registry::ShellTool,
         call_id: &str,
         arguments: &str,
         events: &mpsc::Sender<Event>,
-    ) -> Option<String> {
-        match name {
-            "exec_command" => Some(self.exec_command(call_id, arguments, events).await),
-            "write_stdin" => {
+    ) -> String {
+        use crate::registry::ShellTool;
+        match shell {
+            ShellTool::ExecCommand => self.exec_command(call_id, arguments, events).await,
+            ShellTool::WriteStdin => {
                 let out = handle_write_stdin(&self.manager, &self.ctx, arguments).await;
                 // The output no longer names a session that has exited: take the id asked for.
                 let session = serde_json::from_str::<serde_json::Value>(arguments)
@@ -216,10 +217,9 @@ impl ToolRuntime {
                 if let (Some(exec), Some(id)) = (&out.exec, session) {
                     self.finish_pending(id, exec, events).await;
                 }
-                Some(out.text)
+                out.text
             }
-            "shell_command" => Some(self.shell_command(call_id, arguments, events).await),
-            _ => None,
+            ShellTool::ShellCommand => self.shell_command(call_id, arguments, events).await,
         }
     }
 

@@ -2,6 +2,7 @@
 //! approval of escalations.
 
 use super::*;
+use crate::registry::ShellTool;
 use recodex_client::{EnvMap, Provider};
 use recodex_config::schema::ModelProviderInfo;
 
@@ -115,13 +116,12 @@ async fn a_command_still_running_ends_when_write_stdin_sees_it_exit() {
     let (tx, mut rx) = mpsc::channel(16);
     let text = rt
         .call(
-            "exec_command",
+            ShellTool::ExecCommand,
             "call_1",
             r#"{"cmd":"echo start; sleep 1; echo done","yield_time_ms":250}"#,
             &tx,
         )
-        .await
-        .unwrap();
+        .await;
     let events = drain(&mut rx);
     let id: i32 = text
         .split("session ID ")
@@ -140,7 +140,7 @@ async fn a_command_still_running_ends_when_write_stdin_sees_it_exit() {
         "{events:?}"
     );
     let poll = format!(r#"{{"session_id":{id},"chars":"","yield_time_ms":5000}}"#);
-    rt.call("write_stdin", "call_2", &poll, &tx).await.unwrap();
+    rt.call(ShellTool::WriteStdin, "call_2", &poll, &tx).await;
     let events = drain(&mut rx);
     match &events[..] {
         [
@@ -165,9 +165,8 @@ async fn bad_arguments_start_nothing() {
     let rt = runtime(dir.path());
     let (tx, mut rx) = mpsc::channel(16);
     let text = rt
-        .call("exec_command", "call_1", r#"{"command":"ls"}"#, &tx)
-        .await
-        .unwrap();
+        .call(ShellTool::ExecCommand, "call_1", r#"{"command":"ls"}"#, &tx)
+        .await;
     assert!(
         text.contains("failed to parse function arguments"),
         "{text}"
@@ -207,16 +206,15 @@ async fn only_an_approved_escalation_runs_outside_the_sandbox() {
     let (approvals, asked) = answering(Approved);
     let rt = runtime_with(dir.path(), Some(approvals), None);
     let plain = rt
-        .call("exec_command", "c0", r#"{"cmd":"echo hi"}"#, &tx)
-        .await
-        .unwrap();
+        .call(ShellTool::ExecCommand, "c0", r#"{"cmd":"echo hi"}"#, &tx)
+        .await;
     assert!(!plain.contains("Process exited with code 0"), "{plain}");
     assert_eq!(
         asked.load(std::sync::atomic::Ordering::SeqCst),
         0,
         "a plain call asks nothing"
     );
-    let approved = rt.call("exec_command", "c1", ESCALATED, &tx).await.unwrap();
+    let approved = rt.call(ShellTool::ExecCommand, "c1", ESCALATED, &tx).await;
     assert!(
         approved.contains("Process exited with code 0") && approved.contains("hi"),
         "{approved}"
@@ -225,7 +223,7 @@ async fn only_an_approved_escalation_runs_outside_the_sandbox() {
 
     let (approvals, _) = answering(Denied);
     let rt = runtime_with(dir.path(), Some(approvals), None);
-    let denied = rt.call("exec_command", "c2", ESCALATED, &tx).await.unwrap();
+    let denied = rt.call(ShellTool::ExecCommand, "c2", ESCALATED, &tx).await;
     assert!(
         denied.ends_with("CreateProcess { message: \"Rejected(\\\"rejected by user\\\")\" }"),
         "{denied}"
@@ -235,7 +233,7 @@ async fn only_an_approved_escalation_runs_outside_the_sandbox() {
     let (approvals, asked) = answering(ApprovedForSession);
     let rt = runtime_with(dir.path(), Some(approvals), None);
     for call in ["c3", "c4"] {
-        let out = rt.call("exec_command", call, ESCALATED, &tx).await.unwrap();
+        let out = rt.call(ShellTool::ExecCommand, call, ESCALATED, &tx).await;
         assert!(out.contains("Process exited with code 0"), "{out}");
     }
     assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
@@ -248,7 +246,7 @@ async fn a_forbidden_command_is_refused_before_anyone_is_asked() {
     let (approvals, asked) = answering(crate::approval::ReviewDecision::Approved);
     let rules = "prefix_rule(pattern=[\"echo\"], decision=\"forbidden\")\n";
     let rt = runtime_with(dir.path(), Some(approvals), Some(rules));
-    let out = rt.call("exec_command", "c1", ESCALATED, &tx).await.unwrap();
+    let out = rt.call(ShellTool::ExecCommand, "c1", ESCALATED, &tx).await;
     assert!(
         out.contains("rejected: policy forbids commands starting with `echo`"),
         "{out}"
@@ -259,9 +257,8 @@ async fn a_forbidden_command_is_refused_before_anyone_is_asked() {
     let rules = "prefix_rule(pattern=[\"echo\"], decision=\"prompt\")\n";
     let rt = runtime_with(dir.path(), Some(approvals), Some(rules));
     let out = rt
-        .call("exec_command", "c2", r#"{"cmd":"echo hi"}"#, &tx)
-        .await
-        .unwrap();
+        .call(ShellTool::ExecCommand, "c2", r#"{"cmd":"echo hi"}"#, &tx)
+        .await;
     assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
     assert!(!out.contains("Process exited with code 0"), "{out}");
 }
@@ -272,18 +269,16 @@ async fn untrusted_asks_before_any_command_not_known_to_be_safe() {
     let (tx, _rx) = mpsc::channel(64);
     let (approvals, asked) = answering(crate::approval::ReviewDecision::Approved);
     let rt = runtime_under(dir.path(), Some(approvals), None, "untrusted");
-    rt.call("exec_command", "c1", r#"{"cmd":"ls"}"#, &tx)
-        .await
-        .unwrap();
+    rt.call(ShellTool::ExecCommand, "c1", r#"{"cmd":"ls"}"#, &tx)
+        .await;
     assert_eq!(
         asked.load(std::sync::atomic::Ordering::SeqCst),
         0,
         "ls is known to be safe"
     );
     let out = rt
-        .call("exec_command", "c2", r#"{"cmd":"touch x"}"#, &tx)
-        .await
-        .unwrap();
+        .call(ShellTool::ExecCommand, "c2", r#"{"cmd":"touch x"}"#, &tx)
+        .await;
     assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
     // Approved, it still runs inside the (refusing) sandbox.
     assert!(!out.contains("Process exited with code 0"), "{out}");
@@ -302,9 +297,8 @@ async fn a_command_the_sandbox_stops_is_retried_outside_only_when_the_user_allow
     let helper = denying_sandbox(dir.path());
     let rt = runtime_sandboxed_by(dir.path(), Some(approvals), None, "untrusted", Some(helper));
     let out = rt
-        .call("exec_command", "c1", &call(&target), &tx)
-        .await
-        .unwrap();
+        .call(ShellTool::ExecCommand, "c1", &call(&target), &tx)
+        .await;
     assert!(target.exists(), "{out}");
     assert_eq!(asked.load(SeqCst), 1);
 
@@ -320,9 +314,8 @@ async fn a_command_the_sandbox_stops_is_retried_outside_only_when_the_user_allow
         "on-failure",
         Some(helper),
     );
-    rt.call("exec_command", "c2", &call(&target), &tx)
-        .await
-        .unwrap();
+    rt.call(ShellTool::ExecCommand, "c2", &call(&target), &tx)
+        .await;
     assert!(target.exists());
     assert_eq!(asked.load(SeqCst), 1);
 
@@ -339,9 +332,8 @@ async fn a_command_the_sandbox_stops_is_retried_outside_only_when_the_user_allow
         Some(helper),
     );
     let out = rt
-        .call("exec_command", "c3", &call(&target), &tx)
-        .await
-        .unwrap();
+        .call(ShellTool::ExecCommand, "c3", &call(&target), &tx)
+        .await;
     assert!(!target.exists());
     assert!(out.contains("Read-only file system"), "{out}");
     assert_eq!(asked.load(SeqCst), 1);
@@ -358,9 +350,8 @@ async fn a_command_the_sandbox_stops_is_retried_outside_only_when_the_user_allow
         "on-request",
         Some(helper),
     );
-    rt.call("exec_command", "c4", &call(&target), &tx)
-        .await
-        .unwrap();
+    rt.call(ShellTool::ExecCommand, "c4", &call(&target), &tx)
+        .await;
     assert!(!target.exists());
     assert_eq!(asked.load(SeqCst), 0);
 }

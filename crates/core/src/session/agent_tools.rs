@@ -21,16 +21,8 @@ use super::items::FunctionOutput;
 use crate::agents::{AgentStatus, ClosedAgent, notification_text};
 use crate::error::CoreError;
 use crate::event::{CollabCall, Event};
+use crate::registry::AgentTool;
 use crate::settings::SubagentOrigin;
-
-/// The tools, by the names the model calls.
-const AGENT_TOOLS: [&str; 5] = [
-    "spawn_agent",
-    "send_input",
-    "resume_agent",
-    "wait_agent",
-    "close_agent",
-];
 
 /// `wait_agent` timeouts, in milliseconds: the default and the range others are held to.
 const DEFAULT_WAIT_MS: i64 = 30_000;
@@ -64,11 +56,6 @@ fn not_found(id: &str, call: &mut CollabCall) -> Outcome {
 }
 
 impl Session {
-    /// Whether `name` is one of the multi-agent tools and this thread offers them.
-    pub(super) fn offers_agent_tool(&self, name: &str) -> bool {
-        self.settings.multi_agent.is_some() && AGENT_TOOLS.contains(&name)
-    }
-
     /// Tells the model about children that finished since its last request: one
     /// `<subagent_notification>` user message each, recorded like any input.
     pub(super) fn deliver_agent_notices(&mut self) -> Result<(), CoreError> {
@@ -88,17 +75,17 @@ impl Session {
     /// Runs a multi-agent tool call, reporting it to the front end.
     pub(super) async fn run_agent_tool(
         &mut self,
-        name: &str,
+        agent: AgentTool,
         call_id: &str,
         arguments: &str,
         events: &mpsc::Sender<Event>,
     ) -> FunctionOutput {
-        let (tool, kind) = match name {
-            "spawn_agent" => ("spawn_agent", "SpawnAgent"),
-            "send_input" => ("send_input", "SendInput"),
-            "resume_agent" => ("wait", "ResumeAgent"),
-            "wait_agent" => ("wait", "Wait"),
-            _ => ("close_agent", "CloseAgent"),
+        let (tool, kind) = match agent {
+            AgentTool::Spawn => ("spawn_agent", "SpawnAgent"),
+            AgentTool::SendInput => ("send_input", "SendInput"),
+            AgentTool::Resume => ("wait", "ResumeAgent"),
+            AgentTool::Wait => ("wait", "Wait"),
+            AgentTool::Close => ("close_agent", "CloseAgent"),
         };
         let mut call = CollabCall {
             call_id: call_id.to_owned(),
@@ -110,12 +97,12 @@ impl Session {
             agents_states: Vec::new(),
             failed: false,
         };
-        let outcome = match name {
-            "spawn_agent" => self.spawn_agent(arguments, &mut call, events).await,
-            "send_input" => self.send_input(arguments, &mut call, events).await,
-            "resume_agent" => self.resume_agent(arguments, &mut call, events).await,
-            "wait_agent" => self.wait_agent(arguments, &mut call, events).await,
-            _ => self.close_agent(arguments, &mut call, events).await,
+        let outcome = match agent {
+            AgentTool::Spawn => self.spawn_agent(arguments, &mut call, events).await,
+            AgentTool::SendInput => self.send_input(arguments, &mut call, events).await,
+            AgentTool::Resume => self.resume_agent(arguments, &mut call, events).await,
+            AgentTool::Wait => self.wait_agent(arguments, &mut call, events).await,
+            AgentTool::Close => self.close_agent(arguments, &mut call, events).await,
         };
         match outcome {
             Outcome::Early(text) | Outcome::Dangling(text) => FunctionOutput::Refused(text),

@@ -48,7 +48,7 @@ impl Session {
     /// Runs one goal tool call.
     pub(super) async fn goal_tool(
         &mut self,
-        name: &str,
+        tool: crate::registry::GoalTool,
         arguments: &str,
         events: &mpsc::Sender<Event>,
     ) -> std::io::Result<FunctionOutput> {
@@ -69,9 +69,10 @@ impl Session {
             }
         };
         let now_ms = Utc::now().timestamp_millis();
-        let (goal, report) = match name {
-            "get_goal" => (current, None),
-            "create_goal" => {
+        use crate::registry::GoalTool;
+        let (goal, report) = match tool {
+            GoalTool::Get => (current, None),
+            GoalTool::Create => {
                 let objective = args["objective"].as_str().unwrap_or_default().trim();
                 if objective.is_empty() {
                     return Ok(FunctionOutput::Refused(
@@ -99,7 +100,7 @@ impl Session {
                 self.save_goal(&store, &goal, events).await?;
                 (Some(goal), None)
             }
-            "update_goal" => {
+            GoalTool::Update => {
                 let Some(mut goal) = current else {
                     return Ok(FunctionOutput::Refused(format!(
                         "cannot update goal for thread {}: no goal exists",
@@ -117,7 +118,6 @@ impl Session {
                 let report = (status == "complete").then_some(COMPLETION_REPORT);
                 (Some(goal), report)
             }
-            _ => return Ok(FunctionOutput::Refused(format!("unsupported call: {name}"))),
         };
         let remaining = goal
             .as_ref()

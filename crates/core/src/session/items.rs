@@ -95,59 +95,44 @@ impl Session {
         arguments: &str,
         events: &mpsc::Sender<Event>,
     ) -> Result<FunctionOutput, CoreError> {
+        use crate::registry::{Declared, Tool};
         use FunctionOutput::{Aborted, Output, Refused};
-        if self.offers_agent_tool(name) {
-            return Ok(self.run_agent_tool(name, call_id, arguments, events).await);
-        }
-        if name == "update_plan" {
-            return Ok(match parse_plan(arguments) {
+        let tool = self.registry.function(name);
+        Ok(match tool {
+            Tool::Agent(agent) => self.run_agent_tool(agent, call_id, arguments, events).await,
+            Tool::UpdatePlan => match parse_plan(arguments) {
                 Ok(steps) => {
                     let _ = events.send(Event::PlanUpdated { steps }).await;
                     Output("Plan updated".to_owned())
                 }
                 Err(message) => Refused(message),
-            });
-        }
-        if name == "apply_patch" {
-            return match declared_kind(&self.settings.tools, name) {
-                Some("function") => match parse_patch_arguments(arguments) {
-                    Ok(input) => Ok(self.run_patch_text(call_id, &input, events).await?),
-                    Err(message) => Ok(Refused(message)),
-                },
-                // A call whose form does not match the declaration fails without an
-                // output; the reference then sends the model `aborted` for it.
-                Some(_) => Ok(Aborted),
-                None => Ok(Refused(format!("unsupported call: {name}"))),
-            };
-        }
-        if let Some(out) = self
-            .intercept_patch(name, arguments, call_id, events)
-            .await?
-        {
-            return Ok(out);
-        }
-        if declared_kind(&self.settings.tools, name).is_some() {
-            match name {
-                "view_image" => return Ok(self.view_image(arguments)),
-                "get_goal" | "create_goal" | "update_goal" => {
-                    return Ok(self.goal_tool(name, arguments, events).await?);
+            },
+            Tool::ApplyPatch(Some(Declared::Function)) => match parse_patch_arguments(arguments) {
+                Ok(input) => self.run_patch_text(call_id, &input, events).await?,
+                Err(message) => Refused(message),
+            },
+            // A call whose form does not match the declaration fails without an output;
+            // the reference then sends the model `aborted` for it.
+            Tool::ApplyPatch(Some(_)) => Aborted,
+            Tool::ApplyPatch(None) | Tool::Unknown => Refused(format!("unsupported call: {name}")),
+            Tool::Shell(shell) => {
+                // A shell call that is really a patch runs as one.
+                if let Some(out) = self
+                    .intercept_patch(shell, arguments, call_id, events)
+                    .await?
+                {
+                    return Ok(out);
                 }
-                "request_user_input" => {
-                    // exec runs in the default collaboration mode, where nobody can answer.
-                    return Ok(Refused(
-                        "request_user_input is unavailable in Default mode".to_owned(),
-                    ));
-                }
-                _ => {}
+                Output(self.tools.call(shell, call_id, arguments, events).await)
             }
-        }
-        match self.tools.call(name, call_id, arguments, events).await {
-            Some(text) => Ok(Output(text)),
-            None if declared_kind(&self.settings.tools, name).is_some() => {
-                Ok(Refused(not_built_text(name)))
+            Tool::ViewImage => self.view_image(arguments),
+            Tool::Goal(goal) => self.goal_tool(goal, arguments, events).await?,
+            // exec runs in the default collaboration mode, where nobody can answer.
+            Tool::RequestUserInput => {
+                Refused("request_user_input is unavailable in Default mode".to_owned())
             }
-            None => Ok(Refused(format!("unsupported call: {name}"))),
-        }
+            Tool::NotBuilt => Refused(not_built_text(name)),
+        })
     }
 
     /// `view_image`: the image at `path` (relative to the session's cwd) for the model, or
@@ -204,7 +189,7 @@ impl Session {
     fn concurrent_shell_call<'i>(
         &self,
         item: &'i ResponseItem,
-    ) -> Option<(&'i str, &'i str, &'i str)> {
+    ) -> Option<(&'i str, crate::registry::ShellTool, &'i str)> {
         let ResponseItem::FunctionCall {
             name,
             call_id,
@@ -214,20 +199,22 @@ impl Session {
         else {
             return None;
         };
-        if !matches!(name.as_str(), "exec_command" | "shell_command") {
+        use crate::registry::{ShellTool, Tool};
+        let shell = match self.registry.function(name) {
+            Tool::Shell(shell @ (ShellTool::ExecCommand | ShellTool::ShellCommand)) => shell,
+            _ => return None,
+        };
+        if super::patch_call::looks_like_patch(shell, arguments) {
             return None;
         }
-        if super::patch_call::looks_like_patch(name, arguments) {
-            return None;
-        }
-        Some((call_id, name, arguments))
+        Some((call_id, shell, arguments))
     }
 
     /// Runs shell calls concurrently; their outputs in the calls' order. An interrupt stops
     /// them all.
     async fn run_shell_group(
         &self,
-        group: &[(&str, &str, &str)],
+        group: &[(&str, crate::registry::ShellTool, &str)],
         events: &mpsc::Sender<Event>,
         round: &mut Round,
     ) -> Vec<FunctionOutput> {
@@ -235,20 +222,13 @@ impl Session {
         let mut cancel = self.interrupt.subscribe();
         let runs = group
             .iter()
-            .map(|(call_id, name, arguments)| self.tools.call(name, call_id, arguments, events));
+            .map(|(call_id, shell, arguments)| self.tools.call(*shell, call_id, arguments, events));
         let outputs = tokio::select! {
             outputs = futures_util::future::join_all(runs) => Some(outputs),
             () = super::interrupt::interrupted(&mut cancel) => None,
         };
         match outputs {
-            Some(outputs) => outputs
-                .into_iter()
-                .zip(group)
-                .map(|(out, (_, name, _))| match out {
-                    Some(text) => FunctionOutput::Output(text),
-                    None => FunctionOutput::Refused(format!("unsupported call: {name}")),
-                })
-                .collect(),
+            Some(outputs) => outputs.into_iter().map(FunctionOutput::Output).collect(),
             None => {
                 self.tools.shutdown();
                 round.interrupted = true;
@@ -273,7 +253,7 @@ impl Session {
         let mut ready: std::collections::HashMap<String, FunctionOutput> = Default::default();
         let mut index = 0;
         while index < calls.len() {
-            let group: Vec<(&str, &str, &str)> = calls[index..]
+            let group: Vec<(&str, crate::registry::ShellTool, &str)> = calls[index..]
                 .iter()
                 .map_while(|item| self.concurrent_shell_call(item))
                 .collect();
@@ -299,7 +279,11 @@ impl Session {
                     call_id,
                     namespace: Some(namespace),
                     ..
-                } if !self.offers_agent_tool(name) => {
+                } if !matches!(
+                    self.registry.function(name),
+                    crate::registry::Tool::Agent(_)
+                ) =>
+                {
                     // A namespaced tool this thread does not have (a sub-agent calling the
                     // multi-agent tools, say); the reference joins the names as is.
                     let message = format!("unsupported call: {namespace}{name}");
@@ -336,13 +320,14 @@ impl Session {
                     input,
                     ..
                 } => {
-                    let out = match (name.as_str(), declared_kind(&self.settings.tools, name)) {
-                        ("apply_patch", Some("custom")) => {
+                    use crate::registry::{Declared, Tool};
+                    let out = match self.registry.custom(name) {
+                        Tool::ApplyPatch(Some(Declared::Freeform)) => {
                             self.run_patch_text(call_id, input, events).await?
                         }
-                        ("apply_patch", Some(_)) => FunctionOutput::Aborted,
-                        (_, Some(_)) => FunctionOutput::Refused(not_built_text(name)),
-                        (_, None) => {
+                        Tool::ApplyPatch(Some(_)) => FunctionOutput::Aborted,
+                        Tool::NotBuilt => FunctionOutput::Refused(not_built_text(name)),
+                        _ => {
                             FunctionOutput::Refused(format!("unsupported custom tool call: {name}"))
                         }
                     };
@@ -568,15 +553,6 @@ fn not_built_text(name: &str) -> String {
 
 /// How the request declared the tool `name` (`function`, `custom`, ...), looking inside
 /// namespaces too; `None` when it was not offered.
-fn declared_kind<'t>(tools: &'t [serde_json::Value], name: &str) -> Option<&'t str> {
-    tools.iter().find_map(|tool| {
-        if tool.get("name").and_then(serde_json::Value::as_str) == Some(name) {
-            return tool.get("type").and_then(serde_json::Value::as_str);
-        }
-        let nested = tool.get("tools").and_then(serde_json::Value::as_array)?;
-        declared_kind(nested, name)
-    })
-}
 
 /// The `input` of an `apply_patch` function call, or the text for the model.
 fn parse_patch_arguments(arguments: &str) -> Result<String, String> {

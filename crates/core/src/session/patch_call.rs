@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use recodex_apply_patch::{IMPLICIT_INVOCATION_MESSAGE, Invocation, Patch};
+
+use crate::registry::ShellTool;
 use tokio::sync::mpsc;
 
 use super::Session;
@@ -158,12 +160,12 @@ impl Session {
     /// `apply_patch PATCH`) as a patch. `None`: not a patch, run it as a command.
     pub(super) async fn intercept_patch(
         &mut self,
-        name: &str,
+        shell: ShellTool,
         arguments: &str,
         call_id: &str,
         events: &mpsc::Sender<Event>,
     ) -> std::io::Result<Option<FunctionOutput>> {
-        let Some((argv, workdir)) = shell_call_argv(name, arguments) else {
+        let Some((argv, workdir)) = shell_call_argv(shell, arguments) else {
             return Ok(None);
         };
         let base = match workdir {
@@ -186,11 +188,13 @@ impl Session {
                 let out = self.run_patch(call_id, &patch, &cwd, events).await?;
                 // exec_command wraps what ran in its own response layout.
                 Ok(Some(match out.ran_for {
-                    Some(wall) if name == "exec_command" => FunctionOutput::Output(format!(
-                        "Wall time: {:.4} seconds\nOutput:\n{}",
-                        wall.as_secs_f64(),
-                        out.text
-                    )),
+                    Some(wall) if shell == ShellTool::ExecCommand => {
+                        FunctionOutput::Output(format!(
+                            "Wall time: {:.4} seconds\nOutput:\n{}",
+                            wall.as_secs_f64(),
+                            out.text
+                        ))
+                    }
                     Some(_) => FunctionOutput::Output(out.text),
                     None => FunctionOutput::Refused(out.text),
                 }))
@@ -208,8 +212,8 @@ impl Session {
 
 /// Whether a shell tool call is an apply_patch invocation (or a malformed one) that the
 /// patch path answers instead of the shell.
-pub(super) fn looks_like_patch(name: &str, arguments: &str) -> bool {
-    shell_call_argv(name, arguments).is_some_and(|(argv, _)| {
+pub(super) fn looks_like_patch(shell: ShellTool, arguments: &str) -> bool {
+    shell_call_argv(shell, arguments).is_some_and(|(argv, _)| {
         !matches!(
             recodex_apply_patch::classify_command(&argv),
             Invocation::NotApplyPatch
@@ -219,11 +223,11 @@ pub(super) fn looks_like_patch(name: &str, arguments: &str) -> bool {
 
 /// The argv a shell tool call would run (`bash -lc CMD`) and its `workdir`, for the
 /// apply_patch check; `None` for other tools or arguments that do not parse.
-fn shell_call_argv(name: &str, arguments: &str) -> Option<(Vec<String>, Option<PathBuf>)> {
-    let key = match name {
-        "exec_command" => "cmd",
-        "shell_command" => "command",
-        _ => return None,
+fn shell_call_argv(shell: ShellTool, arguments: &str) -> Option<(Vec<String>, Option<PathBuf>)> {
+    let key = match shell {
+        ShellTool::ExecCommand => "cmd",
+        ShellTool::ShellCommand => "command",
+        ShellTool::WriteStdin => return None,
     };
     let args: serde_json::Value = serde_json::from_str(arguments).ok()?;
     let script = args.get(key)?.as_str()?;
@@ -245,14 +249,15 @@ mod tests {
     #[test]
     fn shell_calls_become_login_shell_argv() {
         let (argv, workdir) =
-            shell_call_argv("exec_command", r#"{"cmd":"ls","workdir":"sub"}"#).unwrap();
+            shell_call_argv(ShellTool::ExecCommand, r#"{"cmd":"ls","workdir":"sub"}"#).unwrap();
         assert_eq!(argv, ["bash", "-lc", "ls"]);
         assert_eq!(workdir, Some(PathBuf::from("sub")));
-        let (argv, workdir) = shell_call_argv("shell_command", r#"{"command":"pwd"}"#).unwrap();
+        let (argv, workdir) =
+            shell_call_argv(ShellTool::ShellCommand, r#"{"command":"pwd"}"#).unwrap();
         assert_eq!(argv, ["bash", "-lc", "pwd"]);
         assert_eq!(workdir, None);
-        assert!(shell_call_argv("write_stdin", r#"{"chars":"x"}"#).is_none());
-        assert!(shell_call_argv("exec_command", "not json").is_none());
-        assert!(shell_call_argv("exec_command", r#"{"cmd":7}"#).is_none());
+        assert!(shell_call_argv(ShellTool::WriteStdin, r#"{"chars":"x"}"#).is_none());
+        assert!(shell_call_argv(ShellTool::ExecCommand, "not json").is_none());
+        assert!(shell_call_argv(ShellTool::ExecCommand, r#"{"cmd":7}"#).is_none());
     }
 }
