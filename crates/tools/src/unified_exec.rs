@@ -274,7 +274,7 @@ impl PreparedExec {
 /// Parses an `exec_command` call; why not when its arguments are bad (its text is what the
 /// model reads).
 pub fn prepare_exec_command(ctx: &ExecContext, arguments: &str) -> Result<PreparedExec, ToolError> {
-    let prepared = parse_exec_command(arguments).and_then(|args| {
+    parse_exec_command(arguments).and_then(|args| {
         let request = exec_request(&args, ctx)?;
         let command = join_for_display(&request.exec.argv);
         Ok(PreparedExec {
@@ -282,8 +282,7 @@ pub fn prepare_exec_command(ctx: &ExecContext, arguments: &str) -> Result<Prepar
             request,
             command,
         })
-    });
-    prepared
+    })
 }
 
 /// Runs a `write_stdin` call.

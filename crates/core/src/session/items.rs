@@ -551,9 +551,6 @@ fn not_built_text(name: &str) -> String {
     format!("unsupported call: {name} is not available in this build of recodex")
 }
 
-/// How the request declared the tool `name` (`function`, `custom`, ...), looking inside
-/// namespaces too; `None` when it was not offered.
-
 /// The `input` of an `apply_patch` function call, or the text for the model.
 fn parse_patch_arguments(arguments: &str) -> Result<String, String> {
     #[derive(serde::Deserialize)]
