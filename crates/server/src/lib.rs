@@ -12,6 +12,7 @@ mod account;
 mod approvals;
 mod dispatch;
 mod fork;
+mod in_process;
 mod listing;
 mod live;
 mod mcp;
@@ -27,6 +28,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 pub use dispatch::Processor;
+pub use in_process::{InProcessConnection, InProcessError};
 pub use live::sandbox_v2;
 pub use mcp::{McpServer, serve_mcp};
 pub use outbox::Outbox;

@@ -277,3 +277,40 @@ fn a_flood_of_requests_is_answered_overloaded_beyond_the_queue() {
     ids.sort_unstable();
     assert_eq!(ids, (0..total as i64).collect::<Vec<_>>());
 }
+
+/// The app-server runs inside the caller's process and answers over channels exactly as it
+/// answers over stdio (issue 14: the TUI is a client of an in-process app-server).
+#[test]
+fn an_in_process_server_speaks_the_same_protocol() {
+    let home = Home::new(&[]);
+    let context = home.context();
+    let connection = recodex_server::InProcessConnection::start(move |_outbox| {
+        Box::new(Processor::new(context))
+    })
+    .unwrap();
+    let next = |connection: &recodex_server::InProcessConnection| {
+        connection
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap()
+            .expect("an answer")
+    };
+    connection
+        .send(&json!({"id": 1, "method": "initialize", "params": {"clientInfo": {"name": "tui", "version": "1"}}}))
+        .unwrap();
+    let init = next(&connection);
+    assert_eq!(init["id"], 1);
+    assert!(
+        init["result"]["userAgent"]
+            .as_str()
+            .unwrap()
+            .starts_with("tui/0.136.0 (")
+    );
+    assert_eq!(next(&connection)["method"], "remoteControl/status/changed");
+    connection
+        .send(&json!({"id": "list", "method": "thread/list", "params": {}}))
+        .unwrap();
+    let listed = next(&connection);
+    assert_eq!(listed["id"], "list");
+    assert!(listed["result"]["data"].is_array(), "{listed}");
+    connection.close().unwrap();
+}

@@ -732,3 +732,66 @@ async fn a_turn_may_switch_the_model_for_itself_and_the_next_turns() {
         })
         .await;
 }
+
+/// A turn runs on an in-process server as on a stdio one: the caller sees the same
+/// notifications in the same order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_in_process_server_runs_turns() {
+    let model =
+        MockResponsesServer::start(vec![reply(sse::message(0, "msg_1", "In process."), "r1")])
+            .await
+            .unwrap();
+    let home = Home::new(&[]);
+    let (path, base_url) = (home.path().to_path_buf(), model.base_url());
+    let lines = tokio::task::spawn_blocking(move || {
+        let context = Home::context_for(&path);
+        let factory = MockSessions {
+            home: path.clone(),
+            base_url,
+            confined: false,
+        };
+        let connection = recodex_server::InProcessConnection::start(move |outbox| {
+            Box::new(Processor::with_engine(context, Rc::new(factory), outbox))
+        })
+        .unwrap();
+        let mut seen = Vec::new();
+        let mut until = |done: &dyn Fn(&Value) -> bool| loop {
+            let message = connection
+                .recv_timeout(Duration::from_secs(20))
+                .unwrap()
+                .expect("a message");
+            seen.push(message.clone());
+            if done(&message) {
+                return message;
+            }
+        };
+        connection
+            .send(&json!({"id": 0, "method": "initialize", "params": {"clientInfo": {"name": "tui", "version": "1"}}}))
+            .unwrap();
+        until(&|m| m["id"] == 0);
+        connection
+            .send(&json!({"id": 1, "method": "thread/start", "params": {"cwd": path}}))
+            .unwrap();
+        let started = until(&|m| m["id"] == 1);
+        let thread = started["result"]["thread"]["id"].as_str().unwrap().to_owned();
+        connection
+            .send(&json!({"id": 2, "method": "turn/start", "params": {"threadId": thread,
+                "input": [{"type": "text", "text": "hi", "text_elements": []}]}}))
+            .unwrap();
+        until(&|m| m["method"] == "turn/completed");
+        connection.close().unwrap();
+        seen
+    })
+    .await
+    .unwrap();
+    let text: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["method"] == "item/completed")
+        .filter_map(|l| l["params"]["item"]["text"].as_str())
+        .collect();
+    assert_eq!(text, ["In process."]);
+    assert_eq!(
+        lines.last().unwrap()["params"]["turn"]["status"],
+        "completed"
+    );
+}
