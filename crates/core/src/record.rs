@@ -172,7 +172,10 @@ impl Recorder {
             if let Some(effort) = settings.reasoning_effort {
                 map.insert("effort".to_owned(), json!(effort));
             }
-            map.insert("summary".to_owned(), json!("auto"));
+            let summary = settings
+                .reasoning_summary
+                .map_or("auto", recodex_protocol::ReasoningSummary::as_str);
+            map.insert("summary".to_owned(), json!(summary));
         }
         self.write(RolloutItem::TurnContext(payload))
     }

@@ -507,9 +507,14 @@ impl Session {
         request.tools = self.settings.tools.clone();
         request.parallel_tool_calls = self.settings.parallel_tool_calls;
         if !model.supported_reasoning_levels.is_empty() {
-            let summary = Some(model.default_reasoning_summary).filter(|s| {
-                model.supports_reasoning_summaries && *s != recodex_protocol::ReasoningSummary::None
-            });
+            let summary = self
+                .settings
+                .reasoning_summary
+                .or(Some(model.default_reasoning_summary))
+                .filter(|s| {
+                    model.supports_reasoning_summaries
+                        && *s != recodex_protocol::ReasoningSummary::None
+                });
             let effort = self
                 .settings
                 .reasoning_effort

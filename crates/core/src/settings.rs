@@ -76,6 +76,8 @@ pub struct SessionSettings {
     pub output_schema: Option<serde_json::Value>,
     /// `model_reasoning_effort` when configured (else the model's default applies).
     pub reasoning_effort: Option<recodex_protocol::ReasoningEffort>,
+    /// `model_reasoning_summary` (else the model's default).
+    pub reasoning_summary: Option<recodex_protocol::ReasoningSummary>,
     /// The user's exec policy (`$CODEX_HOME/rules/*.rules`), when there are rules.
     pub exec_policy: Option<std::sync::Arc<recodex_execpolicy::Policy>>,
     /// The tools reachable only through `tool_search` (JSON specs).

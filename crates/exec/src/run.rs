@@ -66,6 +66,11 @@ impl Printer<'_> {
         end: bool,
     ) {
         let begun = self.searches.contains(&call_id);
+        // A search that has just begun has no action yet; the reference says `other`.
+        let action = match action {
+            None if !end => Some(serde_json::json!({"type": "other"})),
+            action => action,
+        };
         let item = ThreadItem {
             id: call_id.clone(),
             details: ItemDetails::WebSearch { query, action },

@@ -167,3 +167,18 @@ fn a_web_search_is_one_item_with_the_call_id_and_the_counter_still_advances() {
     let (_, err) = printed(false, vec![begin, end]);
     assert_eq!(err, "web search: rust\nweb search: rust\n");
 }
+
+#[test]
+fn a_web_search_that_has_just_begun_shows_the_action_other() {
+    // Found by the TypeScript SDK side by side with the reference (issue 14).
+    let begin = Event::WebSearchBegin {
+        call_id: "ws_1".to_owned(),
+        query: String::new(),
+        action: None,
+    };
+    let (out, _) = printed(true, vec![begin]);
+    assert_eq!(
+        out,
+        "{\"type\":\"item.started\",\"item\":{\"id\":\"ws_1\",\"type\":\"web_search\",\"query\":\"\",\"action\":{\"type\":\"other\"}}}\n"
+    );
+}

@@ -298,6 +298,7 @@ impl Engine {
             tools,
             parallel_tool_calls,
             reasoning_effort: toml.model_reasoning_effort,
+            reasoning_summary: toml.model_reasoning_summary,
             output_schema: request.output_schema.clone(),
             state_dir: (!request.ephemeral).then(|| self.sqlite_dir.clone()),
             sandbox_exe: self.options.sandbox_exe.clone(),

@@ -62,6 +62,7 @@ pub(crate) fn prompt_input(
         tools: Vec::new(),
         parallel_tool_calls: false,
         reasoning_effort: None,
+        reasoning_summary: None,
         output_schema: None,
         state_dir: None,
         sandbox_exe: None,

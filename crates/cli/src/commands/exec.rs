@@ -416,7 +416,12 @@ fn banner(settings: &SessionSettings) -> Vec<String> {
         format!("approval: {}", settings.approval_policy),
         format!("sandbox: {sandbox}"),
         format!("reasoning effort: {effort}"),
-        "reasoning summaries: none".to_owned(),
+        format!(
+            "reasoning summaries: {}",
+            settings
+                .reasoning_summary
+                .map_or("none", recodex_protocol::ReasoningSummary::as_str)
+        ),
         "session id: {SESSION}".to_owned(),
         "--------".to_owned(),
     ]

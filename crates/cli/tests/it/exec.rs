@@ -625,3 +625,39 @@ async fn the_stdin_notice_names_what_stdin_is() {
         "{second}"
     );
 }
+
+/// `model_reasoning_summary` reaches the request (found by the TypeScript SDK side by side
+/// with the reference, issue 14).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_configured_reasoning_summary_is_sent() {
+    let server = MockResponsesServer::start(vec![reply(sse::message(0, "m", "ok"), "r")])
+        .await
+        .unwrap();
+    let (_dir, home, work) = dirs();
+    write_config(&home, &server.base_url());
+    let config = std::fs::read_to_string(home.join("config.toml")).unwrap();
+    std::fs::write(
+        home.join("config.toml"),
+        format!("model_reasoning_summary = \"detailed\"\n{config}")
+            .replace("gpt-5.1-codex", "gpt-5.4"),
+    )
+    .unwrap();
+    let (h, w) = (home.clone(), work.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        exec(&h, &w, &["--json", "--skip-git-repo-check", "hi"], "")
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let body = server.requests()[0].json();
+    assert_eq!(
+        body["reasoning"]["summary"], "detailed",
+        "{}",
+        body["reasoning"]
+    );
+}

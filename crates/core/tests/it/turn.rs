@@ -60,6 +60,7 @@ fn settings(
         tools: Vec::new(),
         parallel_tool_calls: false,
         reasoning_effort: None,
+        reasoning_summary: None,
         exec_policy: None,
         output_schema: None,
         state_dir: None,

@@ -91,6 +91,7 @@ impl SessionFactory for MockSessions {
             tools: Vec::new(),
             parallel_tool_calls: false,
             reasoning_effort: None,
+            reasoning_summary: None,
             exec_policy: None,
             output_schema: None,
             state_dir: Some(self.home.clone()),
