@@ -47,3 +47,70 @@ pub enum RolloutProblem {
     #[error("rollout at {} does not start with session metadata", .0.display())]
     NoSessionMeta(std::path::PathBuf),
 }
+
+/// The class of a failed turn, as front ends report it (`codexErrorInfo` /
+/// `codex_error_info`). Only the classes recodex tells apart are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// The conversation no longer fits the model's context window.
+    ContextWindowExceeded,
+    /// The account's usage limit or quota is reached.
+    UsageLimitExceeded,
+    /// The provider is overloaded.
+    ServerOverloaded,
+    /// The provider failed (HTTP 5xx).
+    InternalServerError,
+    /// The credentials were refused (HTTP 401).
+    Unauthorized,
+    /// Anything else.
+    Other,
+}
+
+impl ErrorClass {
+    /// The app-server's spelling (`internalServerError`).
+    pub const fn camel_case(self) -> &'static str {
+        match self {
+            Self::ContextWindowExceeded => "contextWindowExceeded",
+            Self::UsageLimitExceeded => "usageLimitExceeded",
+            Self::ServerOverloaded => "serverOverloaded",
+            Self::InternalServerError => "internalServerError",
+            Self::Unauthorized => "unauthorized",
+            Self::Other => "other",
+        }
+    }
+
+    /// The event spelling of the MCP server and rollouts (`internal_server_error`).
+    pub const fn snake_case(self) -> &'static str {
+        match self {
+            Self::ContextWindowExceeded => "context_window_exceeded",
+            Self::UsageLimitExceeded => "usage_limit_exceeded",
+            Self::ServerOverloaded => "server_overloaded",
+            Self::InternalServerError => "internal_server_error",
+            Self::Unauthorized => "unauthorized",
+            Self::Other => "other",
+        }
+    }
+}
+
+impl CoreError {
+    /// The class front ends report this failure as.
+    pub fn class(&self) -> ErrorClass {
+        use recodex_client::ClientError;
+        let Self::Client(err) = self else {
+            return ErrorClass::Other;
+        };
+        match err {
+            ClientError::ContextWindowExceeded => ErrorClass::ContextWindowExceeded,
+            ClientError::QuotaExceeded | ClientError::UsageLimitReached(_) => {
+                ErrorClass::UsageLimitExceeded
+            }
+            ClientError::ServerOverloaded => ErrorClass::ServerOverloaded,
+            ClientError::InternalServerError => ErrorClass::InternalServerError,
+            other => match other.http_status().map(|s| s.as_u16()) {
+                Some(401) => ErrorClass::Unauthorized,
+                Some(500..=599) => ErrorClass::InternalServerError,
+                _ => ErrorClass::Other,
+            },
+        }
+    }
+}

@@ -197,6 +197,8 @@ pub enum Event {
     TurnComplete {
         /// The last message of the turn, if any.
         last_agent_message: Option<String>,
+        /// Milliseconds from the turn's start to the model's first output, when it sent any.
+        time_to_first_token_ms: Option<i64>,
     },
     /// The turn was interrupted by the user and recorded as aborted.
     TurnAborted,

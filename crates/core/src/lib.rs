@@ -24,7 +24,7 @@ mod user_input;
 
 pub use approval::{ApprovalRequest, ApprovalSubject, Approvals, ReviewDecision};
 pub use context::prompt_input;
-pub use error::{CoreError, RolloutProblem};
+pub use error::{CoreError, ErrorClass, RolloutProblem};
 pub use event::{CollabCall, Event, PatchChange, PatchChangeKind, PlanStep, StepStatus};
 pub use session::{InterruptHandle, ModelTools, Session, TurnOutcome};
 pub use settings::{MultiAgentSettings, SessionSettings, SubagentOrigin};

@@ -461,6 +461,7 @@ impl Session {
         let _ = events
             .send(Event::TurnComplete {
                 last_agent_message: last_agent_message.clone(),
+                time_to_first_token_ms: first_token_ms,
             })
             .await;
         Ok(TurnOutcome { last_agent_message })

@@ -24,6 +24,10 @@ pub(crate) struct McpTurn {
     /// The agent message being streamed.
     streaming: Option<String>,
     pub(crate) error: Option<String>,
+    /// Commands the client is asked about: their begin waits for the answer (a declined
+    /// command is never announced, as in the reference).
+    asked: std::collections::HashSet<String>,
+    held: std::collections::HashMap<String, Value>,
 }
 
 impl McpTurn {
@@ -44,7 +48,28 @@ impl McpTurn {
             last_message: None,
             streaming: None,
             error: None,
+            asked: std::collections::HashSet::new(),
+            held: std::collections::HashMap::new(),
         }
+    }
+
+    /// Sends the begin of `call_id` held while its approval was pending, if any.
+    fn release_begin(&mut self, call_id: &str) {
+        if let Some(begin) = self.held.remove(call_id) {
+            self.turn_event(begin);
+        }
+    }
+
+    /// The `error` event of a turn that failed with `err`, as the reference reports it
+    /// before answering the call with `isError`.
+    pub(crate) fn failed(&mut self, err: &recodex_core::CoreError) {
+        if self.error.is_some() {
+            return;
+        }
+        let message = err.to_string();
+        self.turn_event(json!({"type": "error", "message": message,
+            "codex_error_info": err.class().snake_case()}));
+        self.error = Some(message);
     }
 
     /// Sends one `codex/event`; `id` is the submission it belongs to (`""` for the
@@ -84,7 +109,7 @@ impl McpTurn {
     /// Asks the client about `question`: the `exec_approval_request` event, then an
     /// `elicitation/create` request whose answer resolves the engine's wait.
     pub(crate) fn elicit(
-        &self,
+        &mut self,
         pending: &crate::approvals::SharedApprovals,
         question: recodex_core::ApprovalRequest,
     ) {
@@ -124,11 +149,9 @@ impl McpTurn {
         event["available_decisions"] = json!(decisions);
         event["parsed_cmd"] = parsed.clone();
         self.turn_event(event);
-        let ask = format!("Allow Codex to run `{command}` in `{}`?", cwd.display());
-        let message = match &reason {
-            Some(reason) => format!("{reason}\n{ask}"),
-            None => ask,
-        };
+        // The reason is in the event; the question itself is only the command and where.
+        let message = format!("Allow Codex to run `{command}` in `{}`?", cwd.display());
+        self.asked.insert(call_id.clone());
         let id = pending.register(question);
         let params = json!({
             "message": message,
@@ -251,14 +274,20 @@ impl McpTurn {
                 process_id,
             } => {
                 let argv = shlex::split(&command).unwrap_or_else(|| vec![command.clone()]);
-                self.turn_event(json!({"type": "exec_command_begin", "call_id": call_id,
+                let begin = json!({"type": "exec_command_begin", "call_id": call_id,
                     "process_id": process_id, "turn_id": self.turn_id,
                     "started_at_ms": Utc::now().timestamp_millis(), "command": argv, "cwd": cwd,
                     "parsed_cmd": [{"type": "unknown", "cmd": crate::turn_events::inner_script(&command)}],
-                    "source": "unified_exec_startup"}));
+                    "source": "unified_exec_startup"});
+                if self.asked.contains(&call_id) {
+                    self.held.insert(call_id, begin);
+                } else {
+                    self.turn_event(begin);
+                }
             }
             // The output as it arrives; its bytes in base64, as the reference's event has them.
             Event::CommandOutputDelta { call_id, delta } => {
+                self.release_begin(&call_id);
                 self.turn_event(
                     json!({"type": "exec_command_output_delta", "call_id": call_id,
                     "stream": "stdout", "chunk": recodex_stdx::base64_encode(delta.as_bytes())}),
@@ -273,6 +302,12 @@ impl McpTurn {
                 duration_ms,
                 declined,
             } => {
+                if self.asked.remove(&call_id) && declined {
+                    // Declined by the client: the command never ran, nothing is announced.
+                    self.held.remove(&call_id);
+                    return;
+                }
+                self.release_begin(&call_id);
                 let argv = shlex::split(&command).unwrap_or_else(|| vec![command.clone()]);
                 let status = match (declined, exit_code) {
                     (true, _) => "declined",
@@ -338,12 +373,15 @@ impl McpTurn {
             }
             Event::TurnAborted => self.turn_event(json!({"type": "turn_aborted",
                 "turn_id": self.turn_id, "reason": "interrupted"})),
-            Event::TurnComplete { last_agent_message } => {
+            Event::TurnComplete {
+                last_agent_message,
+                time_to_first_token_ms,
+            } => {
                 self.turn_event(json!({"type": "task_complete", "turn_id": self.turn_id,
                     "last_agent_message": last_agent_message,
                     "completed_at": Utc::now().timestamp(),
                     "duration_ms": i64::try_from(self.clock.elapsed().as_millis()).unwrap_or(i64::MAX),
-                    "time_to_first_token_ms": null}));
+                    "time_to_first_token_ms": time_to_first_token_ms}));
             }
             Event::SessionConfigured { .. }
             | Event::ReasoningStarted { .. }

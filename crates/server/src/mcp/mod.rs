@@ -451,7 +451,7 @@ fn session_configured(session: &Session) -> Value {
         "approval_policy": settings.approval_policy,
         "approvals_reviewer": "user",
         "permission_profile": settings.permission_profile(),
-        "active_permission_profile": {"id": ":workspace"},
+        "active_permission_profile": settings.active_profile.as_ref().map(|id| json!({"id": id})),
         "cwd": settings.cwd,
         "rollout_path": session.rollout_path(),
     })
@@ -517,6 +517,11 @@ async fn run(
         }
     };
     let (outcome, ()) = tokio::join!(turn_run, pump);
+    if let Err(err) = &outcome
+        && !matches!(err, recodex_core::CoreError::Interrupted)
+    {
+        turn.failed(err);
+    }
     if let Some(slot) = shared.threads.borrow_mut().get_mut(&thread_id) {
         *slot = Some(session);
     }

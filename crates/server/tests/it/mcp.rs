@@ -123,6 +123,10 @@ async fn a_codex_call_streams_events_and_answers_with_the_final_message() {
             assert_eq!(first["id"], "");
             assert_eq!(lines[3]["params"]["id"], "2");
             assert_eq!(lines[3]["params"]["msg"]["turn_id"], "2");
+            // Found by the MCP SDK side by side: the first token's time is reported.
+            let complete = &lines[lines.len() - 2]["params"]["msg"];
+            assert_eq!(complete["type"], "task_complete");
+            assert!(complete["time_to_first_token_ms"].is_i64(), "{complete}");
             let answer = lines.last().unwrap();
             assert_eq!(
                 answer["result"],
@@ -309,7 +313,12 @@ async fn an_escalation_is_elicited_from_the_client() {
             assert_eq!(params["codex_elicitation"], "exec-approval");
             assert_eq!(params["codex_call_id"], "call_1");
             assert_eq!(params["codex_mcp_tool_call_id"], "1");
-            assert!(params["message"].as_str().unwrap().starts_with("need to write outside\nAllow Codex to run `"));
+            // The reason is in the event only; the question is the command and where (as the
+            // reference asks it; found by the MCP SDK side by side).
+            assert!(params["message"].as_str().unwrap().starts_with("Allow Codex to run `"));
+            assert_eq!(event["params"]["msg"]["reason"], "need to write outside");
+            // The command is announced only once the client has answered.
+            assert!(!seen.iter().any(|l| l["params"]["msg"]["type"] == "exec_command_begin"));
             let keys: Vec<&str> = params.as_object().unwrap().keys().map(String::as_str).collect();
             assert_eq!(keys, ["message", "requestedSchema", "threadId", "codex_elicitation",
                 "codex_mcp_tool_call_id", "codex_event_id", "codex_call_id", "codex_command",
