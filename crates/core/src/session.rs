@@ -418,6 +418,22 @@ impl Session {
                         self.client.retry_policy().sleep(retry.1).await;
                         continue;
                     }
+                    // A conversation that no longer fits is reported as a full context
+                    // window, as the reference reports it before the error.
+                    if err.class() == crate::ErrorClass::ContextWindowExceeded
+                        && let Some(window) = self.context_window()
+                    {
+                        let full = TokenUsage {
+                            total_tokens: window,
+                            ..TokenUsage::default()
+                        };
+                        let _ = events
+                            .send(Event::TokenCount {
+                                last: full,
+                                total: full,
+                            })
+                            .await;
+                    }
                     // The turn still ends in the rollout, as the reference records it.
                     let duration_ms =
                         i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);

@@ -925,3 +925,37 @@ async fn a_resumed_thread_keeps_counting_its_active_goal() {
         "the resumed turn's tokens count toward the goal"
     );
 }
+
+/// A conversation that no longer fits reports a full context window before failing, as the
+/// reference does (found by the Python SDK side by side, issue 14).
+#[tokio::test]
+async fn a_context_window_failure_reports_full_usage() {
+    let server = MockResponsesServer::start(vec![MockReply::sse(vec![
+        sse::created("resp_1"),
+        sse::failed("resp_1", "context_length_exceeded", "too long"),
+    ])])
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut settings, client) = settings(dir.path(), dir.path(), &server, true);
+    settings.model = recodex_client::models::resolve_model_info(
+        "gpt-5.4",
+        recodex_client::models::bundled_catalog(),
+    );
+    let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+    let window = session.context_window().expect("a known window");
+    let (tx, rx) = mpsc::channel(64);
+    let err = session.run_turn("go", &tx).await.unwrap_err();
+    drop(tx);
+    assert_eq!(
+        err.class(),
+        recodex_core::ErrorClass::ContextWindowExceeded,
+        "{err}"
+    );
+    let events = drain(rx).await;
+    let usage = events.iter().find_map(|e| match e {
+        Event::TokenCount { total, .. } => Some(*total),
+        _ => None,
+    });
+    assert_eq!(usage.map(|u| u.total_tokens), Some(window));
+}
