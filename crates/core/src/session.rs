@@ -286,6 +286,17 @@ impl Session {
         self.settings.reasoning_effort = effort;
     }
 
+    /// Sets the reasoning summary for the next turns (`turn/start`'s `summary`).
+    pub fn set_reasoning_summary(&mut self, summary: Option<recodex_protocol::ReasoningSummary>) {
+        self.settings.reasoning_summary = summary;
+    }
+
+    /// Sets the JSON schema the final answer must follow (`turn/start`'s `outputSchema`);
+    /// `None` lifts it.
+    pub fn set_output_schema(&mut self, schema: Option<serde_json::Value>) {
+        self.settings.output_schema = schema;
+    }
+
     /// `session_meta.git` of a new thread (none for a resumed one, or outside a repository).
     pub fn git_info(&self) -> Option<&serde_json::Value> {
         self.git.as_ref()
