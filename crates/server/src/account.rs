@@ -1,8 +1,9 @@
 //! `account/read` and the legacy `getAuthStatus`: the login the server started with, as
 //! the reference reports it for API-key logins and providers that need none.
 
+use recodex_app_protocol::generated::root::{AuthMode, GetAuthStatusResponse};
+use recodex_app_protocol::generated::v2::{Account, GetAccountResponse};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::dispatch::{Processor, Reply, RpcError};
 
@@ -29,13 +30,13 @@ pub(crate) struct GetAuthStatusParams {
 pub(crate) fn read(server: &mut Processor, _params: GetAccountParams) -> Result<Reply, RpcError> {
     let auth = &server.context.auth;
     let account = match (&auth.api_key, auth.requires_openai_auth) {
-        (Some(_), true) => json!({"type": "apiKey"}),
-        _ => Value::Null,
+        (Some(_), true) => Some(Account::ApiKey),
+        _ => None,
     };
-    Ok(Reply::result(json!({
-        "account": account,
-        "requiresOpenaiAuth": auth.requires_openai_auth,
-    })))
+    Ok(Reply::result(GetAccountResponse {
+        account,
+        requires_openai_auth: auth.requires_openai_auth,
+    }))
 }
 
 /// `getAuthStatus`: the login method, and the API key itself when asked for.
@@ -49,16 +50,16 @@ pub(crate) fn auth_status(
         .as_deref()
         .filter(|key| !key.is_empty() && auth.requires_openai_auth);
     let method = match (key, auth.chatgpt && auth.requires_openai_auth) {
-        (Some(_), _) => json!("apikey"),
-        (None, true) => json!("chatgpt"),
-        (None, false) => Value::Null,
+        (Some(_), _) => Some(AuthMode::Apikey),
+        (None, true) => Some(AuthMode::Chatgpt),
+        (None, false) => None,
     };
     let token = key
         .filter(|_| params.include_token == Some(true))
-        .map_or(Value::Null, |key| json!(key));
-    Ok(Reply::result(json!({
-        "authMethod": method,
-        "authToken": token,
-        "requiresOpenaiAuth": auth.requires_openai_auth,
-    })))
+        .map(str::to_owned);
+    Ok(Reply::result(GetAuthStatusResponse {
+        auth_method: method,
+        auth_token: token,
+        requires_openai_auth: Some(auth.requires_openai_auth),
+    }))
 }

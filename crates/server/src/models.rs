@@ -2,9 +2,14 @@
 //! priority, models API keys cannot use left out, hidden ones on request, the first listed
 //! model marked default, paged by offset.
 
-use recodex_client::models::ModelInfo;
+use recodex_app_protocol::generated::root::{InputModality, ReasoningEffort};
+use recodex_app_protocol::generated::v2::{
+    Model, ModelAvailabilityNux, ModelListResponse, ModelServiceTier, ModelUpgradeInfo,
+    ReasoningEffortOption,
+};
+use recodex_client::models::{ModelInfo, ModelVisibility};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::dispatch::{Processor, Reply, RpcError};
 
@@ -25,17 +30,15 @@ pub(crate) fn list(_server: &mut Processor, params: ModelListParams) -> Result<R
     )?))
 }
 
+/// The page `params` ask for, as its `ModelListResponse` JSON.
 fn page(catalog: &[ModelInfo], params: &ModelListParams) -> Result<Value, RpcError> {
-    let mut models: Vec<Value> = catalog
-        .iter()
-        .filter_map(|model| serde_json::to_value(model).ok())
-        // Without a ChatGPT login (not built), models API keys cannot use are left out.
-        .filter(|model| model["supported_in_api"] != json!(false))
-        .collect();
-    models.sort_by_key(|model| model["priority"].as_i64().unwrap_or(i64::MAX));
-    let listed = |model: &Value| model["visibility"] == "list";
+    let answer = |page: ModelListResponse| serde_json::to_value(page).unwrap_or(Value::Null);
+    // Without a ChatGPT login (not built), models API keys cannot use are left out.
+    let mut models: Vec<&ModelInfo> = catalog.iter().filter(|m| m.supported_in_api).collect();
+    models.sort_by_key(|model| model.priority);
+    let listed = |model: &&ModelInfo| model.visibility == ModelVisibility::List;
     let default = models.iter().position(listed).unwrap_or(0);
-    let entries: Vec<Value> = models
+    let mut entries: Vec<Model> = models
         .iter()
         .enumerate()
         .filter(|(_, model)| params.include_hidden == Some(true) || listed(model))
@@ -43,7 +46,7 @@ fn page(catalog: &[ModelInfo], params: &ModelListParams) -> Result<Value, RpcErr
         .collect();
     let total = entries.len();
     if total == 0 {
-        return Ok(json!({"data": [], "nextCursor": null}));
+        return Ok(answer(ModelListResponse::default()));
     }
     let start = match params.cursor.as_deref() {
         None => 0,
@@ -64,46 +67,87 @@ fn page(catalog: &[ModelInfo], params: &ModelListParams) -> Result<Value, RpcErr
     };
     let limit = params.limit.map_or(total, |l| (l as usize).max(1));
     let end = (start + limit).min(total);
-    let next = (end < total).then(|| end.to_string());
-    Ok(json!({"data": entries[start..end], "nextCursor": next}))
+    let next_cursor = (end < total).then(|| end.to_string());
+    entries.truncate(end);
+    Ok(answer(ModelListResponse {
+        data: entries.split_off(start),
+        next_cursor,
+    }))
 }
 
-/// One catalog model as a picker entry, in the reference's key order.
-fn entry(model: &Value, is_default: bool) -> Value {
-    let upgrade = &model["upgrade"];
-    let upgrade_info = upgrade.is_object().then(|| {
-        json!({"model": upgrade["model"], "upgradeCopy": null, "modelLink": null,
-               "migrationMarkdown": upgrade["migration_markdown"]})
-    });
-    let efforts: Vec<Value> = model["supported_reasoning_levels"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|level| json!({"reasoningEffort": level["effort"], "description": level["description"]}))
-        .collect();
-    json!({
-        "id": model["slug"],
-        "model": model["slug"],
-        "upgrade": upgrade.get("model").cloned().unwrap_or(Value::Null),
-        "upgradeInfo": upgrade_info,
-        "availabilityNux": model["availability_nux"],
-        "displayName": model["display_name"],
-        "description": model["description"].as_str().unwrap_or_default(),
-        "hidden": model["visibility"] != "list",
-        "supportedReasoningEfforts": efforts,
-        "defaultReasoningEffort": model["default_reasoning_level"].as_str().unwrap_or("none"),
-        "inputModalities": model.get("input_modalities").cloned().unwrap_or(json!(["text", "image"])),
-        "supportsPersonality": model.get("model_messages").is_some_and(|m| !m.is_null()),
-        "additionalSpeedTiers": model.get("additional_speed_tiers").cloned().unwrap_or(json!([])),
-        "serviceTiers": model.get("service_tiers").cloned().unwrap_or(json!([])),
-        "defaultServiceTier": model.get("default_service_tier").cloned().unwrap_or(Value::Null),
-        "isDefault": is_default,
-    })
+/// One catalog model as a picker entry.
+fn entry(model: &ModelInfo, is_default: bool) -> Model {
+    Model {
+        id: model.slug.clone(),
+        model: model.slug.clone(),
+        upgrade: model.upgrade.as_ref().map(|u| u.model.clone()),
+        upgrade_info: model.upgrade.as_ref().map(|u| ModelUpgradeInfo {
+            model: u.model.clone(),
+            upgrade_copy: None,
+            model_link: None,
+            migration_markdown: Some(u.migration_markdown.clone()),
+        }),
+        availability_nux: model
+            .availability_nux
+            .as_ref()
+            .map(|nux| ModelAvailabilityNux {
+                message: nux.message.clone(),
+            }),
+        display_name: model.display_name.clone(),
+        description: model.description.clone().unwrap_or_default(),
+        hidden: model.visibility != ModelVisibility::List,
+        supported_reasoning_efforts: model
+            .supported_reasoning_levels
+            .iter()
+            .map(|level| ReasoningEffortOption {
+                reasoning_effort: effort_v2(level.effort),
+                description: level.description.clone(),
+            })
+            .collect(),
+        default_reasoning_effort: model
+            .default_reasoning_level
+            .map_or(ReasoningEffort::None, effort_v2),
+        input_modalities: model
+            .input_modalities
+            .iter()
+            .map(|modality| match modality {
+                recodex_client::models::InputModality::Text => InputModality::Text,
+                recodex_client::models::InputModality::Image => InputModality::Image,
+            })
+            .collect(),
+        supports_personality: model.model_messages.is_some(),
+        additional_speed_tiers: model.additional_speed_tiers.clone(),
+        service_tiers: model
+            .service_tiers
+            .iter()
+            .map(|tier| ModelServiceTier {
+                id: tier.id.clone(),
+                name: tier.name.clone(),
+                description: tier.description.clone(),
+            })
+            .collect(),
+        default_service_tier: None,
+        is_default,
+    }
+}
+
+/// A reasoning effort as the protocol spells it.
+fn effort_v2(effort: recodex_protocol::ReasoningEffort) -> ReasoningEffort {
+    use recodex_protocol::ReasoningEffort as Engine;
+    match effort {
+        Engine::None => ReasoningEffort::None,
+        Engine::Minimal => ReasoningEffort::Minimal,
+        Engine::Low => ReasoningEffort::Low,
+        Engine::Medium => ReasoningEffort::Medium,
+        Engine::High => ReasoningEffort::High,
+        Engine::XHigh => ReasoningEffort::Xhigh,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn list(params: serde_json::Value) -> Result<Value, RpcError> {
         let params: ModelListParams = serde_json::from_value(params).unwrap();
