@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use chrono::Utc;
-use recodex_core::{Event, PatchChangeKind};
+use recodex_core::{Event, PatchChangeKind, StepStatus};
 use recodex_protocol::usage::TokenUsage;
 use serde_json::{Value, json};
 
@@ -349,7 +349,7 @@ impl McpTurn {
                     "success": success, "status": status}));
             }
             Event::PlanUpdated { steps } => {
-                let plan = crate::turn_events::plan_steps(&steps, "in_progress");
+                let plan = plan_steps(&steps);
                 self.turn_event(json!({"type": "plan_update", "explanation": null, "plan": plan}));
             }
             Event::TokenCount { last, total } => self.turn_event(json!({"type": "token_count",
@@ -413,4 +413,19 @@ fn change_kind(kind: &PatchChangeKind) -> Value {
         PatchChangeKind::Delete => json!({"type": "delete"}),
         PatchChangeKind::Update { move_path } => json!({"type": "update", "move_path": move_path}),
     }
+}
+
+/// Plan steps as `{step, status}` objects, the running one `in_progress`.
+fn plan_steps(steps: &[recodex_core::PlanStep]) -> Vec<Value> {
+    steps
+        .iter()
+        .map(|s| {
+            let status = match s.status {
+                StepStatus::Pending => "pending",
+                StepStatus::InProgress => "in_progress",
+                StepStatus::Completed => "completed",
+            };
+            json!({"step": s.step, "status": status})
+        })
+        .collect()
 }
