@@ -10,8 +10,14 @@ use std::path::Path;
 use std::rc::Rc;
 
 use chrono::Utc;
+use recodex_app_protocol::generated::root::{RequestId, ServerRequest};
+use recodex_app_protocol::generated::v2::{
+    CommandAction, CommandExecutionApprovalDecision, CommandExecutionRequestApprovalParams,
+    ServerRequestResolvedNotification,
+};
 use recodex_core::{ApprovalRequest, ApprovalSubject, Approvals, ReviewDecision};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
 /// The server requests waiting for the client, by request id.
@@ -48,15 +54,14 @@ impl PendingApprovals {
     /// Registers `request` as waiting and returns the call it is about and the server
     /// request line that asks the client.
     pub(crate) fn ask(&self, request: ApprovalRequest) -> (String, String) {
-        let (method, params) = server_request(&request);
         let call_id = match &request.subject {
             ApprovalSubject::Exec { call_id, .. } | ApprovalSubject::Patch { call_id, .. } => {
                 call_id.clone()
             }
         };
+        let question = Question::of(&request);
         let id = self.register(request);
-        let line = json!({"method": method, "id": id, "params": params}).to_string();
-        (call_id, line)
+        (call_id, question.line(id))
     }
 
     /// Keeps `request`'s answer channel under a new server request id.
@@ -77,61 +82,108 @@ impl PendingApprovals {
     }
 }
 
-/// The method and params asking about `request`, in the reference's key order.
-fn server_request(request: &ApprovalRequest) -> (&'static str, Value) {
-    match &request.subject {
-        ApprovalSubject::Exec {
-            call_id,
-            command,
-            argv,
-            cwd,
-            reason,
-            escalated,
-        } => {
-            let script = crate::turn_events::inner_script(command);
-            let mut params = json!({
-                "threadId": request.thread_id,
-                "turnId": request.turn_id,
-                "itemId": call_id,
-                "startedAtMs": Utc::now().timestamp_millis(),
-                "reason": reason,
-                "command": command,
-                "cwd": cwd,
-                "commandActions": [{"type": "unknown", "command": script}],
-            });
-            if reason.is_none() {
-                // Asked because of the policy alone (`untrusted`): the key is left out.
-                if let Some(map) = params.as_object_mut() {
-                    map.remove("reason");
+/// What a server request asks, before it has an id.
+enum Question {
+    /// `item/commandExecution/requestApproval`.
+    Exec(Box<CommandExecutionRequestApprovalParams>),
+    /// `item/fileChange/requestApproval`.
+    Patch(FileChangeApprovalParams),
+}
+
+/// `item/fileChange/requestApproval` params as the reference writes them: `reason` and
+/// `grantRoot` are explicit `null`s when unset, where the generated
+/// `FileChangeRequestApprovalParams` (whose schema marks them optional) leaves them out.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileChangeApprovalParams {
+    thread_id: String,
+    turn_id: String,
+    item_id: String,
+    started_at_ms: i64,
+    reason: Option<String>,
+    grant_root: Option<String>,
+}
+
+impl Question {
+    /// The question about `request`.
+    fn of(request: &ApprovalRequest) -> Self {
+        match &request.subject {
+            ApprovalSubject::Exec {
+                call_id,
+                command,
+                argv,
+                cwd,
+                reason,
+                escalated,
+            } => {
+                let script = crate::turn_events::inner_script(command);
+                // The rule the client may add (the command's own words), offered for an
+                // escalation; a question asked for a rule of the policy offers none.
+                let amendment =
+                    escalated.then(|| shlex::split(&script).unwrap_or_else(|| argv.clone()));
+                let mut decisions = vec![CommandExecutionApprovalDecision::Accept];
+                if let Some(amendment) = &amendment {
+                    decisions.push(
+                        CommandExecutionApprovalDecision::AcceptWithExecpolicyAmendment {
+                            execpolicy_amendment: amendment.clone(),
+                        },
+                    );
                 }
+                decisions.push(CommandExecutionApprovalDecision::Cancel);
+                Self::Exec(Box::new(CommandExecutionRequestApprovalParams {
+                    thread_id: request.thread_id.clone(),
+                    turn_id: request.turn_id.clone(),
+                    item_id: call_id.clone(),
+                    started_at_ms: Utc::now().timestamp_millis(),
+                    // Asked because of the policy alone (`untrusted`): no reason, and the
+                    // key is left out.
+                    reason: reason.clone(),
+                    command: Some(command.clone()),
+                    cwd: Some(cwd.display().to_string()),
+                    command_actions: Some(vec![CommandAction::Unknown { command: script }]),
+                    proposed_execpolicy_amendment: amendment,
+                    available_decisions: Some(decisions),
+                    ..CommandExecutionRequestApprovalParams::default()
+                }))
             }
-            if *escalated {
-                // The rule the client may add: the command's own words.
-                let amendment = shlex::split(&script).unwrap_or_else(|| argv.clone());
-                params["proposedExecpolicyAmendment"] = json!(amendment);
-                params["availableDecisions"] = json!([
-                    "accept",
-                    {"acceptWithExecpolicyAmendment": {"execpolicy_amendment": amendment}},
-                    "cancel",
-                ]);
-            } else {
-                params["availableDecisions"] = json!(["accept", "cancel"]);
-            }
-            ("item/commandExecution/requestApproval", params)
-        }
-        ApprovalSubject::Patch {
-            call_id, reason, ..
-        } => (
-            "item/fileChange/requestApproval",
-            json!({
-                "threadId": request.thread_id,
-                "turnId": request.turn_id,
-                "itemId": call_id,
-                "startedAtMs": Utc::now().timestamp_millis(),
-                "reason": reason,
-                "grantRoot": null,
+            ApprovalSubject::Patch {
+                call_id, reason, ..
+            } => Self::Patch(FileChangeApprovalParams {
+                thread_id: request.thread_id.clone(),
+                turn_id: request.turn_id.clone(),
+                item_id: call_id.clone(),
+                started_at_ms: Utc::now().timestamp_millis(),
+                reason: reason.clone(),
+                grant_root: None,
             }),
-        ),
+        }
+    }
+
+    /// The server request line asking it as request `id`.
+    fn line(self, id: i64) -> String {
+        let id = RequestId::Integer(id);
+        match self {
+            Self::Exec(params) => {
+                crate::wire::request_line(&ServerRequest::ItemCommandExecutionRequestApproval {
+                    id,
+                    params: *params,
+                })
+            }
+            Self::Patch(params) => {
+                #[derive(Serialize)]
+                struct Request {
+                    method: &'static str,
+                    id: RequestId,
+                    params: FileChangeApprovalParams,
+                }
+                serde_json::to_string(&Request {
+                    method: "item/fileChange/requestApproval",
+                    id,
+                    params,
+                })
+                .unwrap_or_default()
+            }
+        }
     }
 }
 
@@ -143,7 +195,7 @@ pub(crate) fn resolve(
     codex_home: &Path,
     id: i64,
     result: Option<&Value>,
-) -> Option<Value> {
+) -> Option<ServerRequestResolvedNotification> {
     if !pending.waiting.borrow().contains_key(&id) {
         return None;
     }
@@ -167,7 +219,10 @@ pub(crate) fn resolve(
         _ => ReviewDecision::Denied,
     };
     let thread_id = pending.answer(id, decision)?;
-    Some(json!({"threadId": thread_id, "requestId": id}))
+    Some(ServerRequestResolvedNotification {
+        thread_id,
+        request_id: RequestId::Integer(id),
+    })
 }
 
 /// Appends `prefix_rule(pattern=[...], decision="allow")` to the user's default rules

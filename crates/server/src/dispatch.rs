@@ -4,17 +4,25 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use recodex_app_protocol::initialize::{InitializeParams, InitializeResponse};
+use recodex_app_protocol::generated::root::{
+    InitializeParams, InitializeResponse, ServerNotification,
+};
+use recodex_app_protocol::generated::v2::{
+    ConfigRequirementsReadResponse, McpServerRefreshResponse, RemoteControlConnectionStatus,
+    RemoteControlDisableResponse, RemoteControlStatusChangedNotification,
+    RemoteControlStatusReadResponse, ThreadStatus, ThreadStatusChangedNotification,
+    WindowsSandboxReadiness, WindowsSandboxReadinessResponse,
+};
 use recodex_app_protocol::jsonrpc::{
-    ClientMessage, ErrorObject, ErrorResponse, INVALID_REQUEST, METHOD_NOT_FOUND, Notification,
-    Request, RequestId, Response,
+    ClientMessage, INVALID_REQUEST, METHOD_NOT_FOUND, Request, RequestId,
 };
 use recodex_app_protocol::methods::{is_client_request, unknown_method_message};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::ServerContext;
+use crate::wire::{error_line, notification_line, response_line};
 
 /// A failed request: a JSON-RPC error code, message and optional data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,29 +47,25 @@ impl RpcError {
 /// notifications after it.
 #[derive(Debug, Default)]
 pub(crate) struct Reply {
-    pub(crate) before: Vec<(&'static str, Value)>,
+    pub(crate) before: Vec<ServerNotification>,
     pub(crate) result: Value,
-    pub(crate) after: Vec<(&'static str, Value)>,
+    pub(crate) after: Vec<ServerNotification>,
 }
 
 impl Reply {
-    /// A result with no notifications.
+    /// A result (one of the generated `*Response` types) with no notifications.
     pub(crate) fn result(value: impl Serialize) -> Self {
         Self {
-            result: to_value(value),
+            result: serde_json::to_value(value).unwrap_or(Value::Null),
             ..Self::default()
         }
     }
 
     /// Adds a notification sent after the answer.
-    pub(crate) fn then(mut self, method: &'static str, params: impl Serialize) -> Self {
-        self.after.push((method, to_value(params)));
+    pub(crate) fn then(mut self, notification: ServerNotification) -> Self {
+        self.after.push(notification);
         self
     }
-}
-
-fn to_value(value: impl Serialize) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
 /// Parses a method's params as the reference does: a missing or null `params` member is
@@ -179,13 +183,15 @@ impl Processor {
         else {
             return Vec::new();
         };
-        let waiting_no_more = serde_json::json!({
-            "threadId": resolved["threadId"],
-            "status": {"type": "active", "activeFlags": []},
-        });
+        let waiting_no_more = ThreadStatusChangedNotification {
+            thread_id: resolved.thread_id.clone(),
+            status: ThreadStatus::Active {
+                active_flags: Vec::new(),
+            },
+        };
         vec![
-            notification_line("serverRequest/resolved", resolved),
-            notification_line("thread/status/changed", waiting_no_more),
+            notification_line(&ServerNotification::ServerRequestResolved(resolved)),
+            notification_line(&ServerNotification::ThreadStatusChanged(waiting_no_more)),
         ]
     }
 
@@ -225,18 +231,9 @@ impl Processor {
         };
         match outcome {
             Ok(reply) => {
-                let mut lines: Vec<String> = reply
-                    .before
-                    .into_iter()
-                    .map(|(m, p)| notification_line(m, p))
-                    .collect();
-                lines.push(response_line(id, reply.result));
-                lines.extend(
-                    reply
-                        .after
-                        .into_iter()
-                        .map(|(m, p)| notification_line(m, p)),
-                );
+                let mut lines: Vec<String> = reply.before.iter().map(notification_line).collect();
+                lines.push(response_line(&id, &reply.result));
+                lines.extend(reply.after.iter().map(notification_line));
                 lines
             }
             Err(error) => vec![error_line(id, error)],
@@ -252,11 +249,30 @@ impl Processor {
         match method {
             // Nothing here is configured from outside: no requirements, no Windows sandbox,
             // no MCP servers to reload (their issue builds them).
-            "configRequirements/read" => Ok(Reply::result(json!({"requirements": null}))),
-            "windowsSandbox/readiness" => Ok(Reply::result(json!({"status": "notConfigured"}))),
-            "config/mcpServer/reload" => Ok(Reply::result(json!({}))),
-            "remoteControl/status/read" | "remoteControl/disable" => {
-                Ok(Reply::result(self.remote_control_status()))
+            "configRequirements/read" => Ok(Reply::result(ConfigRequirementsReadResponse {
+                requirements: None,
+            })),
+            "windowsSandbox/readiness" => Ok(Reply::result(WindowsSandboxReadinessResponse {
+                status: WindowsSandboxReadiness::NotConfigured,
+            })),
+            "config/mcpServer/reload" => Ok(Reply::result(McpServerRefreshResponse {})),
+            "remoteControl/status/read" => {
+                let status = self.remote_control_status();
+                Ok(Reply::result(RemoteControlStatusReadResponse {
+                    status: status.status,
+                    server_name: status.server_name,
+                    installation_id: status.installation_id,
+                    environment_id: status.environment_id,
+                }))
+            }
+            "remoteControl/disable" => {
+                let status = self.remote_control_status();
+                Ok(Reply::result(RemoteControlDisableResponse {
+                    status: status.status,
+                    server_name: status.server_name,
+                    installation_id: status.installation_id,
+                    environment_id: status.environment_id,
+                }))
             }
             "account/rateLimits/read" if !self.context.auth.chatgpt => Err(RpcError::invalid(
                 "codex account authentication required to read rate limits",
@@ -285,13 +301,13 @@ impl Processor {
     }
 
     /// Remote control is never on in recodex: `disabled`, with this host and installation.
-    fn remote_control_status(&self) -> Value {
-        json!({
-            "status": "disabled",
-            "serverName": self.context.host_name,
-            "installationId": self.context.installation_id,
-            "environmentId": null,
-        })
+    fn remote_control_status(&self) -> RemoteControlStatusChangedNotification {
+        RemoteControlStatusChangedNotification {
+            status: RemoteControlConnectionStatus::Disabled,
+            server_name: self.context.host_name.clone(),
+            installation_id: self.context.installation_id.clone(),
+            environment_id: None,
+        }
     }
 
     fn initialize(&mut self, id: RequestId, raw: Option<Value>) -> Vec<String> {
@@ -327,16 +343,10 @@ impl Processor {
             platform_os: std::env::consts::OS.to_owned(),
         };
         vec![
-            response_line(id, to_value(response)),
-            notification_line(
-                "remoteControl/status/changed",
-                json!({
-                    "status": "disabled",
-                    "serverName": context.host_name,
-                    "installationId": context.installation_id,
-                    "environmentId": null,
-                }),
-            ),
+            response_line(&id, &response),
+            notification_line(&ServerNotification::RemoteControlStatusChanged(
+                self.remote_control_status(),
+            )),
         ]
     }
 }
@@ -387,19 +397,6 @@ const EXPERIMENTAL_METHODS: &[&str] = &[
     "fuzzyFileSearch/sessionStop",
 ];
 
-fn response_line(id: RequestId, result: Value) -> String {
-    serde_json::to_string(&Response { id, result }).unwrap_or_default()
-}
-
-fn notification_line(method: &str, params: Value) -> String {
-    serde_json::to_string(&Notification {
-        method: method.to_owned(),
-        params: Some(params),
-    })
-    .unwrap_or_default()
-}
-
-/// An error answer, `error` before `id` as the reference writes it.
 /// The answer to a request that arrives while the incoming queue is full:
 /// `-32001 Server overloaded; retry later.`, as the reference's transport answers it.
 /// `None` for a line that is not a request (notifications and responses wait for room).
@@ -423,23 +420,6 @@ pub(crate) fn overloaded_reply(line: &str) -> Option<String> {
 
 /// The JSON-RPC code of [`overloaded_reply`].
 const SERVER_OVERLOADED: i64 = -32001;
-
-fn error_line(id: RequestId, error: RpcError) -> String {
-    #[derive(Serialize)]
-    struct Ordered {
-        error: ErrorObject,
-        id: RequestId,
-    }
-    let ErrorResponse { id, error } = ErrorResponse {
-        id,
-        error: ErrorObject {
-            code: error.code,
-            message: error.message,
-            data: error.data,
-        },
-    };
-    serde_json::to_string(&Ordered { error, id }).unwrap_or_default()
-}
 
 #[cfg(test)]
 mod overload_tests {

@@ -6,12 +6,19 @@
 use std::io::Write;
 
 use chrono::{Local, Utc};
-use recodex_app_protocol::thread::{Thread, ThreadOpenParams, ThreadStatus};
+use recodex_app_protocol::generated::root::ServerNotification;
+use recodex_app_protocol::generated::v2::{
+    Thread, ThreadGoalClearedNotification, ThreadStartedNotification, ThreadStatus,
+    ThreadStatusChangedNotification, ThreadTokenUsage, ThreadTokenUsageUpdatedNotification,
+    TokenUsageBreakdown,
+};
 use recodex_state::{RolloutContents, RolloutItem};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::dispatch::{Processor, Reply, RpcError};
+use crate::opened::Opened;
+use crate::params::ThreadOpenParams;
 use crate::stored::{rollout_thread_source, thread_from_rollout};
 use crate::threads::thread_id;
 
@@ -29,22 +36,25 @@ pub(crate) fn resume(server: &mut Processor, params: ThreadOpenParams) -> Result
     thread.status = ThreadStatus::Idle;
     thread.thread_source = rollout_thread_source(&contents);
     thread.turns = crate::turns::turns_from_rollout(&contents);
-    let mut reply = Reply::default();
-    if server.loaded.insert(id.clone()) {
-        reply.before.push((
-            "thread/status/changed",
-            json!({"threadId": id, "status": {"type": "idle"}}),
+    let cwd = thread.cwd.clone();
+    let answer = reopened(server, &params, cwd.clone(), thread)?.resume();
+    let newly_loaded = server.loaded.insert(id.clone());
+    crate::live::register_stored(server, &id, path.clone(), &cwd);
+    let mut reply = Reply::result(answer);
+    if newly_loaded {
+        reply.before.push(ServerNotification::ThreadStatusChanged(
+            ThreadStatusChangedNotification {
+                thread_id: id.clone(),
+                status: ThreadStatus::Idle,
+            },
         ));
     }
-    let cwd = thread.cwd.clone();
-    crate::live::register_stored(server, &id, path.clone(), &cwd);
-    let mut result = reopened(server, &params, cwd, thread);
-    result.insert("initialTurnsPage".to_owned(), Value::Null);
-    reply.result = Value::Object(result);
     if let Some(usage) = token_usage(&id, &contents) {
-        reply = reply.then("thread/tokenUsage/updated", usage);
+        reply = reply.then(ServerNotification::ThreadTokenUsageUpdated(usage));
     }
-    Ok(reply.then("thread/goal/cleared", json!({"threadId": id})))
+    Ok(reply.then(ServerNotification::ThreadGoalCleared(
+        ThreadGoalClearedNotification { thread_id: id },
+    )))
 }
 
 /// `thread/fork`: a new thread holding the original's history, loaded here.
@@ -134,20 +144,20 @@ pub(crate) fn fork(server: &mut Processor, params: ThreadOpenParams) -> Result<R
         thread_from_rollout(&path, &forked, None, None).ok_or_else(|| no_rollout(&parent))?;
     thread.status = ThreadStatus::Idle;
     thread.turns = crate::turns::turns_from_rollout(&forked);
-    server.loaded.insert(id.clone());
-    crate::live::register_stored(server, &id, path.clone(), &cwd);
     let started = Thread {
         turns: Vec::new(),
         ..thread.clone()
     };
-    let mut reply = Reply {
-        result: Value::Object(reopened(server, &params, cwd, thread)),
-        ..Reply::default()
-    };
+    let answer = reopened(server, &params, cwd.clone(), thread)?.fork();
+    server.loaded.insert(id.clone());
+    crate::live::register_stored(server, &id, path.clone(), &cwd);
+    let mut reply = Reply::result(answer);
     if let Some(usage) = token_usage(&id, &forked) {
-        reply = reply.then("thread/tokenUsage/updated", usage);
+        reply = reply.then(ServerNotification::ThreadTokenUsageUpdated(usage));
     }
-    Ok(reply.then("thread/started", json!({"thread": started})))
+    Ok(reply.then(ServerNotification::ThreadStarted(
+        ThreadStartedNotification { thread: started },
+    )))
 }
 
 /// The rollout of a thread that is not archived, or the reference's error.
@@ -193,89 +203,37 @@ fn write_new(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     file.sync_all()
 }
 
-/// The result of start, resume and fork: the thread and the settings it runs with, in
-/// the reference's key order.
-pub(crate) fn opened(
-    server: &Processor,
-    model: &str,
-    provider: &str,
-    cwd: String,
-    thread: Thread,
-) -> Map<String, Value> {
-    let settings = &server.context.settings;
-    let mut result = Map::new();
-    result.insert("thread".into(), json!(thread));
-    result.insert("model".into(), json!(model));
-    result.insert("modelProvider".into(), json!(provider));
-    result.insert("serviceTier".into(), json!(settings.service_tier));
-    result.insert("cwd".into(), json!(cwd));
-    result.insert("runtimeWorkspaceRoots".into(), json!([cwd]));
-    result.insert(
-        "instructionSources".into(),
-        json!(instruction_sources(&cwd)),
-    );
-    result.insert("approvalPolicy".into(), settings.approval_policy.clone());
-    result.insert(
-        "approvalsReviewer".into(),
-        json!(settings.approvals_reviewer),
-    );
-    result.insert("sandbox".into(), settings.sandbox.clone());
-    result.insert(
-        "activePermissionProfile".into(),
-        settings.active_permission_profile.clone(),
-    );
-    result.insert("reasoningEffort".into(), json!(settings.reasoning_effort));
-    result
-}
-
-/// [`opened`] for resume and fork, with the client's overrides.
+/// [`Opened`] for resume and fork, with the client's overrides.
 fn reopened(
     server: &Processor,
     params: &ThreadOpenParams,
     cwd: String,
     thread: Thread,
-) -> Map<String, Value> {
+) -> Result<Opened, RpcError> {
     let settings = &server.context.settings;
     let model = params.model.as_deref().unwrap_or(&settings.model);
     let provider = params
         .model_provider
         .as_deref()
         .unwrap_or(&server.context.model_provider);
-    let mut result = opened(server, model, provider, cwd, thread);
+    let mut opened = Opened::new(server, model, provider, cwd, thread)?;
     if let Some(tier) = &params.service_tier {
-        result.insert("serviceTier".into(), json!(tier));
+        opened.service_tier = Some(tier.clone());
     }
     if let Some(policy) = &params.approval_policy {
-        result.insert("approvalPolicy".into(), policy.clone());
+        opened.approval_policy = policy.clone();
     }
-    if let Some(reviewer) = &params.approvals_reviewer {
-        result.insert("approvalsReviewer".into(), json!(reviewer));
+    if let Some(reviewer) = params.approvals_reviewer {
+        opened.approvals_reviewer = reviewer;
     }
-    result
-}
-
-/// The `AGENTS.md` files a session in `cwd` reads: from the git root (or `cwd`) down to
-/// `cwd`.
-fn instruction_sources(cwd: &str) -> Vec<String> {
-    let cwd = std::path::Path::new(cwd);
-    let root = cwd
-        .ancestors()
-        .find(|dir| dir.join(".git").exists())
-        .unwrap_or(cwd);
-    let mut dirs: Vec<&std::path::Path> = cwd
-        .ancestors()
-        .take_while(|dir| dir.starts_with(root))
-        .collect();
-    dirs.reverse();
-    dirs.iter()
-        .map(|dir| dir.join("AGENTS.md"))
-        .filter(|file| file.is_file())
-        .map(|file| file.display().to_string())
-        .collect()
+    Ok(opened)
 }
 
 /// `thread/tokenUsage/updated` for the last token count a rollout records.
-fn token_usage(thread_id: &str, contents: &RolloutContents) -> Option<Value> {
+fn token_usage(
+    thread_id: &str,
+    contents: &RolloutContents,
+) -> Option<ThreadTokenUsageUpdatedNotification> {
     let mut turn_id = None;
     let mut info = None;
     for line in &contents.lines {
@@ -289,21 +247,22 @@ fn token_usage(thread_id: &str, contents: &RolloutContents) -> Option<Value> {
     }
     let info = info?;
     let breakdown = |usage: &Value| {
-        json!({
-            "totalTokens": usage["total_tokens"].as_i64().unwrap_or(0),
-            "inputTokens": usage["input_tokens"].as_i64().unwrap_or(0),
-            "cachedInputTokens": usage["cached_input_tokens"].as_i64().unwrap_or(0),
-            "outputTokens": usage["output_tokens"].as_i64().unwrap_or(0),
-            "reasoningOutputTokens": usage["reasoning_output_tokens"].as_i64().unwrap_or(0),
-        })
+        let count = |key: &str| usage[key].as_i64().unwrap_or(0);
+        TokenUsageBreakdown {
+            total_tokens: count("total_tokens"),
+            input_tokens: count("input_tokens"),
+            cached_input_tokens: count("cached_input_tokens"),
+            output_tokens: count("output_tokens"),
+            reasoning_output_tokens: count("reasoning_output_tokens"),
+        }
     };
-    Some(json!({
-        "threadId": thread_id,
-        "turnId": turn_id.unwrap_or_default(),
-        "tokenUsage": {
-            "total": breakdown(&info["total_token_usage"]),
-            "last": breakdown(&info["last_token_usage"]),
-            "modelContextWindow": info["model_context_window"],
+    Some(ThreadTokenUsageUpdatedNotification {
+        thread_id: thread_id.to_owned(),
+        turn_id: turn_id.unwrap_or_default().to_owned(),
+        token_usage: ThreadTokenUsage {
+            total: breakdown(&info["total_token_usage"]),
+            last: breakdown(&info["last_token_usage"]),
+            model_context_window: info["model_context_window"].as_i64(),
         },
-    }))
+    })
 }

@@ -7,6 +7,12 @@
 //! The server reads one JSON message per line and writes one per line, in the
 //! reference's framing (see `recodex_app_protocol::jsonrpc`). Lines that are not
 //! messages get no answer (as in the reference) and are logged to the log sink.
+//!
+//! Every message the app-server writes is built from the protocol types generated from
+//! the reference's schema (`recodex_app_protocol::generated`): answers are the `*Response`
+//! structs, notifications a `root::ServerNotification` (sent with `Outbox::send`), requests
+//! to the client a `root::ServerRequest`. Requests are routed on their method name and only
+//! the params of the methods served are decoded.
 
 mod account;
 mod approvals;
@@ -17,11 +23,14 @@ mod listing;
 mod live;
 mod mcp;
 mod models;
+mod opened;
 mod outbox;
+mod params;
 mod stored;
 mod threads;
 mod turn_events;
 mod turns;
+mod wire;
 
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
@@ -29,8 +38,8 @@ use std::rc::Rc;
 
 pub use dispatch::Processor;
 pub use in_process::{InProcessConnection, InProcessError};
-pub use live::sandbox_v2;
 pub use mcp::{McpServer, serve_mcp};
+pub use opened::sandbox_v2;
 pub use outbox::Outbox;
 pub use recodex_session::{OpenRequest, SessionFactory};
 

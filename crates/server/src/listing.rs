@@ -2,13 +2,14 @@
 //! reference's timestamp cursors.
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use recodex_app_protocol::thread::{
-    SortDirection, ThreadListParams, ThreadListResponse, ThreadSortKey, ThreadSourceKind,
+use recodex_app_protocol::generated::v2::{
+    SortDirection, ThreadListCwdFilter, ThreadListResponse, ThreadSortKey, ThreadSourceKind,
 };
 use recodex_state::{SortKey, StoredThread, ThreadQuery};
 
 use crate::dispatch::{Processor, Reply, RpcError};
-use crate::stored::{listed_preview, row_source, thread_from_row};
+use crate::params::ThreadListParams;
+use crate::stored::{admits, listed_preview, row_source, thread_from_row};
 
 /// Page size when the client names none.
 const DEFAULT_LIMIT: u32 = 25;
@@ -25,11 +26,11 @@ pub(crate) fn list(server: &mut Processor, params: ThreadListParams) -> Result<R
     // with millisecond creation cursors; its usual path anchors on whole seconds.
     let kinds = match params.source_kinds.clone() {
         Some(kinds) if !kinds.is_empty() => kinds,
-        _ => vec![ThreadSourceKind::Cli, ThreadSourceKind::VsCode],
+        _ => vec![ThreadSourceKind::Cli, ThreadSourceKind::Vscode],
     };
     let post_filtered = kinds
         .iter()
-        .any(|k| !matches!(k, ThreadSourceKind::Cli | ThreadSourceKind::VsCode));
+        .any(|k| !matches!(k, ThreadSourceKind::Cli | ThreadSourceKind::Vscode));
     let all_providers = params.model_providers.as_ref().is_some_and(Vec::is_empty);
     let from_db = params.use_state_db_only
         || params.search_term.is_some()
@@ -57,11 +58,11 @@ pub(crate) fn list(server: &mut Processor, params: ThreadListParams) -> Result<R
         sort_key,
         ascending,
         providers,
-        cwds: params
-            .cwd
-            .as_ref()
-            .map(|c| c.paths().into_iter().map(str::to_owned).collect())
-            .unwrap_or_default(),
+        cwds: match params.cwd {
+            Some(ThreadListCwdFilter::String(path)) => vec![path],
+            Some(ThreadListCwdFilter::Array(paths)) => paths,
+            None => Vec::new(),
+        },
         search_ids: match params.search_term.as_deref() {
             Some(term) if !term.is_empty() => names
                 .iter()
@@ -81,7 +82,7 @@ pub(crate) fn list(server: &mut Processor, params: ThreadListParams) -> Result<R
     let mut more = false;
     recodex_state::visit_threads(&context.sqlite_dir, &query, |row| {
         let source = row_source(&row.source);
-        if listed_preview(&row).is_empty() || !kinds.iter().any(|k| k.admits(&source)) {
+        if listed_preview(&row).is_empty() || !kinds.iter().any(|k| admits(*k, &source)) {
             return true;
         }
         if rows.len() == limit {

@@ -8,19 +8,26 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 use chrono::Utc;
+use recodex_app_protocol::generated::root::ServerNotification;
+use recodex_app_protocol::generated::v2::{
+    ActivePermissionProfile, SessionSource, Thread, ThreadActiveFlag, ThreadSource,
+    ThreadStartedNotification, ThreadStatus, ThreadStatusChangedNotification,
+    TurnInterruptResponse, TurnStartResponse, UserInput, WarningNotification,
+};
 use recodex_app_protocol::jsonrpc::{INTERNAL_ERROR, INVALID_PARAMS, RequestId};
-use recodex_app_protocol::thread::{SessionSource, Thread, ThreadStatus};
-use recodex_core::{Event, InterruptHandle, Session, UserInput};
+use recodex_core::{Event, InterruptHandle, Session};
 use recodex_protocol::AskForApproval;
 use recodex_session::OpenRequest;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::sync::mpsc;
 
 use crate::approvals::next_question;
 use crate::dispatch::{Processor, Reply, RpcError};
+use crate::opened::{Opened, approval_policy_v2, sandbox_policy_v2};
 use crate::outbox::Outbox;
 use crate::turn_events::TurnReporter;
+use crate::wire::{error_line, response_line};
 
 /// A thread loaded here.
 #[derive(Default)]
@@ -155,8 +162,8 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
         path: session.rollout_path().map(|p| p.display().to_string()),
         cwd: cwd.display().to_string(),
         cli_version: recodex_state::CLI_VERSION.to_owned(),
-        source: SessionSource::VsCode,
-        thread_source: params.thread_source.map(|s| s.as_str().to_owned()),
+        source: SessionSource::Vscode,
+        thread_source: params.thread_source.map(thread_source_v2),
         agent_nickname: None,
         agent_role: None,
         // As in the reference, a thread has no git facts before its first turn is
@@ -165,9 +172,25 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
         name: None,
         turns: Vec::new(),
     };
-    let model = settings.model.slug.clone();
-    let provider = settings.provider_id.clone();
-    let session_settings = settings.clone();
+    // What the thread runs with, as the engine resolved it: the client's sandbox, or the
+    // configured one, or the one the project's trust gives.
+    let mut opened = Opened::new(
+        server,
+        &settings.model.slug,
+        &settings.provider_id,
+        cwd.display().to_string(),
+        thread.clone(),
+    )?;
+    opened.approval_policy = approval_policy_v2(settings.approval_policy);
+    opened.sandbox = sandbox_policy_v2(&settings.sandbox_policy);
+    opened.active_permission_profile =
+        settings
+            .active_profile
+            .as_ref()
+            .map(|id| ActivePermissionProfile {
+                id: id.clone(),
+                extends: None,
+            });
     let id = thread.id.clone();
     server.loaded.insert(id.clone());
     server.live.borrow_mut().insert(
@@ -179,37 +202,27 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
             ..LiveThread::default()
         },
     );
-    let mut result = crate::fork::opened(
-        server,
-        &model,
-        &provider,
-        cwd.display().to_string(),
-        thread.clone(),
-    );
-    // What the thread runs with, as the engine resolved it: the client's sandbox, or the
-    // configured one, or the one the project's trust gives.
-    let settings = session_settings;
-    result.insert("approvalPolicy".into(), json!(settings.approval_policy));
-    result.insert("sandbox".into(), sandbox_v2(&settings.sandbox_policy));
-    result.insert(
-        "activePermissionProfile".into(),
-        settings
-            .active_profile
-            .as_ref()
-            .map_or(Value::Null, |id| json!({"id": id, "extends": null})),
-    );
-    Ok(Reply {
-        result: Value::Object(result),
-        ..Reply::default()
+    Ok(
+        Reply::result(opened.start()).then(ServerNotification::ThreadStarted(
+            ThreadStartedNotification { thread },
+        )),
+    )
+}
+
+/// A thread source as the v2 protocol spells it.
+fn thread_source_v2(source: recodex_protocol::ThreadSource) -> ThreadSource {
+    match source {
+        recodex_protocol::ThreadSource::User => ThreadSource::User,
+        recodex_protocol::ThreadSource::Subagent => ThreadSource::Subagent,
+        recodex_protocol::ThreadSource::MemoryConsolidation => ThreadSource::MemoryConsolidation,
     }
-    .then("thread/started", json!({"thread": thread})))
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct TurnStartParams {
     thread_id: String,
-    input: Vec<Value>,
+    input: Vec<UserInput>,
     /// The model for this turn and the next ones.
     #[serde(default)]
     model: Option<String>,
@@ -281,7 +294,8 @@ pub(crate) fn turn_start(
     // An unknown model is announced with every turn, as the reference does.
     let notice = fallback_notice(&session);
     drop(live);
-    let (input, content) = user_input(&params.input);
+    let input = user_input(&params.input);
+    let content = params.input;
     tokio::task::spawn_local(drive(
         (Rc::clone(&server.live), Rc::clone(&server.approvals)),
         outbox,
@@ -313,7 +327,7 @@ pub(crate) fn turn_interrupt(
     match running {
         Some((turn, handle)) if params.turn_id.as_ref().is_none_or(|t| t == turn) => {
             handle.interrupt();
-            Ok(Reply::result(json!({})))
+            Ok(Reply::result(TurnInterruptResponse {}))
         }
         _ => Err(RpcError::invalid(format!(
             "no active turn to interrupt on thread {thread_id}"
@@ -346,42 +360,15 @@ fn not_served() -> RpcError {
     }
 }
 
-/// The engine input of a `turn/start` (texts joined by newlines, local images) and the
-/// user message item's content.
-/// A sandbox policy as the app-server's v2 protocol spells it.
-pub fn sandbox_v2(policy: &recodex_protocol::permissions::SandboxPolicy) -> Value {
-    use recodex_protocol::permissions::SandboxPolicy;
-    match policy {
-        SandboxPolicy::DangerFullAccess => json!({"type": "dangerFullAccess"}),
-        SandboxPolicy::ReadOnly { network_access } => {
-            json!({"type": "readOnly", "networkAccess": network_access})
-        }
-        SandboxPolicy::ExternalSandbox { network_access } => {
-            json!({"type": "externalSandbox", "networkAccess": network_access})
-        }
-        SandboxPolicy::WorkspaceWrite {
-            writable_roots,
-            network_access,
-            exclude_tmpdir_env_var,
-            exclude_slash_tmp,
-        } => json!({
-            "type": "workspaceWrite",
-            "writableRoots": writable_roots,
-            "networkAccess": network_access,
-            "excludeTmpdirEnvVar": exclude_tmpdir_env_var,
-            "excludeSlashTmp": exclude_slash_tmp,
-        }),
-    }
-}
-
 /// Refuses input whose text items hold more than the engine's limit together, as the
 /// reference does (-32602 with the counts in `data`); no turn is started.
-fn check_input_size(input: &[Value]) -> Result<(), RpcError> {
+fn check_input_size(input: &[UserInput]) -> Result<(), RpcError> {
     let actual_chars: usize = input
         .iter()
-        .filter(|part| part["type"] == "text")
-        .filter_map(|part| part["text"].as_str())
-        .map(|text| text.chars().count())
+        .map(|part| match part {
+            UserInput::Text { text, .. } => text.chars().count(),
+            _ => 0,
+        })
         .sum();
     let max_chars = recodex_core::MAX_USER_INPUT_TEXT_CHARS;
     if actual_chars <= max_chars {
@@ -391,47 +378,40 @@ fn check_input_size(input: &[Value]) -> Result<(), RpcError> {
         max_chars,
         actual_chars,
     };
+    /// The error's `data`, as the reference words it.
+    #[derive(serde::Serialize)]
+    struct TooLarge {
+        input_error_code: &'static str,
+        max_chars: usize,
+        actual_chars: usize,
+    }
+    let data = TooLarge {
+        input_error_code: "input_too_large",
+        max_chars,
+        actual_chars,
+    };
     Err(RpcError {
         code: INVALID_PARAMS,
         message: err.to_string(),
-        data: Some(json!({
-            "input_error_code": "input_too_large",
-            "max_chars": max_chars,
-            "actual_chars": actual_chars,
-        })),
+        data: serde_json::to_value(data).ok(),
     })
 }
 
-fn user_input(input: &[Value]) -> (UserInput, Vec<Value>) {
+/// The engine input of a `turn/start`: texts joined by newlines, and local images.
+fn user_input(input: &[UserInput]) -> recodex_core::UserInput {
     let mut texts = Vec::new();
     let mut images = Vec::new();
-    let mut content = Vec::new();
     for part in input {
-        match part["type"].as_str() {
-            Some("text") => {
-                texts.push(part["text"].as_str().unwrap_or_default().to_owned());
-                content.push(json!({
-                    "type": "text",
-                    "text": part["text"].as_str().unwrap_or_default(),
-                    "text_elements": part.get("text_elements").cloned().unwrap_or(json!([])),
-                }));
-            }
-            Some("localImage") => {
-                if let Some(path) = part["path"].as_str() {
-                    images.push(PathBuf::from(path));
-                }
-                content.push(part.clone());
-            }
-            _ => content.push(part.clone()),
+        match part {
+            UserInput::Text { text, .. } => texts.push(text.as_str()),
+            UserInput::LocalImage { path, .. } => images.push(PathBuf::from(path)),
+            _ => {}
         }
     }
-    (
-        UserInput {
-            text: texts.join("\n"),
-            images,
-        },
-        content,
-    )
+    recodex_core::UserInput {
+        text: texts.join("\n"),
+        images,
+    }
 }
 
 /// Runs one turn and reports it; the session goes back to its thread afterwards.
@@ -441,7 +421,7 @@ async fn drive(
     request: RequestId,
     thread_id: String,
     (mut session, mut questions): (Session, Option<Questions>),
-    (input, content): (UserInput, Vec<Value>),
+    (input, content): (recodex_core::UserInput, Vec<UserInput>),
     notice: Option<String>,
 ) {
     let (tx, mut rx) = mpsc::channel::<Event>(256);
@@ -463,11 +443,14 @@ async fn drive(
                 biased;
                 question = next_question(&mut questions) => {
                     let (call_id, line) = pending.ask(question);
-                    outbox.notify(
-                        "thread/status/changed",
-                        json!({"threadId": thread_id,
-                               "status": {"type": "active", "activeFlags": ["waitingOnApproval"]}}),
-                    );
+                    outbox.send(ServerNotification::ThreadStatusChanged(
+                        ThreadStatusChangedNotification {
+                            thread_id: thread_id.clone(),
+                            status: ThreadStatus::Active {
+                                active_flags: vec![ThreadActiveFlag::WaitingOnApproval],
+                            },
+                        },
+                    ));
                     if begun.contains(&call_id) {
                         outbox.line(line);
                     } else {
@@ -494,14 +477,16 @@ async fn drive(
                 {
                     running.0.clone_from(turn_id);
                 }
-                let answer = json!({"id": request, "result": {"turn": reporter.turn(None)}});
-                outbox.line(answer.to_string());
+                let answer = TurnStartResponse {
+                    turn: reporter.turn(None),
+                };
+                outbox.line(response_line(&request, &answer));
                 answered = true;
                 if let Some(message) = &notice {
-                    outbox.notify(
-                        "warning",
-                        json!({"threadId": thread_id, "message": message}),
-                    );
+                    outbox.send(ServerNotification::Warning(WarningNotification {
+                        thread_id: Some(thread_id.clone()),
+                        message: message.clone(),
+                    }));
                 }
                 reporter.started(content.clone());
                 continue;
@@ -528,10 +513,14 @@ async fn drive(
         reporter.finished(failure);
     } else {
         let message = failure.unwrap_or_else(|| "the turn did not start".to_owned());
-        outbox.line(
-            json!({"error": {"code": INTERNAL_ERROR, "message": message}, "id": request})
-                .to_string(),
-        );
+        outbox.line(error_line(
+            request,
+            RpcError {
+                code: INTERNAL_ERROR,
+                message,
+                data: None,
+            },
+        ));
     }
     let failed = reporter.error.is_some() && !reporter.interrupted;
     if let Some(thread) = live.borrow_mut().get_mut(&thread_id) {

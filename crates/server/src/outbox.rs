@@ -1,8 +1,7 @@
 //! Where messages to the client go: a channel drained by the writer, so that turns running
 //! in the background and the request loop write whole lines in one order.
 
-use serde::Serialize;
-use serde_json::{Value, json};
+use recodex_app_protocol::generated::root::ServerNotification;
 
 /// A handle for sending lines to the client.
 #[derive(Debug, Clone)]
@@ -20,9 +19,8 @@ impl Outbox {
         let _ = self.0.send(line);
     }
 
-    /// Sends a notification.
-    pub(crate) fn notify(&self, method: &str, params: impl Serialize) {
-        let params = serde_json::to_value(params).unwrap_or(Value::Null);
-        self.line(json!({"method": method, "params": params}).to_string());
+    /// Sends an app-server notification.
+    pub(crate) fn send(&self, notification: ServerNotification) {
+        self.line(crate::wire::notification_line(&notification));
     }
 }

@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use recodex_app_protocol::thread::{GitInfo, SessionSource, Thread, ThreadStatus};
+use recodex_app_protocol::generated::root::SubAgentSource;
+use recodex_app_protocol::generated::v2::{
+    GitInfo, SessionSource, Thread, ThreadSource, ThreadSourceKind, ThreadStatus,
+};
 use recodex_state::{RolloutContents, RolloutItem, StoredThread};
 use serde_json::Value;
 
@@ -33,7 +36,67 @@ pub(crate) fn row_source(source: &str) -> SessionSource {
     } else {
         Value::String(source.to_owned())
     };
-    SessionSource::from_rollout(&value)
+    session_source(&value)
+}
+
+/// The v2 source of a rollout's `session_meta.source` (`"exec"`, `"mcp"`,
+/// `{"subagent": ...}`, ...); what cannot be read is `unknown`.
+pub(crate) fn session_source(source: &Value) -> SessionSource {
+    match source {
+        Value::String(s) => match s.as_str() {
+            "cli" => SessionSource::Cli,
+            "vscode" => SessionSource::Vscode,
+            "exec" => SessionSource::Exec,
+            "mcp" | "app_server" | "appServer" => SessionSource::AppServer,
+            _ => SessionSource::Unknown,
+        },
+        Value::Object(map) => {
+            if let Some(sub) = map.get("subagent").or_else(|| map.get("subAgent")) {
+                serde_json::from_value::<SubAgentSource>(sub.clone())
+                    .map_or(SessionSource::Unknown, SessionSource::SubAgent)
+            } else if let Some(Value::String(name)) = map.get("custom") {
+                SessionSource::Custom(name.clone())
+            } else {
+                SessionSource::Unknown
+            }
+        }
+        _ => SessionSource::Unknown,
+    }
+}
+
+/// The `sourceKinds` filter name of a source.
+fn source_kind(source: &SessionSource) -> ThreadSourceKind {
+    match source {
+        SessionSource::Cli => ThreadSourceKind::Cli,
+        SessionSource::Vscode => ThreadSourceKind::Vscode,
+        SessionSource::Exec => ThreadSourceKind::Exec,
+        SessionSource::AppServer => ThreadSourceKind::AppServer,
+        SessionSource::Unknown | SessionSource::Custom(_) => ThreadSourceKind::Unknown,
+        SessionSource::SubAgent(sub) => match sub {
+            SubAgentSource::Review => ThreadSourceKind::SubAgentReview,
+            SubAgentSource::Compact => ThreadSourceKind::SubAgentCompact,
+            SubAgentSource::ThreadSpawn { .. } => ThreadSourceKind::SubAgentThreadSpawn,
+            SubAgentSource::MemoryConsolidation | SubAgentSource::Other(_) => {
+                ThreadSourceKind::SubAgentOther
+            }
+        },
+    }
+}
+
+/// Whether a thread of `source` passes the `sourceKinds` entry `kind` (`subAgent` takes
+/// every sub-agent).
+pub(crate) fn admits(kind: ThreadSourceKind, source: &SessionSource) -> bool {
+    let actual = source_kind(source);
+    match kind {
+        ThreadSourceKind::SubAgent => matches!(
+            actual,
+            ThreadSourceKind::SubAgentReview
+                | ThreadSourceKind::SubAgentCompact
+                | ThreadSourceKind::SubAgentThreadSpawn
+                | ThreadSourceKind::SubAgentOther
+        ),
+        other => other == actual,
+    }
 }
 
 /// A listed thread: the index row, with the rollout file's modification time as its
@@ -127,7 +190,7 @@ pub(crate) fn thread_from_rollout(
         path: Some(path.display().to_string()),
         cwd: text("cwd").unwrap_or_default(),
         cli_version: text("cli_version").unwrap_or_default(),
-        source: SessionSource::from_rollout(&meta["source"]),
+        source: session_source(&meta["source"]),
         thread_source: None,
         agent_nickname: text("agent_nickname"),
         agent_role: text("agent_role"),
@@ -141,10 +204,13 @@ pub(crate) fn thread_from_rollout(
     })
 }
 
-/// `session_meta.thread_source` of a rollout (`user` for exec threads).
-pub(crate) fn rollout_thread_source(contents: &RolloutContents) -> Option<String> {
+/// `session_meta.thread_source` of a rollout (`user` for exec threads); a value the
+/// protocol does not know is left out.
+pub(crate) fn rollout_thread_source(contents: &RolloutContents) -> Option<ThreadSource> {
     contents.lines.iter().find_map(|line| match &line.item {
-        RolloutItem::SessionMeta(meta) => Some(meta["thread_source"].as_str().map(str::to_owned)),
+        RolloutItem::SessionMeta(meta) => {
+            Some(serde_json::from_value(meta["thread_source"].clone()).ok())
+        }
         _ => None,
     })?
 }

@@ -4,15 +4,17 @@
 use std::fs::File;
 use std::time::SystemTime;
 
-use recodex_app_protocol::thread::{
-    ThreadIdNotification, ThreadIdParams, ThreadLoadedListParams, ThreadLoadedListResponse,
-    ThreadNameUpdatedNotification, ThreadResponse, ThreadSetNameParams,
+use recodex_app_protocol::generated::root::ServerNotification;
+use recodex_app_protocol::generated::v2::{
+    Thread, ThreadArchiveResponse, ThreadArchivedNotification, ThreadLoadedListResponse,
+    ThreadNameUpdatedNotification, ThreadReadResponse, ThreadSetNameResponse, ThreadStatus,
+    ThreadStatusChangedNotification, ThreadUnarchiveResponse, ThreadUnarchivedNotification,
 };
 use recodex_state::ArchiveError;
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::dispatch::{Processor, Reply, RpcError};
+use crate::params::{ThreadIdParams, ThreadLoadedListParams, ThreadSetNameParams};
 use crate::stored::{rollout_thread_source, thread_from_rollout};
 
 /// A client's thread id in canonical form; `label` names it in the error (`thread` for
@@ -61,7 +63,7 @@ fn stored_thread(
     server: &Processor,
     id: &str,
     include_turns: bool,
-) -> Result<Option<recodex_app_protocol::thread::Thread>, RpcError> {
+) -> Result<Option<Thread>, RpcError> {
     let context = &server.context;
     let Some(path) = recodex_state::find_rollout_by_id(&context.codex_home, id)
         .or_else(|| recodex_state::find_archived_rollout(&context.codex_home, id))
@@ -96,7 +98,7 @@ fn stored_thread(
 pub(crate) fn read(server: &mut Processor, params: ThreadIdParams) -> Result<Reply, RpcError> {
     let id = thread_id(&params.thread_id, "thread")?;
     match stored_thread(server, &id, params.include_turns)? {
-        Some(thread) => Ok(Reply::result(ThreadResponse { thread })),
+        Some(thread) => Ok(Reply::result(ThreadReadResponse { thread })),
         None => Err(RpcError::invalid(format!("thread not loaded: {id}"))),
     }
 }
@@ -114,15 +116,19 @@ pub(crate) fn archive(server: &mut Processor, params: ThreadIdParams) -> Result<
         }
         Err(e) => return Err(internal("failed to archive thread", e)),
     }
-    let mut reply = Reply::result(json!({}));
+    let mut reply = Reply::result(ThreadArchiveResponse {});
     crate::live::unload(server, &id);
     if server.loaded.remove(&id) {
-        reply.before.push((
-            "thread/status/changed",
-            json!({"threadId": id, "status": {"type": "notLoaded"}}),
+        reply.before.push(ServerNotification::ThreadStatusChanged(
+            ThreadStatusChangedNotification {
+                thread_id: id.clone(),
+                status: ThreadStatus::NotLoaded,
+            },
         ));
     }
-    Ok(reply.then("thread/archived", ThreadIdNotification { thread_id: id }))
+    Ok(reply.then(ServerNotification::ThreadArchived(
+        ThreadArchivedNotification { thread_id: id },
+    )))
 }
 
 /// `thread/unarchive`: the rollout moves back under `sessions/` and counts as updated now.
@@ -146,8 +152,9 @@ pub(crate) fn unarchive(server: &mut Processor, params: ThreadIdParams) -> Resul
     let thread = stored_thread(server, &id, false)?.ok_or_else(|| {
         RpcError::invalid(format!("no archived rollout found for thread id {id}"))
     })?;
-    Ok(Reply::result(ThreadResponse { thread })
-        .then("thread/unarchived", ThreadIdNotification { thread_id: id }))
+    Ok(Reply::result(ThreadUnarchiveResponse { thread }).then(
+        ServerNotification::ThreadUnarchived(ThreadUnarchivedNotification { thread_id: id }),
+    ))
 }
 
 /// `thread/name/set`: appended to `session_index.jsonl` and recorded as the index title.
@@ -171,13 +178,14 @@ pub(crate) fn set_name(
         .map_err(|e| internal("failed to set thread name", e))?;
     recodex_state::set_thread_title(&context.sqlite_dir, &id, name)
         .map_err(|e| internal("failed to set thread name", e))?;
-    Ok(Reply::result(json!({})).then(
-        "thread/name/updated",
-        ThreadNameUpdatedNotification {
-            thread_id: id,
-            thread_name: Some(name.to_owned()),
-        },
-    ))
+    Ok(
+        Reply::result(ThreadSetNameResponse {}).then(ServerNotification::ThreadNameUpdated(
+            ThreadNameUpdatedNotification {
+                thread_id: id,
+                thread_name: Some(name.to_owned()),
+            },
+        )),
+    )
 }
 
 /// `thread/loaded/list`: ids in ascending order, paged after the cursor id.

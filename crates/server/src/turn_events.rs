@@ -6,10 +6,23 @@
 use std::time::Instant;
 
 use chrono::Utc;
-use recodex_app_protocol::turn::{ThreadItem, Turn, TurnError, TurnItemsView, TurnStatus};
+use recodex_app_protocol::generated::root::{self, ServerNotification};
+use recodex_app_protocol::generated::v2::{
+    AccountRateLimitsUpdatedNotification, AgentMessageDeltaNotification, CodexErrorInfo,
+    CommandAction, CommandExecutionOutputDeltaNotification, CommandExecutionSource,
+    CommandExecutionStatus, ErrorNotification, FileUpdateChange, ItemCompletedNotification,
+    ItemStartedNotification, PatchApplyStatus, PatchChangeKind as ChangeKind, RateLimitSnapshot,
+    ReasoningSummaryPartAddedNotification, ReasoningSummaryTextDeltaNotification,
+    ReasoningTextDeltaNotification, ThreadItem, ThreadStatus, ThreadStatusChangedNotification,
+    ThreadTokenUsage, ThreadTokenUsageUpdatedNotification, TokenUsageBreakdown, Turn,
+    TurnCompletedNotification, TurnDiffUpdatedNotification, TurnError, TurnItemsView, TurnPlanStep,
+    TurnPlanStepStatus, TurnPlanUpdatedNotification, TurnStartedNotification, TurnStatus,
+    UserInput, WarningNotification, WebSearchAction,
+};
 use recodex_core::{Event, PatchChange, PatchChangeKind, StepStatus};
 use recodex_protocol::usage::TokenUsage;
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::Value;
 
 use crate::outbox::Outbox;
 
@@ -64,73 +77,92 @@ impl TurnReporter {
     }
 
     /// `thread/status/changed` active, `turn/started`, then the user's message as an item.
-    pub(crate) fn started(&mut self, user_content: Vec<Value>) {
+    pub(crate) fn started(&mut self, user_content: Vec<UserInput>) {
         self.started_at = Utc::now().timestamp();
         self.clock = Instant::now();
-        self.outbox.notify(
-            "thread/status/changed",
-            json!({"threadId": self.thread_id, "status": {"type": "active", "activeFlags": []}}),
-        );
-        self.outbox.notify(
-            "turn/started",
-            json!({"threadId": self.thread_id, "turn": self.turn(Some(self.started_at))}),
-        );
+        self.status(ThreadStatus::Active {
+            active_flags: Vec::new(),
+        });
+        self.outbox
+            .send(ServerNotification::TurnStarted(TurnStartedNotification {
+                thread_id: self.thread_id.clone(),
+                turn: self.turn(Some(self.started_at)),
+            }));
         let item = ThreadItem::UserMessage {
             id: uuid::Uuid::new_v4().to_string(),
             client_id: None,
             content: user_content,
         };
-        self.item_started(&item);
-        self.item_completed(&item);
+        self.item_started(item.clone());
+        self.item_completed(item);
     }
 
-    fn item_started(&self, item: &ThreadItem) {
-        self.outbox.notify(
-            "item/started",
-            json!({"item": item, "threadId": self.thread_id, "turnId": self.turn_id,
-                   "startedAtMs": Utc::now().timestamp_millis()}),
-        );
+    fn status(&self, status: ThreadStatus) {
+        self.outbox.send(ServerNotification::ThreadStatusChanged(
+            ThreadStatusChangedNotification {
+                thread_id: self.thread_id.clone(),
+                status,
+            },
+        ));
     }
 
-    fn item_completed(&self, item: &ThreadItem) {
-        self.outbox.notify(
-            "item/completed",
-            json!({"item": item, "threadId": self.thread_id, "turnId": self.turn_id,
-                   "completedAtMs": Utc::now().timestamp_millis()}),
-        );
+    fn item_started(&self, item: ThreadItem) {
+        self.outbox
+            .send(ServerNotification::ItemStarted(ItemStartedNotification {
+                item,
+                thread_id: self.thread_id.clone(),
+                turn_id: self.turn_id.clone(),
+                started_at_ms: Utc::now().timestamp_millis(),
+            }));
+    }
+
+    fn item_completed(&self, item: ThreadItem) {
+        self.outbox.send(ServerNotification::ItemCompleted(
+            ItemCompletedNotification {
+                item,
+                thread_id: self.thread_id.clone(),
+                turn_id: self.turn_id.clone(),
+                completed_at_ms: Utc::now().timestamp_millis(),
+            },
+        ));
+    }
+
+    fn agent_message_delta(&self, item_id: String, delta: String) {
+        self.outbox.send(ServerNotification::ItemAgentMessageDelta(
+            AgentMessageDeltaNotification {
+                thread_id: self.thread_id.clone(),
+                turn_id: self.turn_id.clone(),
+                item_id,
+                delta,
+            },
+        ));
     }
 
     /// Reports one engine event.
     pub(crate) fn event(&mut self, event: Event) {
         match event {
             Event::AgentMessageStarted { item_id } => {
-                self.item_started(&agent_message(&item_id, ""));
+                self.item_started(agent_message(&item_id, ""));
                 self.streaming = Some(item_id);
             }
-            Event::AgentMessageDelta { item_id, delta } => self.outbox.notify(
-                "item/agentMessage/delta",
-                json!({"threadId": self.thread_id, "turnId": self.turn_id, "itemId": item_id,
-                       "delta": delta}),
-            ),
+            Event::AgentMessageDelta { item_id, delta } => {
+                self.agent_message_delta(item_id, delta);
+            }
             Event::AgentMessage { text } => {
                 let id = match self.streaming.take() {
                     Some(id) => id,
                     None => {
                         // A message that was not streamed: announce it whole.
                         let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
-                        self.item_started(&agent_message(&id, ""));
-                        self.outbox.notify(
-                            "item/agentMessage/delta",
-                            json!({"threadId": self.thread_id, "turnId": self.turn_id,
-                                   "itemId": id, "delta": text}),
-                        );
+                        self.item_started(agent_message(&id, ""));
+                        self.agent_message_delta(id.clone(), text.clone());
                         id
                     }
                 };
-                self.item_completed(&agent_message(&id, &text));
+                self.item_completed(agent_message(&id, &text));
             }
             Event::ReasoningStarted { item_id } => {
-                self.item_started(&ThreadItem::Reasoning {
+                self.item_started(ThreadItem::Reasoning {
                     id: item_id.clone(),
                     summary: Vec::new(),
                     content: Vec::new(),
@@ -140,29 +172,44 @@ impl TurnReporter {
             Event::ReasoningSummaryPartAdded {
                 item_id,
                 summary_index,
-            } => self.outbox.notify(
-                "item/reasoning/summaryPartAdded",
-                json!({"threadId": self.thread_id, "turnId": self.turn_id, "itemId": item_id,
-                       "summaryIndex": summary_index}),
-            ),
+            } => self
+                .outbox
+                .send(ServerNotification::ItemReasoningSummaryPartAdded(
+                    ReasoningSummaryPartAddedNotification {
+                        thread_id: self.thread_id.clone(),
+                        turn_id: self.turn_id.clone(),
+                        item_id,
+                        summary_index,
+                    },
+                )),
             Event::ReasoningSummaryDelta {
                 item_id,
                 delta,
                 summary_index,
-            } => self.outbox.notify(
-                "item/reasoning/summaryTextDelta",
-                json!({"threadId": self.thread_id, "turnId": self.turn_id, "itemId": item_id,
-                       "delta": delta, "summaryIndex": summary_index}),
-            ),
+            } => self
+                .outbox
+                .send(ServerNotification::ItemReasoningSummaryTextDelta(
+                    ReasoningSummaryTextDeltaNotification {
+                        thread_id: self.thread_id.clone(),
+                        turn_id: self.turn_id.clone(),
+                        item_id,
+                        delta,
+                        summary_index,
+                    },
+                )),
             Event::ReasoningContentDelta {
                 item_id,
                 delta,
                 content_index,
-            } => self.outbox.notify(
-                "item/reasoning/textDelta",
-                json!({"threadId": self.thread_id, "turnId": self.turn_id, "itemId": item_id,
-                       "delta": delta, "contentIndex": content_index}),
-            ),
+            } => self.outbox.send(ServerNotification::ItemReasoningTextDelta(
+                ReasoningTextDeltaNotification {
+                    thread_id: self.thread_id.clone(),
+                    turn_id: self.turn_id.clone(),
+                    item_id,
+                    delta,
+                    content_index,
+                },
+            )),
             Event::Reasoning {
                 item_id,
                 summary,
@@ -170,13 +217,13 @@ impl TurnReporter {
             } => {
                 // A reasoning item that was not streamed is announced whole.
                 if self.reasoning.take().as_deref() != Some(item_id.as_str()) {
-                    self.item_started(&ThreadItem::Reasoning {
+                    self.item_started(ThreadItem::Reasoning {
                         id: item_id.clone(),
                         summary: Vec::new(),
                         content: Vec::new(),
                     });
                 }
-                self.item_completed(&ThreadItem::Reasoning {
+                self.item_completed(ThreadItem::Reasoning {
                     id: item_id,
                     summary,
                     content,
@@ -191,13 +238,19 @@ impl TurnReporter {
                 if let Some(id) = &process_id {
                     self.process_ids.insert(call_id.clone(), id.clone());
                 }
-                self.item_started(&command_item(call_id, &command, &cwd, process_id, None));
+                self.item_started(command_item(call_id, &command, &cwd, process_id, None));
             }
-            Event::CommandOutputDelta { call_id, delta } => self.outbox.notify(
-                "item/commandExecution/outputDelta",
-                json!({"threadId": self.thread_id, "turnId": self.turn_id, "itemId": call_id,
-                       "delta": delta}),
-            ),
+            Event::CommandOutputDelta { call_id, delta } => {
+                self.outbox
+                    .send(ServerNotification::ItemCommandExecutionOutputDelta(
+                        CommandExecutionOutputDeltaNotification {
+                            thread_id: self.thread_id.clone(),
+                            turn_id: self.turn_id.clone(),
+                            item_id: call_id,
+                            delta,
+                        },
+                    ));
+            }
             Event::CommandEnd {
                 call_id,
                 command,
@@ -214,16 +267,10 @@ impl TurnReporter {
                     declined,
                 };
                 let process_id = self.process_ids.remove(&call_id);
-                self.item_completed(&command_item(
-                    call_id,
-                    &command,
-                    &cwd,
-                    process_id,
-                    Some(end),
-                ));
+                self.item_completed(command_item(call_id, &command, &cwd, process_id, Some(end)));
             }
             Event::PatchApplyBegin { call_id, changes } => {
-                self.item_started(&file_change(call_id, &changes, "inProgress"));
+                self.item_started(file_change(call_id, &changes, PatchApplyStatus::InProgress));
             }
             Event::PatchApplyEnd {
                 call_id,
@@ -233,62 +280,87 @@ impl TurnReporter {
                 ..
             } => {
                 let status = match (declined, success) {
-                    (true, _) => "declined",
-                    (false, true) => "completed",
-                    (false, false) => "failed",
+                    (true, _) => PatchApplyStatus::Declined,
+                    (false, true) => PatchApplyStatus::Completed,
+                    (false, false) => PatchApplyStatus::Failed,
                 };
-                self.item_completed(&file_change(call_id, &changes, status));
+                self.item_completed(file_change(call_id, &changes, status));
             }
             Event::WebSearchBegin {
                 call_id,
                 query,
                 action,
-            } => self.item_started(&ThreadItem::WebSearch {
+            } => self.item_started(ThreadItem::WebSearch {
                 id: call_id,
                 query,
-                action,
+                action: action.as_ref().and_then(web_search_action),
             }),
             Event::WebSearchEnd {
                 call_id,
                 query,
                 action,
-            } => self.item_completed(&ThreadItem::WebSearch {
+            } => self.item_completed(ThreadItem::WebSearch {
                 id: call_id,
                 query,
-                action,
+                action: action.as_ref().and_then(web_search_action),
             }),
             Event::PlanUpdated { steps } => {
-                let plan = plan_steps(&steps, "inProgress");
-                self.outbox.notify(
-                    "turn/plan/updated",
-                    json!({"threadId": self.thread_id, "turnId": self.turn_id,
-                           "explanation": null, "plan": plan}),
-                );
+                self.outbox.send(ServerNotification::TurnPlanUpdated(
+                    TurnPlanUpdatedNotification {
+                        thread_id: self.thread_id.clone(),
+                        turn_id: self.turn_id.clone(),
+                        explanation: None,
+                        plan: steps.iter().map(plan_step).collect(),
+                    },
+                ));
             }
-            Event::TurnDiff { unified_diff } => self.outbox.notify(
-                "turn/diff/updated",
-                json!({"threadId": self.thread_id, "turnId": self.turn_id, "diff": unified_diff}),
-            ),
+            Event::TurnDiff { unified_diff } => {
+                self.outbox.send(ServerNotification::TurnDiffUpdated(
+                    TurnDiffUpdatedNotification {
+                        thread_id: self.thread_id.clone(),
+                        turn_id: self.turn_id.clone(),
+                        diff: unified_diff,
+                    },
+                ));
+            }
             Event::TokenCount { last, total } => {
-                self.outbox.notify(
-                    "thread/tokenUsage/updated",
-                    json!({"threadId": self.thread_id, "turnId": self.turn_id, "tokenUsage": {
-                        "total": breakdown(&total), "last": breakdown(&last),
-                        "modelContextWindow": self.context_window}}),
-                );
-                self.outbox.notify(
-                    "account/rateLimits/updated",
-                    json!({"rateLimits": {"limitId": "codex", "limitName": null, "primary": null,
-                        "secondary": null, "credits": null, "planType": null,
-                        "rateLimitReachedType": null}}),
-                );
+                self.outbox
+                    .send(ServerNotification::ThreadTokenUsageUpdated(
+                        ThreadTokenUsageUpdatedNotification {
+                            thread_id: self.thread_id.clone(),
+                            turn_id: self.turn_id.clone(),
+                            token_usage: ThreadTokenUsage {
+                                total: breakdown(&total),
+                                last: breakdown(&last),
+                                model_context_window: self.context_window,
+                            },
+                        },
+                    ));
+                // No rate limits are known: the snapshot names the limit only.
+                self.outbox
+                    .send(ServerNotification::AccountRateLimitsUpdated(
+                        AccountRateLimitsUpdatedNotification {
+                            rate_limits: RateLimitSnapshot {
+                                limit_id: Some("codex".to_owned()),
+                                limit_name: None,
+                                primary: None,
+                                secondary: None,
+                                credits: None,
+                                plan_type: None,
+                                rate_limit_reached_type: None,
+                            },
+                        },
+                    ));
             }
             Event::StreamError { message } => self.error_notice(message, true),
             Event::Error { message } => self.failed(message),
-            Event::Warning { message } | Event::ToolError { message } => self.outbox.notify(
-                "warning",
-                json!({"threadId": self.thread_id, "message": message}),
-            ),
+            Event::Warning { message } | Event::ToolError { message } => {
+                self.outbox
+                    .send(ServerNotification::Warning(WarningNotification {
+                        thread_id: Some(self.thread_id.clone()),
+                        message,
+                    }));
+            }
             Event::TurnAborted => self.interrupted = true,
             Event::SessionConfigured { .. }
             | Event::TurnStarted { .. }
@@ -301,16 +373,18 @@ impl TurnReporter {
     fn error_notice(&self, message: String, will_retry: bool) {
         // A retried error is not classified; the turn's failure is (`other` for the
         // request and stream failures recodex reports, as the reference classifies them).
-        let info = if will_retry {
-            json!(null)
-        } else {
-            json!(FAILURE_INFO)
-        };
-        self.outbox.notify(
-            "error",
-            json!({"error": {"message": message, "codexErrorInfo": info, "additionalDetails": null},
-                   "willRetry": will_retry, "threadId": self.thread_id, "turnId": self.turn_id}),
-        );
+        let info = (!will_retry).then_some(FAILURE_INFO);
+        self.outbox
+            .send(ServerNotification::Error(ErrorNotification {
+                error: TurnError {
+                    message,
+                    codex_error_info: info,
+                    additional_details: None,
+                },
+                will_retry,
+                thread_id: self.thread_id.clone(),
+                turn_id: self.turn_id.clone(),
+            }));
     }
 
     /// The turn failed: the thread's status turns `systemError` first, then the error is
@@ -319,14 +393,11 @@ impl TurnReporter {
         if self.error.is_some() {
             return;
         }
-        self.outbox.notify(
-            "thread/status/changed",
-            json!({"threadId": self.thread_id, "status": {"type": "systemError"}}),
-        );
+        self.status(ThreadStatus::SystemError);
         self.error_notice(message.clone(), false);
         self.error = Some(TurnError {
             message,
-            codex_error_info: Some(json!(FAILURE_INFO)),
+            codex_error_info: Some(FAILURE_INFO),
             additional_details: None,
         });
     }
@@ -347,10 +418,7 @@ impl TurnReporter {
             TurnStatus::Completed
         };
         if self.error.is_none() {
-            self.outbox.notify(
-                "thread/status/changed",
-                json!({"threadId": self.thread_id, "status": {"type": "idle"}}),
-            );
+            self.status(ThreadStatus::Idle);
         }
         let turn = Turn {
             status,
@@ -359,30 +427,28 @@ impl TurnReporter {
             duration_ms: i64::try_from(self.clock.elapsed().as_millis()).ok(),
             ..self.turn(Some(self.started_at))
         };
-        self.outbox.notify(
-            "turn/completed",
-            json!({"threadId": self.thread_id, "turn": turn}),
-        );
+        self.outbox.send(ServerNotification::TurnCompleted(
+            TurnCompletedNotification {
+                thread_id: self.thread_id.clone(),
+                turn,
+            },
+        ));
     }
 }
 
 /// `codexErrorInfo` of a failed turn.
-const FAILURE_INFO: &str = "other";
+const FAILURE_INFO: CodexErrorInfo = CodexErrorInfo::Other;
 
-/// Plan steps as `{step, status}` objects; `in_progress` spells the running status (the
-/// app-server and the MCP server spell it differently).
-pub(crate) fn plan_steps(steps: &[recodex_core::PlanStep], in_progress: &str) -> Vec<Value> {
-    steps
-        .iter()
-        .map(|s| {
-            let status = match s.status {
-                StepStatus::Pending => "pending",
-                StepStatus::InProgress => in_progress,
-                StepStatus::Completed => "completed",
-            };
-            json!({"step": s.step, "status": status})
-        })
-        .collect()
+/// A plan step as `turn/plan/updated` carries it.
+fn plan_step(step: &recodex_core::PlanStep) -> TurnPlanStep {
+    TurnPlanStep {
+        step: step.step.clone(),
+        status: match step.status {
+            StepStatus::Pending => TurnPlanStepStatus::Pending,
+            StepStatus::InProgress => TurnPlanStepStatus::InProgress,
+            StepStatus::Completed => TurnPlanStepStatus::Completed,
+        },
+    }
 }
 
 fn agent_message(id: &str, text: &str) -> ThreadItem {
@@ -394,14 +460,14 @@ fn agent_message(id: &str, text: &str) -> ThreadItem {
     }
 }
 
-fn breakdown(usage: &TokenUsage) -> Value {
-    json!({
-        "totalTokens": usage.total_tokens,
-        "inputTokens": usage.input_tokens,
-        "cachedInputTokens": usage.cached_input_tokens,
-        "outputTokens": usage.output_tokens,
-        "reasoningOutputTokens": usage.reasoning_output_tokens,
-    })
+fn breakdown(usage: &TokenUsage) -> TokenUsageBreakdown {
+    TokenUsageBreakdown {
+        total_tokens: usage.total_tokens,
+        input_tokens: usage.input_tokens,
+        cached_input_tokens: usage.cached_input_tokens,
+        output_tokens: usage.output_tokens,
+        reasoning_output_tokens: usage.reasoning_output_tokens,
+    }
 }
 
 struct CommandEnd {
@@ -421,21 +487,21 @@ fn command_item(
 ) -> ThreadItem {
     let inner = inner_script(command);
     let status = match &end {
-        None => "inProgress",
-        Some(end) if end.declined => "declined",
-        Some(end) if end.exit_code == Some(0) => "completed",
-        Some(_) => "failed",
+        None => CommandExecutionStatus::InProgress,
+        Some(end) if end.declined => CommandExecutionStatus::Declined,
+        Some(end) if end.exit_code == Some(0) => CommandExecutionStatus::Completed,
+        Some(_) => CommandExecutionStatus::Failed,
     };
     ThreadItem::CommandExecution {
         id: call_id,
         command: command.to_owned(),
         cwd: cwd.display().to_string(),
         process_id,
-        source: "unifiedExecStartup".to_owned(),
-        status: status.to_owned(),
-        command_actions: vec![json!({"type": "unknown", "command": inner})],
+        source: CommandExecutionSource::UnifiedExecStartup,
+        status,
+        command_actions: vec![CommandAction::Unknown { command: inner }],
         aggregated_output: end.as_ref().map(|e| e.output.clone()),
-        exit_code: end.as_ref().and_then(|e| e.exit_code.map(i64::from)),
+        exit_code: end.as_ref().and_then(|e| e.exit_code),
         duration_ms: end
             .as_ref()
             .map(|e| i64::try_from(e.duration_ms).unwrap_or(i64::MAX)),
@@ -451,24 +517,40 @@ pub(crate) fn inner_script(command: &str) -> String {
     }
 }
 
-fn file_change(call_id: String, changes: &[PatchChange], status: &str) -> ThreadItem {
+fn file_change(call_id: String, changes: &[PatchChange], status: PatchApplyStatus) -> ThreadItem {
     let changes = changes
         .iter()
-        .map(|change| {
-            let kind = match &change.kind {
-                PatchChangeKind::Add => json!({"type": "add"}),
-                PatchChangeKind::Delete => json!({"type": "delete"}),
-                PatchChangeKind::Update { move_path } => {
-                    json!({"type": "update", "move_path": move_path})
-                }
-            };
+        .map(|change| FileUpdateChange {
+            path: change.path.display().to_string(),
+            kind: match &change.kind {
+                PatchChangeKind::Add => ChangeKind::Add,
+                PatchChangeKind::Delete => ChangeKind::Delete,
+                PatchChangeKind::Update { move_path } => ChangeKind::Update {
+                    move_path: move_path.as_ref().map(|p| p.display().to_string()),
+                },
+            },
             // The engine reports which files a patch touches, not their diffs.
-            json!({"path": change.path, "kind": kind, "diff": ""})
+            diff: String::new(),
         })
         .collect();
     ThreadItem::FileChange {
         id: call_id,
         changes,
-        status: status.to_owned(),
+        status,
     }
+}
+
+/// A web search action as the v2 protocol spells it (the engine reports the Responses API's
+/// form); one that cannot be read is left out.
+fn web_search_action(action: &Value) -> Option<WebSearchAction> {
+    Some(match root::WebSearchAction::deserialize(action).ok()? {
+        root::WebSearchAction::Search { query, queries } => {
+            WebSearchAction::Search { query, queries }
+        }
+        root::WebSearchAction::OpenPage { url } => WebSearchAction::OpenPage { url },
+        root::WebSearchAction::FindInPage { url, pattern } => {
+            WebSearchAction::FindInPage { url, pattern }
+        }
+        root::WebSearchAction::Other => WebSearchAction::Other,
+    })
 }

@@ -3,9 +3,14 @@
 //! numbered `item-1`, `item-2`, ... across the thread. Consecutive `agent_reasoning` events
 //! (one per summary part) make one reasoning item, as the reference rebuilds it.
 
-use recodex_app_protocol::turn::{ThreadItem, Turn, TurnError, TurnItemsView, TurnStatus};
+use recodex_app_protocol::generated::root::MessagePhase;
+use recodex_app_protocol::generated::v2::{
+    ByteRange, MemoryCitation, TextElement, ThreadItem, Turn, TurnError, TurnItemsView, TurnStatus,
+    UserInput,
+};
 use recodex_state::{RolloutContents, RolloutItem};
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::Value;
 
 /// The turns a rollout records. A turn with no recorded end is reported interrupted.
 pub(crate) fn turns_from_rollout(contents: &RolloutContents) -> Vec<Turn> {
@@ -78,9 +83,9 @@ pub(crate) fn turns_from_rollout(contents: &RolloutContents) -> Vec<Turn> {
                     ThreadItem::AgentMessage {
                         id: format!("item-{items}"),
                         text: event["message"].as_str().unwrap_or_default().to_owned(),
-                        phase: event["phase"].as_str().map(str::to_owned),
-                        memory_citation: Some(event["memory_citation"].clone())
-                            .filter(|c| !c.is_null()),
+                        phase: MessagePhase::deserialize(&event["phase"]).ok(),
+                        memory_citation: MemoryCitation::deserialize(&event["memory_citation"])
+                            .ok(),
                     },
                 );
             }
@@ -150,20 +155,46 @@ fn push(turns: &mut Vec<Turn>, item: ThreadItem) {
 
 /// A `user_message` event as a `userMessage` item: its text, then its images.
 fn user_message(n: usize, event: &Value) -> ThreadItem {
-    let mut content = vec![json!({
-        "type": "text",
-        "text": event["message"].as_str().unwrap_or_default(),
-        "text_elements": event["text_elements"].as_array().cloned().unwrap_or_default(),
-    })];
-    for url in event["images"].as_array().into_iter().flatten() {
-        content.push(json!({"type": "image", "url": url}));
+    let text_elements = event["text_elements"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|element| RolloutTextElement::deserialize(element).ok())
+        .map(|element| TextElement {
+            byte_range: element.byte_range,
+            placeholder: element.placeholder,
+        })
+        .collect();
+    let mut content = vec![UserInput::Text {
+        text: event["message"].as_str().unwrap_or_default().to_owned(),
+        text_elements,
+    }];
+    let strings = |key: &str| -> Vec<String> {
+        event[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    for url in strings("images") {
+        content.push(UserInput::Image { detail: None, url });
     }
-    for path in event["local_images"].as_array().into_iter().flatten() {
-        content.push(json!({"type": "localImage", "path": path}));
+    for path in strings("local_images") {
+        content.push(UserInput::LocalImage { detail: None, path });
     }
     ThreadItem::UserMessage {
         id: format!("item-{n}"),
         client_id: None,
         content,
     }
+}
+
+/// A text element as a rollout records it (`byte_range`, the engine's spelling).
+#[derive(Deserialize)]
+struct RolloutTextElement {
+    #[serde(alias = "byteRange")]
+    byte_range: ByteRange,
+    #[serde(default)]
+    placeholder: Option<String>,
 }
