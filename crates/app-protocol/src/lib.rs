@@ -5,27 +5,21 @@
 //! `../shared/reference/app-server-schema`); clients such as the VS Code extension and
 //! the TypeScript SDK parse them. No I/O here.
 //!
-//! Modules, one per resource:
+//! Modules:
+//! - [`generated`]: every protocol type as a serde type, generated from the reference's
+//!   published schema by `scripts/gen-app-protocol.py`: the `Thread`, `Turn` and
+//!   `ThreadItem` objects, each method's params and response, the `ServerNotification`
+//!   and `ServerRequest` unions the server writes, the handshake.
 //! - [`jsonrpc`]: requests, notifications, responses and errors, as the app-server frames
 //!   them (no `"jsonrpc"` member, one compact JSON object per line).
-//! - [`initialize`]: the handshake.
 //! - [`methods`]: the names of every client request the app-server knows.
-//! - [`thread`]: threads (the `Thread` object, its status and source) and the
-//!   `thread/*` methods that manage stored threads.
-//! - [`turn`]: turns and the items they hold.
-//! - [`generated`]: every protocol type as a serde type, generated from the reference's
-//!   published schema by `scripts/gen-app-protocol.py` (the hand-written modules above
-//!   predate it; the server moves to these).
 //! - [`schema_gen`]: writes the JSON Schema and TypeScript trees of
 //!   `app-server generate-json-schema` / `generate-ts` from the generated type table.
 
 mod error;
 pub mod generated;
-pub mod initialize;
 pub mod jsonrpc;
 pub mod methods;
 pub mod schema_gen;
-pub mod thread;
-pub mod turn;
 
 pub use error::SchemaGenError;
