@@ -185,6 +185,8 @@ pub enum Event {
     },
     /// The model replaced its plan (`update_plan`): each step, in order.
     PlanUpdated {
+        /// The model's note on the change, when it gave one.
+        explanation: Option<String>,
         /// The steps.
         steps: Vec<PlanStep>,
     },

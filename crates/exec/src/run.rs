@@ -238,7 +238,7 @@ impl Printer<'_> {
                     let _ = writeln!(self.stderr, "{outcome}\n{output}");
                 }
             }
-            Event::PlanUpdated { steps } => {
+            Event::PlanUpdated { steps, .. } => {
                 let items: Vec<TodoItem> = steps
                     .iter()
                     .map(|step| TodoItem {

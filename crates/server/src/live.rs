@@ -329,9 +329,7 @@ pub(crate) fn turn_interrupt(
             handle.interrupt();
             Ok(Reply::result(TurnInterruptResponse {}))
         }
-        _ => Err(RpcError::invalid(format!(
-            "no active turn to interrupt on thread {thread_id}"
-        ))),
+        _ => Err(RpcError::invalid("no active turn to interrupt")),
     }
 }
 
@@ -507,12 +505,12 @@ async fn drive(
             reporter.interrupted = true;
             None
         }
-        Err(err) => Some(err.to_string()),
+        Err(err) => Some((err.to_string(), err.class())),
     };
     if answered {
         reporter.finished(failure);
     } else {
-        let message = failure.unwrap_or_else(|| "the turn did not start".to_owned());
+        let message = failure.map_or_else(|| "the turn did not start".to_owned(), |(m, _)| m);
         outbox.line(error_line(
             request,
             RpcError {

@@ -19,7 +19,7 @@ use recodex_app_protocol::generated::v2::{
     TurnPlanStepStatus, TurnPlanUpdatedNotification, TurnStartedNotification, TurnStatus,
     UserInput, WarningNotification, WebSearchAction,
 };
-use recodex_core::{Event, PatchChange, PatchChangeKind, StepStatus};
+use recodex_core::{ErrorClass, Event, PatchChange, PatchChangeKind, StepStatus};
 use recodex_protocol::usage::TokenUsage;
 use serde::Deserialize;
 use serde_json::Value;
@@ -304,12 +304,12 @@ impl TurnReporter {
                 query,
                 action: action.as_ref().and_then(web_search_action),
             }),
-            Event::PlanUpdated { steps } => {
+            Event::PlanUpdated { explanation, steps } => {
                 self.outbox.send(ServerNotification::TurnPlanUpdated(
                     TurnPlanUpdatedNotification {
                         thread_id: self.thread_id.clone(),
                         turn_id: self.turn_id.clone(),
-                        explanation: None,
+                        explanation,
                         plan: steps.iter().map(plan_step).collect(),
                     },
                 ));
@@ -352,8 +352,8 @@ impl TurnReporter {
                         },
                     ));
             }
-            Event::StreamError { message } => self.error_notice(message, true),
-            Event::Error { message } => self.failed(message),
+            Event::StreamError { message } => self.error_notice(message, None),
+            Event::Error { message } => self.failed(message, ErrorClass::Other),
             Event::Warning { message } | Event::ToolError { message } => {
                 self.outbox
                     .send(ServerNotification::Warning(WarningNotification {
@@ -370,10 +370,9 @@ impl TurnReporter {
         }
     }
 
-    fn error_notice(&self, message: String, will_retry: bool) {
-        // A retried error is not classified; the turn's failure is (`other` for the
-        // request and stream failures recodex reports, as the reference classifies them).
-        let info = (!will_retry).then_some(FAILURE_INFO);
+    fn error_notice(&self, message: String, info: Option<CodexErrorInfo>) {
+        // A retried error is not classified; the turn's failure is.
+        let will_retry = info.is_none();
         self.outbox
             .send(ServerNotification::Error(ErrorNotification {
                 error: TurnError {
@@ -389,26 +388,27 @@ impl TurnReporter {
 
     /// The turn failed: the thread's status turns `systemError` first, then the error is
     /// reported, as the reference orders them.
-    fn failed(&mut self, message: String) {
+    fn failed(&mut self, message: String, class: ErrorClass) {
         if self.error.is_some() {
             return;
         }
+        let info = error_info(class);
         self.status(ThreadStatus::SystemError);
-        self.error_notice(message.clone(), false);
+        self.error_notice(message.clone(), Some(info.clone()));
         self.error = Some(TurnError {
             message,
-            codex_error_info: Some(FAILURE_INFO),
+            codex_error_info: Some(info),
             additional_details: None,
         });
     }
 
     /// `turn/completed` with the outcome, after `thread/status/changed` idle (a failed
     /// turn left the thread in `systemError`, already announced).
-    pub(crate) fn finished(&mut self, failure: Option<String>) {
-        if let Some(message) = failure
+    pub(crate) fn finished(&mut self, failure: Option<(String, ErrorClass)>) {
+        if let Some((message, class)) = failure
             && !self.interrupted
         {
-            self.failed(message);
+            self.failed(message, class);
         }
         let status = if self.interrupted {
             TurnStatus::Interrupted
@@ -437,7 +437,16 @@ impl TurnReporter {
 }
 
 /// `codexErrorInfo` of a failed turn.
-const FAILURE_INFO: CodexErrorInfo = CodexErrorInfo::Other;
+fn error_info(class: ErrorClass) -> CodexErrorInfo {
+    match class {
+        ErrorClass::ContextWindowExceeded => CodexErrorInfo::ContextWindowExceeded,
+        ErrorClass::UsageLimitExceeded => CodexErrorInfo::UsageLimitExceeded,
+        ErrorClass::ServerOverloaded => CodexErrorInfo::ServerOverloaded,
+        ErrorClass::InternalServerError => CodexErrorInfo::InternalServerError,
+        ErrorClass::Unauthorized => CodexErrorInfo::Unauthorized,
+        ErrorClass::Other => CodexErrorInfo::Other,
+    }
+}
 
 /// A plan step as `turn/plan/updated` carries it.
 fn plan_step(step: &recodex_core::PlanStep) -> TurnPlanStep {

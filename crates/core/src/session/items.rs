@@ -101,8 +101,9 @@ impl Session {
         Ok(match tool {
             Tool::Agent(agent) => self.run_agent_tool(agent, call_id, arguments, events).await,
             Tool::UpdatePlan => match parse_plan(arguments) {
-                Ok(steps) => {
-                    let _ = events.send(Event::PlanUpdated { steps }).await;
+                Ok((explanation, steps)) => {
+                    let event = Event::PlanUpdated { explanation, steps };
+                    let _ = events.send(event).await;
                     Output("Plan updated".to_owned())
                 }
                 Err(message) => Refused(message),
@@ -562,9 +563,9 @@ fn parse_patch_arguments(arguments: &str) -> Result<String, String> {
         .map_err(|e| format!("failed to parse function arguments: {e:?}"))
 }
 
-/// The steps of an `update_plan` call, or the text returned to the model when its
-/// arguments do not parse.
-fn parse_plan(arguments: &str) -> Result<Vec<crate::event::PlanStep>, String> {
+/// The explanation and steps of an `update_plan` call, or the text returned to the model
+/// when its arguments do not parse.
+fn parse_plan(arguments: &str) -> Result<(Option<String>, Vec<crate::event::PlanStep>), String> {
     use crate::event::{PlanStep, StepStatus};
     #[derive(serde::Deserialize)]
     #[serde(rename_all = "snake_case")]
@@ -580,11 +581,14 @@ fn parse_plan(arguments: &str) -> Result<Vec<crate::event::PlanStep>, String> {
     }
     #[derive(serde::Deserialize)]
     struct Args {
+        #[serde(default)]
+        explanation: Option<String>,
         plan: Vec<Step>,
     }
     serde_json::from_str::<Args>(arguments)
         .map(|args| {
-            args.plan
+            let steps = args
+                .plan
                 .into_iter()
                 .map(|s| PlanStep {
                     step: s.step,
@@ -594,7 +598,8 @@ fn parse_plan(arguments: &str) -> Result<Vec<crate::event::PlanStep>, String> {
                         Status::Completed => StepStatus::Completed,
                     },
                 })
-                .collect()
+                .collect();
+            (args.explanation, steps)
         })
         .map_err(|e| format!("failed to parse function arguments: {e}"))
 }

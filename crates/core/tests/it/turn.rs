@@ -413,6 +413,7 @@ async fn update_plan_reports_the_steps_and_answers_plan_updated() {
     drop(tx);
     let events = drain(rx).await;
     assert!(events.contains(&Event::PlanUpdated {
+        explanation: Some("x".to_owned()),
         steps: vec![
             PlanStep {
                 step: "Read code".to_owned(),
@@ -455,7 +456,7 @@ async fn the_calls_of_one_response_run_in_order_and_their_outputs_follow_all_cal
     let plans: Vec<usize> = events
         .iter()
         .filter_map(|e| match e {
-            Event::PlanUpdated { steps } => Some(steps.len()),
+            Event::PlanUpdated { steps, .. } => Some(steps.len()),
             _ => None,
         })
         .collect();

@@ -348,9 +348,11 @@ impl McpTurn {
                     "turn_id": self.turn_id, "stdout": stdout, "stderr": stderr,
                     "success": success, "status": status}));
             }
-            Event::PlanUpdated { steps } => {
+            Event::PlanUpdated { explanation, steps } => {
                 let plan = plan_steps(&steps);
-                self.turn_event(json!({"type": "plan_update", "explanation": null, "plan": plan}));
+                self.turn_event(
+                    json!({"type": "plan_update", "explanation": explanation, "plan": plan}),
+                );
             }
             Event::TokenCount { last, total } => self.turn_event(json!({"type": "token_count",
                 "info": {"total_token_usage": usage(&total), "last_token_usage": usage(&last),

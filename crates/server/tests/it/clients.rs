@@ -239,3 +239,53 @@ async fn thread_start_echoes_the_thread_source_and_has_no_git_facts_yet() {
     );
     assert_eq!(named[0]["result"]["thread"]["threadSource"], "subagent");
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_plan_update_carries_the_models_explanation() {
+    let args = r#"{"explanation":"two steps","plan":[{"step":"a","status":"in_progress"},{"step":"b","status":"pending"}]}"#;
+    let model = MockResponsesServer::start(vec![
+        reply(sse::function_call(0, "call_plan", "update_plan", args), "r1"),
+        reply(sse::message(0, "msg_1", "planned"), "r2"),
+    ])
+    .await
+    .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(home.path(), &model);
+            let (_, lines) = one_turn(&mut client, &home, "plan it").await;
+            let plan = with_method(&lines, "turn/plan/updated");
+            assert_eq!(plan.len(), 1, "{lines:#?}");
+            assert_eq!(plan[0]["params"]["explanation"], "two steps");
+            assert_eq!(
+                plan[0]["params"]["plan"],
+                json!([{"step": "a", "status": "inProgress"}, {"step": "b", "status": "pending"}])
+            );
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_turn_that_overflows_the_context_is_classified_as_such() {
+    let failed = vec![
+        sse::created("r1"),
+        sse::failed("r1", "context_length_exceeded", "too long"),
+    ];
+    let model = MockResponsesServer::start(vec![recodex_testkit::MockReply::sse(failed)])
+        .await
+        .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(home.path(), &model);
+            let (_, lines) = one_turn(&mut client, &home, "overflow").await;
+            let error = with_method(&lines, "error")[0];
+            assert_eq!(error["params"]["error"]["codexErrorInfo"], "contextWindowExceeded");
+            assert_eq!(error["params"]["willRetry"], false);
+            let turn = &with_method(&lines, "turn/completed")[0]["params"]["turn"];
+            assert_eq!(turn["error"]["codexErrorInfo"], "contextWindowExceeded");
+        })
+        .await;
+}

@@ -352,6 +352,7 @@ async fn commands_are_items_and_interrupt_stops_a_turn() {
             assert_eq!(done["params"]["turn"]["status"], "interrupted");
             let idle = client.send("turn/interrupt", json!({"threadId": id}));
             assert_eq!(idle[0]["error"]["code"], -32600);
+            assert_eq!(idle[0]["error"]["message"], "no active turn to interrupt");
         })
         .await;
 }
