@@ -229,6 +229,12 @@ pub(crate) struct TurnStartParams {
     /// The reasoning effort for this turn and the next ones.
     #[serde(default)]
     effort: Option<recodex_protocol::ReasoningEffort>,
+    /// The reasoning summary for this turn and the next ones.
+    #[serde(default)]
+    summary: Option<recodex_protocol::ReasoningSummary>,
+    /// The JSON schema this turn's final answer must follow (this turn only).
+    #[serde(default)]
+    output_schema: Option<serde_json::Value>,
 }
 
 /// `turn/start`: runs a turn in the background. The answer (with the turn's id) and
@@ -289,6 +295,10 @@ pub(crate) fn turn_start(
     if let Some(effort) = params.effort {
         session.set_reasoning_effort(Some(effort));
     }
+    if let Some(summary) = params.summary {
+        session.set_reasoning_summary(Some(summary));
+    }
+    session.set_output_schema(params.output_schema.filter(|schema| !schema.is_null()));
     let questions = thread.questions.take();
     thread.running = Some((String::new(), session.interrupt_handle()));
     // An unknown model is announced with every turn, as the reference does.

@@ -244,7 +244,10 @@ async fn thread_start_echoes_the_thread_source_and_has_no_git_facts_yet() {
 async fn a_plan_update_carries_the_models_explanation() {
     let args = r#"{"explanation":"two steps","plan":[{"step":"a","status":"in_progress"},{"step":"b","status":"pending"}]}"#;
     let model = MockResponsesServer::start(vec![
-        reply(sse::function_call(0, "call_plan", "update_plan", args), "r1"),
+        reply(
+            sse::function_call(0, "call_plan", "update_plan", args),
+            "r1",
+        ),
         reply(sse::message(0, "msg_1", "planned"), "r2"),
     ])
     .await
@@ -282,10 +285,67 @@ async fn a_turn_that_overflows_the_context_is_classified_as_such() {
             let mut client = Client::new(home.path(), &model);
             let (_, lines) = one_turn(&mut client, &home, "overflow").await;
             let error = with_method(&lines, "error")[0];
-            assert_eq!(error["params"]["error"]["codexErrorInfo"], "contextWindowExceeded");
+            assert_eq!(
+                error["params"]["error"]["codexErrorInfo"],
+                "contextWindowExceeded"
+            );
             assert_eq!(error["params"]["willRetry"], false);
             let turn = &with_method(&lines, "turn/completed")[0]["params"]["turn"];
             assert_eq!(turn["error"]["codexErrorInfo"], "contextWindowExceeded");
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn turn_start_summary_holds_and_its_output_schema_binds_that_turn_only() {
+    let model = MockResponsesServer::start(vec![
+        reply(sse::message(0, "msg_1", "{\"ok\":true}"), "r1"),
+        reply(sse::message(0, "msg_2", "free text"), "r2"),
+    ])
+    .await
+    .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(home.path(), &model);
+            let started = client.send("thread/start", json!({"cwd": home.path()}));
+            let id = started[0]["result"]["thread"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let schema = json!({"type": "object", "properties": {"ok": {"type": "boolean"}},
+                "required": ["ok"], "additionalProperties": false});
+            client.send(
+                "turn/start",
+                json!({"threadId": id, "input": text("structured"), "summary": "detailed",
+                    "outputSchema": schema}),
+            );
+            client.collect_until(completed).await;
+            client.send("turn/start", json!({"threadId": id, "input": text("free")}));
+            client.collect_until(completed).await;
+            // The test model has no reasoning levels, so the summary shows in the turn
+            // contexts the rollout records rather than in the requests.
+            let path = started[0]["result"]["thread"]["path"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let summaries: Vec<Value> = std::fs::read_to_string(path)
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str::<Value>(l).unwrap())
+                .filter(|l| l["type"] == "turn_context")
+                .map(|l| l["payload"]["summary"].clone())
+                .collect();
+            assert_eq!(summaries, [json!("detailed"), json!("detailed")]);
+            let requests = model.requests();
+            let first = requests[0].json();
+            let second = requests[1].json();
+            assert_eq!(first["text"]["format"]["schema"], schema);
+            assert!(
+                second.get("text").is_none_or(|t| t.get("format").is_none()),
+                "{second:#}"
+            );
         })
         .await;
 }
