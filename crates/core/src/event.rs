@@ -183,6 +183,11 @@ pub enum Event {
         /// The notice.
         message: String,
     },
+    /// A message sent to the running turn joined the conversation (before the next request).
+    SteerTaken {
+        /// The message.
+        message: String,
+    },
     /// The model replaced its plan (`update_plan`): each step, in order.
     PlanUpdated {
         /// The model's note on the change, when it gave one.

@@ -35,6 +35,18 @@ pub use interrupt::InterruptHandle;
 /// `send_input` to a busy sub-agent).
 pub(crate) type SteerQueue = std::rc::Rc<std::cell::RefCell<std::collections::VecDeque<String>>>;
 
+/// Sends messages to a session's running turn (`turn/steer`): each joins the conversation
+/// before the turn's next request, announced by [`Event::SteerTaken`].
+#[derive(Debug, Clone)]
+pub struct SteerHandle(SteerQueue);
+
+impl SteerHandle {
+    /// Queues a message for the running turn.
+    pub fn push(&self, message: String) {
+        self.0.borrow_mut().push_back(message);
+    }
+}
+
 /// How a turn ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TurnOutcome {
@@ -248,15 +260,21 @@ impl Session {
         std::rc::Rc::clone(&self.steer)
     }
 
-    /// Takes in the messages sent to the running turn: each is recorded as user input and
-    /// joins the history before the next request.
-    fn take_steered_input(&mut self) -> Result<(), CoreError> {
+    /// How a front end sends messages to this session's running turn.
+    pub fn steer_sender(&self) -> SteerHandle {
+        SteerHandle(self.steer_handle())
+    }
+
+    /// Takes in the messages sent to the running turn: each is recorded as user input,
+    /// announced, and joins the history before the next request.
+    async fn take_steered_input(&mut self, events: &mpsc::Sender<Event>) -> Result<(), CoreError> {
         let messages: Vec<String> = self.steer.borrow_mut().drain(..).collect();
         for message in messages {
             let user = crate::context::user_message(&message);
             self.recorder.response_item(&user)?;
             self.recorder.event(record::user_message(&message, &[]))?;
             self.history.push(user);
+            let _ = events.send(Event::SteerTaken { message }).await;
         }
         Ok(())
     }
@@ -636,7 +654,7 @@ impl Session {
         first_token_ms: &mut Option<i64>,
     ) -> Result<Round, CoreError> {
         self.deliver_agent_notices()?;
-        self.take_steered_input()?;
+        self.take_steered_input(events).await?;
         let request = self.request();
         let headers = self.headers(turn_id, turn_started_ms);
         let mut cancel = self.interrupt.subscribe();

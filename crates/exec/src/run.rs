@@ -358,7 +358,7 @@ impl Printer<'_> {
                     let _ = writeln!(self.stderr, "turn interrupted");
                 }
             }
-            Event::TurnComplete { .. } | Event::Error { .. } => {}
+            Event::TurnComplete { .. } | Event::Error { .. } | Event::SteerTaken { .. } => {}
         }
     }
 }

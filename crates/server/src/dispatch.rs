@@ -292,6 +292,7 @@ impl Processor {
             "turn/interrupt" if self.factory.is_some() => {
                 crate::live::turn_interrupt(self, params(raw)?)
             }
+            "turn/steer" if self.factory.is_some() => crate::live::turn_steer(self, params(raw)?),
             other => Err(RpcError {
                 code: METHOD_NOT_FOUND,
                 message: format!("`{other}` is not supported yet by recodex"),

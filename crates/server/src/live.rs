@@ -1,4 +1,5 @@
-//! Threads running in this server: `thread/start`, `turn/start` and `turn/interrupt`.
+//! Threads running in this server: `thread/start`, `turn/start`, `turn/steer` and
+//! `turn/interrupt`.
 //! A turn runs as a local task beside the request loop and reports through the outbox;
 //! its `turn/start` answer goes out once the engine has named the turn.
 
@@ -12,10 +13,11 @@ use recodex_app_protocol::generated::root::ServerNotification;
 use recodex_app_protocol::generated::v2::{
     ActivePermissionProfile, SessionSource, Thread, ThreadActiveFlag, ThreadSource,
     ThreadStartedNotification, ThreadStatus, ThreadStatusChangedNotification,
-    TurnInterruptResponse, TurnStartResponse, UserInput, WarningNotification,
+    TurnInterruptResponse, TurnStartResponse, TurnSteerParams, TurnSteerResponse, UserInput,
+    WarningNotification,
 };
 use recodex_app_protocol::jsonrpc::{INTERNAL_ERROR, INVALID_PARAMS, RequestId};
-use recodex_core::{Event, InterruptHandle, Session};
+use recodex_core::{Event, InterruptHandle, Session, SteerHandle};
 use recodex_protocol::AskForApproval;
 use recodex_session::OpenRequest;
 use serde::Deserialize;
@@ -38,12 +40,32 @@ pub(crate) struct LiveThread {
     /// The rollout a resumed or forked thread continues.
     rollout: Option<PathBuf>,
     cwd: PathBuf,
-    /// The running turn and how to stop it.
-    running: Option<(String, InterruptHandle)>,
+    /// The running turn, and how to stop or steer it.
+    running: Option<Running>,
+    /// What clients sent to running turns (`turn/steer`) and the engine has not taken in
+    /// yet, oldest first: each is announced as a user message when it is.
+    steered: SteeredQueue,
     /// The session's approval questions, read by its running turn.
     questions: Option<Questions>,
     /// The last turn failed: the thread shows `systemError` until its next turn.
     system_error: bool,
+}
+
+/// A thread's running turn.
+struct Running {
+    /// Empty until the engine names the turn.
+    turn_id: String,
+    interrupt: InterruptHandle,
+    steer: SteerHandle,
+}
+
+/// Messages sent to a thread's running turns, not taken in yet.
+type SteeredQueue = Rc<RefCell<std::collections::VecDeque<Steered>>>;
+
+/// A message sent to a running turn, as the client sent it.
+struct Steered {
+    content: Vec<UserInput>,
+    client_id: Option<String>,
 }
 
 /// The status a loaded thread lists with: `systemError` after a failed turn, else idle;
@@ -300,7 +322,12 @@ pub(crate) fn turn_start(
     }
     session.set_output_schema(params.output_schema.filter(|schema| !schema.is_null()));
     let questions = thread.questions.take();
-    thread.running = Some((String::new(), session.interrupt_handle()));
+    thread.running = Some(Running {
+        turn_id: String::new(),
+        interrupt: session.interrupt_handle(),
+        steer: session.steer_sender(),
+    });
+    let steered = Rc::clone(&thread.steered);
     // An unknown model is announced with every turn, as the reference does.
     let notice = fallback_notice(&session);
     drop(live);
@@ -311,11 +338,45 @@ pub(crate) fn turn_start(
         outbox,
         id,
         thread_id,
-        (session, questions),
+        (session, questions, steered),
         (input, content),
         notice,
     ));
     Ok(())
+}
+
+/// `turn/steer`: sends more input to the running turn; it joins the conversation before
+/// the turn's next request and is announced as a user message then.
+pub(crate) fn turn_steer(
+    server: &mut Processor,
+    params: TurnSteerParams,
+) -> Result<Reply, RpcError> {
+    let thread_id = crate::threads::thread_id(&params.thread_id, "thread")?;
+    if params.input.is_empty() {
+        return Err(RpcError::invalid("input must not be empty"));
+    }
+    check_input_size(&params.input)?;
+    let live = server.live.borrow();
+    let Some(thread) = live.get(&thread_id) else {
+        return Err(RpcError::invalid(format!("thread not found: {thread_id}")));
+    };
+    let Some(running) = thread.running.as_ref().filter(|r| !r.turn_id.is_empty()) else {
+        return Err(RpcError::invalid("no active turn to steer"));
+    };
+    if running.turn_id != params.expected_turn_id {
+        return Err(RpcError::invalid(format!(
+            "expected active turn id `{}` but found `{}`",
+            params.expected_turn_id, running.turn_id
+        )));
+    }
+    running.steer.push(user_input(&params.input).text);
+    thread.steered.borrow_mut().push_back(Steered {
+        content: params.input,
+        client_id: params.client_user_message_id,
+    });
+    Ok(Reply::result(TurnSteerResponse {
+        turn_id: running.turn_id.clone(),
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -333,22 +394,27 @@ pub(crate) fn turn_interrupt(
 ) -> Result<Reply, RpcError> {
     let thread_id = crate::threads::thread_id(&params.thread_id, "thread")?;
     let live = server.live.borrow();
-    let running = live.get(&thread_id).and_then(|t| t.running.as_ref());
-    match running {
-        Some((turn, handle)) if params.turn_id.as_ref().is_none_or(|t| t == turn) => {
-            handle.interrupt();
+    let Some(running) = live.get(&thread_id).and_then(|t| t.running.as_ref()) else {
+        return Err(RpcError::invalid("no active turn to interrupt"));
+    };
+    match params.turn_id {
+        Some(expected) if expected != running.turn_id => Err(RpcError::invalid(format!(
+            "expected active turn id {expected} but found {}",
+            running.turn_id
+        ))),
+        _ => {
+            running.interrupt.interrupt();
             Ok(Reply::result(TurnInterruptResponse {}))
         }
-        _ => Err(RpcError::invalid("no active turn to interrupt")),
     }
 }
 
 /// Drops a thread from the live set (archived); a running turn is interrupted.
 pub(crate) fn unload(server: &Processor, id: &str) {
     if let Some(thread) = server.live.borrow_mut().remove(id)
-        && let Some((_, handle)) = thread.running
+        && let Some(running) = thread.running
     {
-        handle.interrupt();
+        running.interrupt.interrupt();
     }
 }
 
@@ -406,6 +472,13 @@ fn check_input_size(input: &[UserInput]) -> Result<(), RpcError> {
 }
 
 /// The engine input of a `turn/start`: texts joined by newlines, and local images.
+fn text_input(text: &str) -> UserInput {
+    UserInput::Text {
+        text: text.to_owned(),
+        text_elements: Vec::new(),
+    }
+}
+
 fn user_input(input: &[UserInput]) -> recodex_core::UserInput {
     let mut texts = Vec::new();
     let mut images = Vec::new();
@@ -428,7 +501,7 @@ async fn drive(
     outbox: Outbox,
     request: RequestId,
     thread_id: String,
-    (mut session, mut questions): (Session, Option<Questions>),
+    (mut session, mut questions, steered): (Session, Option<Questions>, SteeredQueue),
     (input, content): (recodex_core::UserInput, Vec<UserInput>),
     notice: Option<String>,
 ) {
@@ -478,12 +551,22 @@ async fn drive(
                 }
                 _ => None,
             };
+            if let Event::SteerTaken { message } = &event {
+                // The engine takes steered messages in the order they were sent.
+                let sent = steered.borrow_mut().pop_front();
+                let (content, client_id) = sent.map_or_else(
+                    || (vec![text_input(message)], None),
+                    |s| (s.content, s.client_id),
+                );
+                reporter.user_message(content, client_id);
+                continue;
+            }
             if let Event::TurnStarted { turn_id } = &event {
                 reporter.turn_id.clone_from(turn_id);
                 if let Some(thread) = live.borrow_mut().get_mut(&thread_id)
                     && let Some(running) = thread.running.as_mut()
                 {
-                    running.0.clone_from(turn_id);
+                    running.turn_id.clone_from(turn_id);
                 }
                 let answer = TurnStartResponse {
                     turn: reporter.turn(None),

@@ -88,10 +88,15 @@ impl TurnReporter {
                 thread_id: self.thread_id.clone(),
                 turn: self.turn(Some(self.started_at)),
             }));
+        self.user_message(user_content, None);
+    }
+
+    /// A user message joined the turn: `item/started` and `item/completed`.
+    pub(crate) fn user_message(&self, content: Vec<UserInput>, client_id: Option<String>) {
         let item = ThreadItem::UserMessage {
             id: uuid::Uuid::new_v4().to_string(),
-            client_id: None,
-            content: user_content,
+            client_id,
+            content,
         };
         self.item_started(item.clone());
         self.item_completed(item);
@@ -363,6 +368,7 @@ impl TurnReporter {
             }
             Event::TurnAborted => self.interrupted = true,
             Event::SessionConfigured { .. }
+            | Event::SteerTaken { .. }
             | Event::TurnStarted { .. }
             | Event::TurnComplete { .. }
             | Event::CollabBegin(_)

@@ -393,6 +393,7 @@ impl McpTurn {
             | Event::TurnStarted { .. }
             | Event::WebSearchBegin { .. }
             | Event::WebSearchEnd { .. }
+            | Event::SteerTaken { .. }
             | Event::CollabBegin(_)
             | Event::CollabEnd(_) => {}
         }

@@ -349,3 +349,91 @@ async fn turn_start_summary_holds_and_its_output_schema_binds_that_turn_only() {
         })
         .await;
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn turn_steer_joins_the_running_turn_before_its_next_request() {
+    let slow = sse::function_call(
+        0,
+        "call_s",
+        "exec_command",
+        r#"{"cmd":"sleep 1; echo slept"}"#,
+    );
+    let model = MockResponsesServer::start(vec![
+        reply(slow, "r1"),
+        reply(sse::message(0, "msg_2", "steered"), "r2"),
+    ])
+    .await
+    .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(home.path(), &model);
+            let started = client.send("thread/start", json!({"cwd": home.path()}));
+            let id = started[0]["result"]["thread"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let idle = client.send(
+                "turn/steer",
+                json!({"threadId": id, "expectedTurnId": "x", "input": text("early")}),
+            );
+            assert_eq!(idle[0]["error"]["message"], "no active turn to steer");
+            client.send(
+                "turn/start",
+                json!({"threadId": id, "input": text("sleep")}),
+            );
+            let running = client
+                .collect_until(|ls| ls.iter().any(|l| l["params"]["item"]["id"] == "call_s"))
+                .await;
+            let turn_id = running[0]["result"]["turn"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let wrong = client.send(
+                "turn/steer",
+                json!({"threadId": id, "expectedTurnId": "other", "input": text("no")}),
+            );
+            assert_eq!(
+                wrong[0]["error"]["message"],
+                format!("expected active turn id `other` but found `{turn_id}`")
+            );
+            let empty = client.send(
+                "turn/steer",
+                json!({"threadId": id, "expectedTurnId": turn_id, "input": []}),
+            );
+            assert_eq!(empty[0]["error"]["message"], "input must not be empty");
+            let steer = client.send(
+                "turn/steer",
+                json!({"threadId": id, "expectedTurnId": turn_id, "input": text("steer text")}),
+            );
+            assert_eq!(steer[0]["result"], json!({"turnId": turn_id}));
+            let lines = client.collect_until(completed).await;
+            // Announced as a user message once taken in, after the command ended.
+            let order: Vec<String> = lines
+                .iter()
+                .filter(|l| l["method"] == "item/completed")
+                .map(|l| l["params"]["item"]["type"].as_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(order, ["commandExecution", "userMessage", "agentMessage"]);
+            let user = lines
+                .iter()
+                .find(|l| {
+                    l["method"] == "item/completed" && l["params"]["item"]["type"] == "userMessage"
+                })
+                .unwrap();
+            assert_eq!(user["params"]["item"]["content"], text("steer text"));
+            // The next request ends with the steered message, after the command's output.
+            let input = model.requests()[1].json()["input"]
+                .as_array()
+                .unwrap()
+                .clone();
+            let tail: Vec<&str> = input[input.len() - 2..]
+                .iter()
+                .map(|i| i["type"].as_str().unwrap())
+                .collect();
+            assert_eq!(tail, ["function_call_output", "message"]);
+            assert_eq!(input[input.len() - 1]["content"][0]["text"], "steer text");
+        })
+        .await;
+}
