@@ -49,6 +49,8 @@ pub(crate) struct LiveThread {
     questions: Option<Questions>,
     /// The last turn failed: the thread shows `systemError` until its next turn.
     system_error: bool,
+    /// An ephemeral thread as it started: nothing is stored to read it back from.
+    ephemeral: Option<Thread>,
 }
 
 /// A thread's running turn.
@@ -80,6 +82,23 @@ pub(crate) fn loaded_status(server: &Processor, id: &str) -> Option<ThreadStatus
     } else {
         ThreadStatus::Idle
     })
+}
+
+/// A loaded ephemeral thread, with its current status.
+pub(crate) fn ephemeral_thread(server: &Processor, id: &str) -> Option<Thread> {
+    let live = server.live.borrow();
+    let thread = live.get(id)?;
+    let mut snapshot = thread.ephemeral.clone()?;
+    snapshot.status = if thread.running.is_some() {
+        ThreadStatus::Active {
+            active_flags: Vec::new(),
+        }
+    } else if thread.system_error {
+        ThreadStatus::SystemError
+    } else {
+        ThreadStatus::Idle
+    };
+    Some(snapshot)
 }
 
 /// The threads loaded in this server, shared with their running turns.
@@ -221,6 +240,7 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
             session: Some(session),
             cwd: cwd.clone(),
             questions: Some(questions),
+            ephemeral: ephemeral.then(|| thread.clone()),
             ..LiveThread::default()
         },
     );

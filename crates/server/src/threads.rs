@@ -97,7 +97,13 @@ fn stored_thread(
 /// `thread/read`.
 pub(crate) fn read(server: &mut Processor, params: ThreadIdParams) -> Result<Reply, RpcError> {
     let id = thread_id(&params.thread_id, "thread")?;
-    match stored_thread(server, &id, params.include_turns)? {
+    if let Some(thread) = stored_thread(server, &id, params.include_turns)? {
+        return Ok(Reply::result(ThreadReadResponse { thread }));
+    }
+    match crate::live::ephemeral_thread(server, &id) {
+        Some(_) if params.include_turns => Err(RpcError::invalid(
+            "ephemeral threads do not support includeTurns",
+        )),
         Some(thread) => Ok(Reply::result(ThreadReadResponse { thread })),
         None => Err(RpcError::invalid(format!("thread not loaded: {id}"))),
     }

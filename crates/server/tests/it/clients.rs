@@ -437,3 +437,42 @@ async fn turn_steer_joins_the_running_turn_before_its_next_request() {
         })
         .await;
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_ephemeral_thread_reads_back_without_turns() {
+    let model = MockResponsesServer::start(vec![reply(sse::message(0, "m", "hi"), "r1")])
+        .await
+        .unwrap();
+    let home = Home::new(&[]);
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let mut client = Client::new(home.path(), &model);
+            let started = client.send(
+                "thread/start",
+                json!({"cwd": home.path(), "ephemeral": true}),
+            );
+            let id = started[0]["result"]["thread"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let read = client.send("thread/read", json!({"threadId": id}));
+            let thread = &read[0]["result"]["thread"];
+            assert_eq!(thread["id"], id.as_str(), "{read:#?}");
+            assert_eq!(thread["ephemeral"], true);
+            assert_eq!(thread["path"], Value::Null);
+            assert_eq!(thread["status"], json!({"type": "idle"}));
+            client.send(
+                "turn/start",
+                json!({"threadId": id, "input": text("hello")}),
+            );
+            client.collect_until(completed).await;
+            let turns = client.send("thread/read", json!({"threadId": id, "includeTurns": true}));
+            assert_eq!(turns[0]["error"]["code"], -32600);
+            assert_eq!(
+                turns[0]["error"]["message"],
+                "ephemeral threads do not support includeTurns"
+            );
+        })
+        .await;
+}
