@@ -30,6 +30,11 @@ REMOTE = "remoteControl/status/changed"
 SETTLE = {"initialize", "thread/archive", "thread/unarchive", "thread/name/set"}
 
 
+def is_bwrap_warning(m) -> bool:
+    return isinstance(m, dict) and m.get("method") == "configWarning" and \
+        "could not find bubblewrap" in str(m.get("params", {}).get("summary", ""))
+
+
 def log(*a):
     print("app-server-diff:", *a, file=sys.stderr, flush=True)
 
@@ -154,6 +159,10 @@ class Server:
             return None
         if isinstance(m, dict) and m.get("method") == REMOTE:
             self.remote.append(m)
+        elif is_bwrap_warning(m):
+            # The reference warns when the host lacks bubblewrap, its sandbox mechanism;
+            # recodex confines commands without it (as parity.py, this is host noise).
+            pass
         else:
             entry = {"dir": "s2c", "raw": m["__raw__"]} if isinstance(m, dict) and "__raw__" in m \
                 else {"dir": "s2c", "msg": m}

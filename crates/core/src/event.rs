@@ -101,6 +101,8 @@ pub enum Event {
         /// The unified-exec session id of the process (what `write_stdin` names), when it
         /// has one.
         process_id: Option<String>,
+        /// What started it.
+        source: CommandSource,
     },
     /// Output of a running command, as it arrives (stdout and stderr interleaved).
     CommandOutputDelta {
@@ -124,8 +126,12 @@ pub enum Event {
         cwd: std::path::PathBuf,
         /// How long it ran, in milliseconds.
         duration_ms: u64,
-        /// The policy refused to run it.
+        /// The policy or the user refused to run it.
         declined: bool,
+        /// The unified-exec session id it ran under, when it had one.
+        process_id: Option<String>,
+        /// What started it.
+        source: CommandSource,
     },
     /// The model started a web search (a provider-side tool).
     WebSearchBegin {
@@ -214,6 +220,16 @@ pub enum Event {
         /// What happened.
         message: String,
     },
+}
+
+/// What started a command, as front ends label its item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandSource {
+    /// The model's tool call, before (or without) a unified-exec process: a command
+    /// waiting for approval, a declined one, `shell_command`.
+    Agent,
+    /// A unified-exec process the model's `exec_command` started.
+    UnifiedExecStartup,
 }
 
 /// One step of the model's plan.

@@ -25,7 +25,9 @@ mod user_input;
 pub use approval::{ApprovalRequest, ApprovalSubject, Approvals, ReviewDecision};
 pub use context::prompt_input;
 pub use error::{CoreError, ErrorClass, RolloutProblem};
-pub use event::{CollabCall, Event, PatchChange, PatchChangeKind, PlanStep, StepStatus};
+pub use event::{
+    CollabCall, CommandSource, Event, PatchChange, PatchChangeKind, PlanStep, StepStatus,
+};
 pub use session::{InterruptHandle, ModelTools, Session, SteerHandle, TurnOutcome};
 pub use settings::{MultiAgentSettings, SessionSettings, SubagentOrigin};
 pub use user_input::{MAX_USER_INPUT_TEXT_CHARS, UserInput};

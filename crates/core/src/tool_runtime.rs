@@ -14,7 +14,7 @@ use recodex_protocol::permissions::SandboxPolicy;
 use recodex_tools::unified_exec::{ExecContext, handle_write_stdin, prepare_exec_command};
 use tokio::sync::mpsc;
 
-use crate::event::Event;
+use crate::event::{CommandSource, Event};
 use crate::exec_policy::Verdict;
 
 use crate::settings::SessionSettings;
@@ -265,6 +265,7 @@ impl ToolRuntime {
             command: prepared.command().to_owned(),
             cwd: prepared.cwd().to_path_buf(),
             process_id: Some(session_id.to_string()),
+            source: CommandSource::UnifiedExecStartup,
         });
         let (command, cwd) = (prepared.command().to_owned(), prepared.cwd().to_path_buf());
         let started = std::time::Instant::now();
@@ -304,6 +305,7 @@ impl ToolRuntime {
                                 command: command.clone(),
                                 cwd: cwd.clone(),
                                 process_id: None,
+                                source: CommandSource::UnifiedExecStartup,
                             })
                             .await;
                     }
@@ -339,6 +341,8 @@ impl ToolRuntime {
                         cwd,
                         duration_ms: millis(started.elapsed()),
                         declined: false,
+                        process_id: Some(session_id.to_string()),
+                        source: CommandSource::UnifiedExecStartup,
                     })
                     .await;
             }
@@ -438,6 +442,8 @@ impl ToolRuntime {
                     cwd: entry.cwd,
                     duration_ms: millis(entry.started.elapsed()),
                     declined: false,
+                    process_id: Some(id.to_string()),
+                    source: CommandSource::UnifiedExecStartup,
                 })
                 .await;
         }
@@ -471,6 +477,7 @@ impl ToolRuntime {
             command: command.clone(),
             cwd: cwd.clone(),
             process_id: None,
+            source: CommandSource::Agent,
         };
         let verdict = match self.judge(&argv, &command) {
             // shell_command does not ask (yet): a command a rule holds back is refused.
@@ -489,6 +496,8 @@ impl ToolRuntime {
                     cwd,
                     duration_ms: 0,
                     declined: true,
+                    process_id: None,
+                    source: CommandSource::Agent,
                 })
                 .await;
             return reason;
@@ -526,6 +535,8 @@ impl ToolRuntime {
                     .as_ref()
                     .map_or_else(|| millis(started.elapsed()), |r| millis(r.wall_time)),
                 declined: false,
+                process_id: None,
+                source: CommandSource::Agent,
             })
             .await;
         // The reference answers a failed command as a tool error, which it also logs.

@@ -98,6 +98,7 @@ impl ToolRuntime {
                 command: command.clone(),
                 cwd: cwd.clone(),
                 process_id: None,
+                source: crate::event::CommandSource::Agent,
             })
             .await;
         let decision = match answer {
@@ -140,6 +141,8 @@ impl ToolRuntime {
                         cwd,
                         duration_ms: 0,
                         declined: true,
+                        process_id: None,
+                        source: crate::event::CommandSource::Agent,
                     })
                     .await;
                 Err(rejected_text(prepared.command(), "rejected by user"))

@@ -110,6 +110,7 @@ fn a_command_item_starts_when_the_command_starts_and_completes_with_its_end() {
         command: "/bin/bash -lc 'echo hi'".to_owned(),
         cwd: "/w".into(),
         process_id: None,
+        source: recodex_core::CommandSource::UnifiedExecStartup,
     };
     let end = |code| Event::CommandEnd {
         call_id: "call_1".to_owned(),
@@ -119,6 +120,8 @@ fn a_command_item_starts_when_the_command_starts_and_completes_with_its_end() {
         cwd: "/w".into(),
         duration_ms: 3,
         declined: false,
+        process_id: None,
+        source: recodex_core::CommandSource::UnifiedExecStartup,
     };
     let (out, _) = printed(true, vec![begin.clone()]);
     assert_eq!(

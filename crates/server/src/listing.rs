@@ -109,6 +109,11 @@ pub(crate) fn list(server: &mut Processor, params: ThreadListParams) -> Result<R
         SortKey::CreatedAt => {
             format_ms(meta_timestamp_ms(&first.rollout_path).unwrap_or(first.created_at_ms) + step)
         }
+        // A thread found by its name anchors on its creation millisecond; the others on
+        // their creation second, as the reference's database pages them.
+        SortKey::CreatedAtMs if query.search_ids.contains(&first.id) => {
+            format_ms(first.created_at_ms + step)
+        }
         SortKey::CreatedAtMs => format_ms(first.created_at * 1000 + step),
         SortKey::UpdatedAtMs => format_ms(first.updated_at_ms + step),
     });

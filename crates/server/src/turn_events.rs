@@ -19,7 +19,7 @@ use recodex_app_protocol::generated::v2::{
     TurnPlanStepStatus, TurnPlanUpdatedNotification, TurnStartedNotification, TurnStatus,
     UserInput, WarningNotification, WebSearchAction,
 };
-use recodex_core::{ErrorClass, Event, PatchChange, PatchChangeKind, StepStatus};
+use recodex_core::{CommandSource, ErrorClass, Event, PatchChange, PatchChangeKind, StepStatus};
 use recodex_protocol::usage::TokenUsage;
 use serde::Deserialize;
 use serde_json::Value;
@@ -239,11 +239,17 @@ impl TurnReporter {
                 command,
                 cwd,
                 process_id,
+                source,
             } => {
                 if let Some(id) = &process_id {
                     self.process_ids.insert(call_id.clone(), id.clone());
                 }
-                self.item_started(command_item(call_id, &command, &cwd, process_id, None));
+                let start = CommandStart {
+                    call_id,
+                    process_id,
+                    source,
+                };
+                self.item_started(command_item(start, &command, &cwd, None));
             }
             Event::CommandOutputDelta { call_id, delta } => {
                 self.outbox
@@ -264,6 +270,8 @@ impl TurnReporter {
                 cwd,
                 duration_ms,
                 declined,
+                process_id,
+                source,
             } => {
                 let end = CommandEnd {
                     output,
@@ -271,8 +279,14 @@ impl TurnReporter {
                     duration_ms,
                     declined,
                 };
-                let process_id = self.process_ids.remove(&call_id);
-                self.item_completed(command_item(call_id, &command, &cwd, process_id, Some(end)));
+                // A command announced before its approval gets its process id at the end.
+                let process_id = self.process_ids.remove(&call_id).or(process_id);
+                let start = CommandStart {
+                    call_id,
+                    process_id,
+                    source,
+                };
+                self.item_completed(command_item(start, &command, &cwd, Some(end)));
             }
             Event::PatchApplyBegin { call_id, changes } => {
                 self.item_started(file_change(call_id, &changes, PatchApplyStatus::InProgress));
@@ -492,12 +506,20 @@ struct CommandEnd {
     declined: bool,
 }
 
-/// A `commandExecution` item: in progress without an end, else its outcome.
-fn command_item(
+/// Who a command item is and what started it.
+struct CommandStart {
     call_id: String,
+    process_id: Option<String>,
+    source: CommandSource,
+}
+
+/// A `commandExecution` item: in progress without an end, else its outcome. Nothing
+/// captured shows as no output, and a declined command has no duration, as in the
+/// reference.
+fn command_item(
+    start: CommandStart,
     command: &str,
     cwd: &std::path::Path,
-    process_id: Option<String>,
     end: Option<CommandEnd>,
 ) -> ThreadItem {
     let inner = inner_script(command);
@@ -507,19 +529,21 @@ fn command_item(
         Some(end) if end.exit_code == Some(0) => CommandExecutionStatus::Completed,
         Some(_) => CommandExecutionStatus::Failed,
     };
+    let ran = end.as_ref().filter(|e| !e.declined);
     ThreadItem::CommandExecution {
-        id: call_id,
+        id: start.call_id,
         command: command.to_owned(),
         cwd: cwd.display().to_string(),
-        process_id,
-        source: CommandExecutionSource::UnifiedExecStartup,
+        process_id: start.process_id,
+        source: match start.source {
+            CommandSource::Agent => CommandExecutionSource::Agent,
+            CommandSource::UnifiedExecStartup => CommandExecutionSource::UnifiedExecStartup,
+        },
         status,
         command_actions: vec![CommandAction::Unknown { command: inner }],
-        aggregated_output: end.as_ref().map(|e| e.output.clone()),
+        aggregated_output: ran.map(|e| e.output.clone()).filter(|o| !o.is_empty()),
         exit_code: end.as_ref().and_then(|e| e.exit_code),
-        duration_ms: end
-            .as_ref()
-            .map(|e| i64::try_from(e.duration_ms).unwrap_or(i64::MAX)),
+        duration_ms: ran.map(|e| i64::try_from(e.duration_ms).unwrap_or(i64::MAX)),
     }
 }
 

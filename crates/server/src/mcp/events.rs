@@ -272,6 +272,7 @@ impl McpTurn {
                 command,
                 cwd,
                 process_id,
+                ..
             } => {
                 let argv = shlex::split(&command).unwrap_or_else(|| vec![command.clone()]);
                 let begin = json!({"type": "exec_command_begin", "call_id": call_id,
@@ -301,6 +302,7 @@ impl McpTurn {
                 cwd,
                 duration_ms,
                 declined,
+                ..
             } => {
                 if self.asked.remove(&call_id) && declined {
                     // Declined by the client: the command never ran, nothing is announced.

@@ -173,6 +173,19 @@ fn updated_order_and_searches_page_in_milliseconds() {
         json!({"sourceKinds": EXEC_AND_IDE, "searchTerm": "mock model"}),
     );
     assert_eq!(ids(&reply), Vec::<String>::new());
+
+    // A thread found by its name anchors the backwards cursor on its creation millisecond.
+    recodex_state::append_thread_name(home.path(), D, "Nightly cleanup").unwrap();
+    let named = call(
+        &mut server,
+        "thread/list",
+        json!({"sourceKinds": EXEC_AND_IDE, "searchTerm": "Nightly"}),
+    );
+    assert_eq!(ids(&named), [D]);
+    assert_eq!(
+        named["result"]["backwardsCursor"],
+        "2026-11-26T00:36:29.196Z"
+    );
 }
 
 #[test]

@@ -543,6 +543,26 @@ async fn an_escalation_waits_for_the_clients_approval_and_runs_outside_the_sandb
                 outside.exists(),
                 "the approved command ran outside the sandbox"
             );
+            // Announced by the agent while waiting; completed as the process that ran, with
+            // its id, and no output since `touch` prints nothing.
+            let item = |method: &str| {
+                run.lines
+                    .iter()
+                    .find(|l| {
+                        l["method"] == method && l["params"]["item"]["type"] == "commandExecution"
+                    })
+                    .map(|l| l["params"]["item"].clone())
+                    .unwrap()
+            };
+            let (begun, done) = (item("item/started"), item("item/completed"));
+            assert_eq!(begun["source"], "agent");
+            assert_eq!(begun["processId"], Value::Null);
+            assert_eq!(done["source"], "unifiedExecStartup");
+            assert!(
+                done["processId"].as_str().is_some_and(|p| !p.is_empty()),
+                "{done}"
+            );
+            assert_eq!(done["aggregatedOutput"], Value::Null);
             assert!(
                 run.outputs[0].contains("Process exited with code 0"),
                 "{:?}",
@@ -567,7 +587,13 @@ async fn a_declined_escalation_never_runs_and_the_model_is_told() {
                 .filter(|l| l["method"] == "item/completed")
                 .find(|l| l["params"]["item"]["type"] == "commandExecution")
                 .unwrap();
-            assert_eq!(done["params"]["item"]["status"], "declined");
+            let item = &done["params"]["item"];
+            assert_eq!(item["status"], "declined");
+            // Never ran: announced by the agent, no process, output or duration.
+            assert_eq!(item["source"], "agent");
+            assert_eq!(item["processId"], Value::Null);
+            assert_eq!(item["aggregatedOutput"], Value::Null);
+            assert_eq!(item["durationMs"], Value::Null);
             assert_eq!(
                 run.outputs[0],
                 format!(
