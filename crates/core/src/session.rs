@@ -568,6 +568,11 @@ impl Session {
             request.reasoning = Some(Reasoning { effort, summary });
             request.include = vec!["reasoning.encrypted_content".to_owned()];
         }
+        request.service_tier = self
+            .settings
+            .service_tier
+            .clone()
+            .filter(|tier| tier != recodex_protocol::ServiceTier::DEFAULT_REQUEST_VALUE);
         let verbosity = model.default_verbosity.filter(|_| model.support_verbosity);
         let format = self
             .settings

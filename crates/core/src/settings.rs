@@ -78,6 +78,9 @@ pub struct SessionSettings {
     pub reasoning_effort: Option<recodex_protocol::ReasoningEffort>,
     /// `model_reasoning_summary` (else the model's default).
     pub reasoning_summary: Option<recodex_protocol::ReasoningSummary>,
+    /// The service tier the model runs on (a catalog tier id, sent as `service_tier`; or
+    /// `default`, sent as nothing); `None`: none chosen.
+    pub service_tier: Option<String>,
     /// The user's exec policy (`$CODEX_HOME/rules/*.rules`), when there are rules.
     pub exec_policy: Option<std::sync::Arc<recodex_execpolicy::Policy>>,
     /// The tools reachable only through `tool_search` (JSON specs).

@@ -86,6 +86,7 @@ fn runtime_sandboxed_by(
         parallel_tool_calls: false,
         reasoning_effort: None,
         reasoning_summary: None,
+        service_tier: None,
         exec_policy: rules
             .map(|text| Arc::new(recodex_execpolicy::Policy::parse("test.rules", text).unwrap())),
         output_schema: None,

@@ -224,7 +224,7 @@ fn reopened(
         opened.approval_policy = policy.clone();
     }
     if let Some(reviewer) = params.approvals_reviewer {
-        opened.approvals_reviewer = reviewer;
+        opened.approvals_reviewer = crate::opened::reported_reviewer(reviewer);
     }
     Ok(opened)
 }

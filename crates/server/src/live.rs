@@ -11,15 +11,15 @@ use std::rc::Rc;
 use chrono::Utc;
 use recodex_app_protocol::generated::root::ServerNotification;
 use recodex_app_protocol::generated::v2::{
-    ActivePermissionProfile, SessionSource, Thread, ThreadActiveFlag, ThreadSource,
-    ThreadStartedNotification, ThreadStatus, ThreadStatusChangedNotification,
+    ActivePermissionProfile, ApprovalsReviewer, SessionSource, Thread, ThreadActiveFlag,
+    ThreadSource, ThreadStartedNotification, ThreadStatus, ThreadStatusChangedNotification,
     TurnInterruptResponse, TurnStartResponse, TurnSteerParams, TurnSteerResponse, UserInput,
     WarningNotification,
 };
 use recodex_app_protocol::jsonrpc::{INTERNAL_ERROR, INVALID_PARAMS, RequestId};
 use recodex_core::{Event, InterruptHandle, Session, SteerHandle};
 use recodex_protocol::AskForApproval;
-use recodex_session::OpenRequest;
+use recodex_session::{OpenRequest, ServiceTierRequest};
 use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::mpsc;
@@ -132,6 +132,20 @@ pub(crate) struct ThreadStartParams {
     /// Who the client says started the thread; echoed in the thread and recorded.
     #[serde(default)]
     thread_source: Option<recodex_protocol::ThreadSource>,
+    /// Absent: the configured tier; `null`: the default tier; else that tier.
+    #[serde(default, deserialize_with = "present")]
+    service_tier: Option<Option<String>>,
+    #[serde(default)]
+    approvals_reviewer: Option<ApprovalsReviewer>,
+}
+
+/// A field that may be absent (`None`) or `null` (`Some(None)`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 /// `thread/start`: a new session; answered with the thread and its settings, then
@@ -182,6 +196,11 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
             sandbox,
             approvals: asks.then_some(approvals),
             approval_policy: policy,
+            service_tier: match params.service_tier {
+                None => ServiceTierRequest::Configured,
+                Some(None) => ServiceTierRequest::Default,
+                Some(Some(tier)) => ServiceTierRequest::Named(tier),
+            },
         })
         .map_err(|err| RpcError {
             code: INTERNAL_ERROR,
@@ -223,6 +242,10 @@ pub(crate) fn start(server: &mut Processor, params: ThreadStartParams) -> Result
         thread.clone(),
     )?;
     opened.approval_policy = approval_policy_v2(settings.approval_policy);
+    opened.service_tier.clone_from(&settings.service_tier);
+    if let Some(reviewer) = params.approvals_reviewer {
+        opened.approvals_reviewer = crate::opened::reported_reviewer(reviewer);
+    }
     opened.sandbox = sandbox_policy_v2(&settings.sandbox_policy);
     opened.active_permission_profile =
         settings
@@ -316,6 +339,7 @@ pub(crate) fn turn_start(
                     sandbox: None,
                     approvals: Some(approvals),
                     approval_policy: None,
+                    service_tier: ServiceTierRequest::Configured,
                 })
                 .map_err(|err| RpcError {
                     code: INTERNAL_ERROR,

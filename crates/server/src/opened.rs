@@ -207,3 +207,11 @@ pub(crate) fn sandbox_policy_v2(
 pub fn sandbox_v2(policy: &recodex_protocol::permissions::SandboxPolicy) -> Value {
     serde_json::to_value(sandbox_policy_v2(policy)).unwrap_or(Value::Null)
 }
+
+/// The reviewer a thread reports: the reference reports `auto_review` by its legacy name.
+pub(crate) fn reported_reviewer(reviewer: ApprovalsReviewer) -> ApprovalsReviewer {
+    match reviewer {
+        ApprovalsReviewer::AutoReview => ApprovalsReviewer::GuardianSubagent,
+        other => other,
+    }
+}

@@ -77,6 +77,20 @@ pub struct SessionRequest {
     pub output_schema: Option<serde_json::Value>,
     /// The rollout to continue, for a resumed thread.
     pub resume: Option<PathBuf>,
+    /// The service tier asked for.
+    pub service_tier: ServiceTierRequest,
+}
+
+/// Which service tier a session asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ServiceTierRequest {
+    /// The configured `service_tier`, if any.
+    #[default]
+    Configured,
+    /// The default tier, whatever is configured (a client's explicit `null`).
+    Default,
+    /// This tier (`fast`, `priority`, `flex`, ...), when the model offers it.
+    Named(String),
 }
 
 /// The configuration, the rules and the state, ready to make sessions.
@@ -271,6 +285,14 @@ impl Engine {
                 Identity::Codex => Product::Reference,
                 Identity::Recodex => Product::Recodex,
             });
+        let service_tier = match &request.service_tier {
+            ServiceTierRequest::Configured => toml.service_tier.clone(),
+            ServiceTierRequest::Default => {
+                Some(recodex_protocol::ServiceTier::DEFAULT_REQUEST_VALUE.to_owned())
+            }
+            ServiceTierRequest::Named(tier) => Some(tier.clone()),
+        }
+        .and_then(|tier| model.resolve_service_tier(&tier));
         let settings = SessionSettings {
             exec_policy: self.exec_policy.clone(),
             codex_home: config.codex_home.clone(),
@@ -299,6 +321,7 @@ impl Engine {
             parallel_tool_calls,
             reasoning_effort: toml.model_reasoning_effort,
             reasoning_summary: toml.model_reasoning_summary,
+            service_tier,
             output_schema: request.output_schema.clone(),
             state_dir: (!request.ephemeral).then(|| self.sqlite_dir.clone()),
             sandbox_exe: self.options.sandbox_exe.clone(),

@@ -48,6 +48,8 @@ pub struct OpenRequest {
     pub approvals: Option<Approvals>,
     /// The approval policy the client chose.
     pub approval_policy: Option<AskForApproval>,
+    /// The service tier the client chose.
+    pub service_tier: crate::ServiceTierRequest,
 }
 
 impl SessionFactory for Engine {
@@ -85,6 +87,7 @@ impl SessionFactory for Engine {
             ephemeral: request.ephemeral,
             output_schema: None,
             resume: request.resume.clone(),
+            service_tier: request.service_tier.clone(),
         })
     }
 

@@ -22,7 +22,9 @@ mod rules;
 pub mod sandbox;
 pub mod tools;
 
-pub use engine::{DEFAULT_MODEL, Engine, EngineOptions, Identity, SessionRequest};
+pub use engine::{
+    DEFAULT_MODEL, Engine, EngineOptions, Identity, ServiceTierRequest, SessionRequest,
+};
 pub use error::SessionError;
 pub use factory::{OpenRequest, SessionFactory};
 pub use rules::load_rules;

@@ -63,6 +63,7 @@ pub(crate) fn prompt_input(
         parallel_tool_calls: false,
         reasoning_effort: None,
         reasoning_summary: None,
+        service_tier: None,
         output_schema: None,
         state_dir: None,
         sandbox_exe: None,

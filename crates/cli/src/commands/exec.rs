@@ -92,6 +92,7 @@ pub(crate) fn run(
         ephemeral: args.ephemeral,
         output_schema,
         resume: rollout,
+        service_tier: recodex_session::ServiceTierRequest::Configured,
     };
     let opened = engine.open(&request);
     super::print_warnings(&engine);

@@ -302,6 +302,28 @@ fn a_threads_sandbox_follows_project_trust() {
         )
     );
     assert!(config().contains("trust_level = \"untrusted\""));
+    // The service tier: absent is none, null the default tier, `fast` the catalog's
+    // priority tier on a model that offers it and nothing on one that does not.
+    let mut tier = |params: Value| call("thread/start", params)["serviceTier"].clone();
+    assert_eq!(tier(json!({"cwd": plain, "model": "gpt-5.5"})), Value::Null);
+    assert_eq!(
+        tier(json!({"cwd": plain, "model": "gpt-5.5", "serviceTier": null})),
+        "default"
+    );
+    assert_eq!(
+        tier(json!({"cwd": plain, "model": "gpt-5.5", "serviceTier": "fast"})),
+        "priority"
+    );
+    assert_eq!(
+        tier(json!({"cwd": plain, "model": "gpt-5.4-mini", "serviceTier": "fast"})),
+        Value::Null
+    );
+    // `auto_review` is reported by its legacy name.
+    let reviewer = call(
+        "thread/start",
+        json!({"cwd": plain, "approvalsReviewer": "auto_review"}),
+    );
+    assert_eq!(reviewer["approvalsReviewer"], "guardian_subagent");
     drop(stdin);
     let _ = child.wait();
 }

@@ -250,6 +250,23 @@ pub struct ModelInfo {
 }
 
 impl ModelInfo {
+    /// The service tier a request for `requested` runs on with this model: `default`
+    /// stays `default` (no tier is sent), `fast` names the priority tier, and a tier the
+    /// model does not offer is dropped (`None`), as the reference drops it silently.
+    pub fn resolve_service_tier(&self, requested: &str) -> Option<String> {
+        if requested == recodex_protocol::ServiceTier::DEFAULT_REQUEST_VALUE {
+            return Some(requested.to_owned());
+        }
+        let id = match recodex_protocol::ServiceTier::from_request_value(requested) {
+            Some(tier) => tier.request_value(),
+            None => requested,
+        };
+        self.service_tiers
+            .iter()
+            .any(|tier| tier.id == id)
+            .then(|| id.to_owned())
+    }
+
     /// Auto-compaction threshold: the explicit limit, or 90% of the context
     /// window.
     pub fn auto_compact_token_limit(&self) -> Option<i64> {

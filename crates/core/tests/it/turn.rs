@@ -61,6 +61,7 @@ fn settings(
         parallel_tool_calls: false,
         reasoning_effort: None,
         reasoning_summary: None,
+        service_tier: None,
         exec_policy: None,
         output_schema: None,
         state_dir: None,
@@ -959,4 +960,26 @@ async fn a_context_window_failure_reports_full_usage() {
         _ => None,
     });
     assert_eq!(usage.map(|u| u.total_tokens), Some(window));
+}
+
+#[tokio::test]
+async fn a_chosen_service_tier_is_sent_and_the_default_tier_is_not() {
+    let server = MockResponsesServer::start(vec![
+        reply(sse::message(0, "m1", "one"), "r1"),
+        reply(sse::message(0, "m2", "two"), "r2"),
+    ])
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (tier, sent) in [("priority", Some("priority")), ("default", None)] {
+        let (mut settings, client) = settings(dir.path(), dir.path(), &server, true);
+        settings.service_tier = Some(tier.to_owned());
+        let mut session = Session::start(settings, client, "i".to_owned()).unwrap();
+        let (tx, rx) = mpsc::channel(64);
+        session.run_turn("hi", &tx).await.unwrap();
+        drop(tx);
+        drain(rx).await;
+        let request = server.requests().last().unwrap().json();
+        assert_eq!(request.get("service_tier").and_then(Value::as_str), sent);
+    }
 }

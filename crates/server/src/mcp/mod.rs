@@ -174,6 +174,7 @@ impl McpServer {
                     sandbox: args.sandbox.map(SandboxArg::mode),
                     approvals: Some(approvals),
                     approval_policy: None,
+                    service_tier: recodex_session::ServiceTierRequest::Configured,
                 }) {
                     Ok(session) => session,
                     Err(err) => {

@@ -92,6 +92,7 @@ impl SessionFactory for MockSessions {
             parallel_tool_calls: false,
             reasoning_effort: None,
             reasoning_summary: None,
+            service_tier: None,
             exec_policy: None,
             output_schema: None,
             state_dir: Some(self.home.clone()),

@@ -5,3 +5,4 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod sandbox;
+mod service_tier;

@@ -8,13 +8,13 @@ use recodex_protocol::{AskForApproval, SandboxMode};
 use recodex_session::sandbox::{resolve_sandbox, trust_if_writable};
 use recodex_session::{Engine, EngineOptions, Identity, SandboxRequest, SessionRequest};
 
-struct Home {
+pub(crate) struct Home {
     _dir: tempfile::TempDir,
-    home: PathBuf,
-    work: PathBuf,
+    pub(crate) home: PathBuf,
+    pub(crate) work: PathBuf,
 }
 
-fn home(config: &str) -> Home {
+pub(crate) fn home(config: &str) -> Home {
     let dir = tempfile::tempdir().unwrap();
     let base = std::fs::canonicalize(dir.path()).unwrap();
     let home = base.join("home");
@@ -29,7 +29,7 @@ fn home(config: &str) -> Home {
     }
 }
 
-fn load(home: &Path, cwd: &Path) -> Config {
+pub(crate) fn load(home: &Path, cwd: &Path) -> Config {
     Config::load(
         &LoadOptions {
             codex_home: home.to_path_buf(),
@@ -216,6 +216,7 @@ fn the_engine_sees_a_project_it_trusted_after_loading_its_configuration() {
         ephemeral: true,
         output_schema: None,
         resume: None,
+        service_tier: recodex_session::ServiceTierRequest::Configured,
     };
     let first = engine
         .open(&request(SandboxRequest::ByProjectTrust))
