@@ -44,6 +44,29 @@ pub fn install_crypto_provider() {
     }
 }
 
+/// The TLS configuration of every client in the process: the platform's certificate roots
+/// are read once (an app-server opens a client per thread), with HTTP/2 offered first as
+/// reqwest's own configuration does.
+fn shared_tls() -> Result<rustls::ClientConfig, ClientError> {
+    static TLS: std::sync::OnceLock<rustls::ClientConfig> = std::sync::OnceLock::new();
+    if let Some(config) = TLS.get() {
+        return Ok(config.clone());
+    }
+    let provider = rustls::crypto::CryptoProvider::get_default()
+        .cloned()
+        .unwrap_or_else(|| std::sync::Arc::new(rustls::crypto::ring::default_provider()));
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
+        .map_err(|err| ClientError::Build(err.to_string()))?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|err| ClientError::Build(err.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(std::sync::Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(TLS.get_or_init(|| config).clone())
+}
+
 /// A client for one provider and one login.
 #[derive(Debug, Clone)]
 pub struct ModelClient {
@@ -64,7 +87,14 @@ impl ModelClient {
         // Requests go out as soon as they are written (no Nagle delay behind the server's
         // delayed ACK on a kept-alive connection).
         let mut builder = reqwest::Client::builder().no_proxy().tcp_nodelay(true);
-        for proxy in proxies_from_env(env)? {
+        let proxies = proxies_from_env(env)?;
+        builder = if proxies.is_empty() && provider.base_url.starts_with("http://") {
+            // Nothing is encrypted: the platform's roots are not even read.
+            builder.tls_certs_only(Vec::new())
+        } else {
+            builder.tls_backend_preconfigured(shared_tls()?)
+        };
+        for proxy in proxies {
             builder = builder.proxy(proxy);
         }
         let http = builder

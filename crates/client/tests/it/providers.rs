@@ -232,3 +232,41 @@ async fn an_unreachable_error_mentions_the_unencoded_url() {
         )
     );
 }
+
+/// An `https` provider is spoken to in TLS (with the roots read once per process and HTTP/2
+/// offered): what reaches a listener is a TLS ClientHello naming `h2`, never plain HTTP.
+#[tokio::test]
+async fn an_https_provider_is_spoken_to_in_tls() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accept = tokio::spawn(async move {
+        use tokio::io::AsyncReadExt;
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut hello = vec![0u8; 4096];
+        let n = socket.read(&mut hello).await.unwrap();
+        hello.truncate(n);
+        hello
+    });
+    let info = ModelProviderInfo {
+        name: "tls".into(),
+        base_url: Some(format!("https://localhost:{port}/v1")),
+        request_max_retries: Some(0),
+        ..ModelProviderInfo::default()
+    };
+    let provider = Provider::from_info("tls", &info, &EnvMap::new());
+    for _ in 0..2 {
+        // A second client reuses the process's TLS configuration.
+        assert!(ModelClient::new(provider.clone(), &LoginAuth::default(), &EnvMap::new()).is_ok());
+    }
+    let client = ModelClient::new(provider, &LoginAuth::default(), &EnvMap::new()).unwrap();
+    let attempt = tokio::spawn(async move { client.stream(&request(), &turn()).await.is_ok() });
+    let hello = accept.await.unwrap();
+    // A TLS handshake record (0x16), protocol 3.x, carrying the ALPN name h2.
+    assert_eq!(hello[0], 0x16, "{hello:?}");
+    assert_eq!(hello[1], 0x03);
+    assert!(hello.windows(3).any(|w| w == [2, b'h', b'2']), "{hello:?}");
+    assert!(
+        !attempt.await.unwrap(),
+        "the handshake cannot succeed against this listener"
+    );
+}
